@@ -1,0 +1,278 @@
+package polar
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// maxErrorBody bounds how much of an error answer is read.
+const maxErrorBody = 64 << 10
+
+// APIError is the error for any answer outside 2xx. Use errors.Is with the
+// Err... sentinels to test for a named error, and errors.As to read it:
+//
+//	var apiErr *polar.APIError
+//	if errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusConflict { ... }
+//	if errors.Is(err, polar.ErrResourceNotFound) { ... }
+type APIError struct {
+	// StatusCode is the HTTP status.
+	StatusCode int `json:"-"`
+	// Name is the error member of the body, such as "ResourceNotFound"
+	// or "invalid_token"; empty when the body has none.
+	Name string `json:"error"`
+	// Detail is the detail member of the body (or error_description for
+	// token errors), when it is text.
+	Detail string `json:"detail"`
+	// APIVersion is the Polar-Version the server answered with.
+	APIVersion string `json:"-"`
+	// Method and Path name the operation, Path as a template such as
+	// /v1/customer-portal/orders/{id}.
+	Method, Path string `json:"-"`
+	// Header holds the answer's headers.
+	Header http.Header `json:"-"`
+	// Body is the start of the body (at most 64 KiB) when it could not be
+	// parsed as an error document, such as a proxy's HTML page.
+	Body []byte `json:"-"`
+}
+
+func (e *APIError) Error() string {
+	msg := "polar: " + e.Method + " " + e.Path + ": " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode)
+	if e.Name != "" {
+		msg += ": " + e.Name
+	}
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	if e.Name == "" && e.Detail == "" && len(e.Body) > 0 {
+		msg += ": " + excerpt(e.Body, 120)
+	}
+	return msg
+}
+
+// Is reports whether target is the sentinel of e's error name.
+func (e *APIError) Is(target error) bool {
+	n, ok := target.(errorName)
+	return ok && e.Name != "" && string(n) == e.Name
+}
+
+// ValidationError is the error for a 422 answer that lists invalid request
+// fields. errors.As also finds its *APIError.
+type ValidationError struct {
+	*APIError
+	// Errors lists each invalid field.
+	Errors []ValidationDetail `json:"detail"`
+}
+
+func (e *ValidationError) Error() string {
+	msg := e.APIError.Error()
+	for i, d := range e.Errors {
+		if i == 3 {
+			msg += fmt.Sprintf(" (and %d more)", len(e.Errors)-i)
+			break
+		}
+		msg += "; " + d.String()
+	}
+	return msg
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *ValidationError) Unwrap() error { return e.APIError }
+
+// ValidationDetail is one invalid field of a request (the API's
+// ValidationError schema).
+type ValidationDetail struct {
+	// Loc is where the field is: strings and ints, such as
+	// ["body", "items", 0, "email"].
+	Loc []any `json:"loc"`
+	// Msg says what is wrong.
+	Msg string `json:"msg"`
+	// Type is the kind of error, such as "missing" or "uuid_parsing".
+	Type string `json:"type"`
+	// Input is the value that was rejected, as sent back by the server.
+	Input json.RawMessage `json:"input,omitempty"`
+	// Ctx holds details of the check that failed.
+	Ctx map[string]any `json:"ctx,omitempty"`
+}
+
+// UnmarshalJSON decodes Loc items as string or int.
+func (d *ValidationDetail) UnmarshalJSON(b []byte) error {
+	type plain ValidationDetail
+	var aux struct {
+		plain
+		Loc []json.RawMessage `json:"loc"`
+	}
+	if err := json.Unmarshal(b, &aux); err != nil {
+		return err
+	}
+	*d = ValidationDetail(aux.plain)
+	d.Loc = make([]any, 0, len(aux.Loc))
+	for _, raw := range aux.Loc {
+		var s string
+		if json.Unmarshal(raw, &s) == nil {
+			d.Loc = append(d.Loc, s)
+			continue
+		}
+		var n int
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return fmt.Errorf("polar: validation loc item %s: %w", raw, err)
+		}
+		d.Loc = append(d.Loc, n)
+	}
+	return nil
+}
+
+func (d ValidationDetail) String() string {
+	loc := ""
+	for i, p := range d.Loc {
+		if i > 0 {
+			loc += "."
+		}
+		loc += fmt.Sprint(p)
+	}
+	return loc + ": " + d.Msg
+}
+
+// RateLimitError is the error for a rate-limiting 429 answer (or a call
+// refused on the client side because Polar blocked its caller). errors.As
+// also finds its *APIError; errors.Is matches ErrRateLimited.
+type RateLimitError struct {
+	*APIError
+	// RetryAfter is how long the caller is blocked.
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string {
+	return e.APIError.Error() + " (retry after " + e.RetryAfter.String() + ")"
+}
+
+// Unwrap returns the underlying *APIError.
+func (e *RateLimitError) Unwrap() error { return e.APIError }
+
+// Is matches ErrRateLimited.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+func newBlockedError(d time.Duration) *RateLimitError {
+	return &RateLimitError{
+		APIError: &APIError{
+			StatusCode: http.StatusTooManyRequests,
+			Detail:     "not sent: the caller is blocked after an earlier 429",
+		},
+		RetryAfter: d,
+	}
+}
+
+// errorName is the type of the sentinels: an *APIError matches the one
+// named by its error member.
+type errorName string
+
+func (n errorName) Error() string { return "polar: " + string(n) }
+
+// Sentinels for errors.Is, one per error name Polar sends. A name the SDK
+// does not know is still readable in APIError.Name.
+var (
+	ErrResourceNotFound                       error = errorName("ResourceNotFound")
+	ErrNotPermitted                           error = errorName("NotPermitted")
+	ErrUnauthorized                           error = errorName("Unauthorized")
+	ErrAlreadyCanceledSubscription            error = errorName("AlreadyCanceledSubscription")
+	ErrPauseResumeNotAllowed                  error = errorName("PauseResumeNotAllowed")
+	ErrPaymentFailed                          error = errorName("PaymentFailed")
+	ErrCustomerNotReady                       error = errorName("CustomerNotReady")
+	ErrPaymentMethodInUseByActiveSubscription error = errorName("PaymentMethodInUseByActiveSubscription")
+	ErrPaymentMethodSetupFailed               error = errorName("PaymentMethodSetupFailed")
+	ErrPaymentMethodRequired                  error = errorName("PaymentMethodRequired")
+	ErrOrderNotEligibleForInvoice             error = errorName("OrderNotEligibleForInvoice")
+	ErrMissingInvoiceBillingDetails           error = errorName("MissingInvoiceBillingDetails")
+	ErrOrderNotEligibleForRetry               error = errorName("OrderNotEligibleForRetry")
+	ErrPaymentAlreadyInProgress               error = errorName("PaymentAlreadyInProgress")
+	ErrManualRetryLimitExceeded               error = errorName("ManualRetryLimitExceeded")
+	ErrRotateNotPermitted                     error = errorName("RotateNotPermitted")
+	ErrInvoiceDoesNotExist                    error = errorName("InvoiceDoesNotExist")
+	ErrReceiptNotAllocated                    error = errorName("ReceiptNotAllocated")
+	ErrPaymentRetryValidationError            error = errorName("PaymentRetryValidationError")
+	ErrInvalidCustomerEmailUpdate             error = errorName("InvalidCustomerEmailUpdate")
+	ErrPaymentNotReady                        error = errorName("PaymentNotReady")
+	ErrLengthRequired                         error = errorName("LengthRequired")
+	ErrRequestBodyTooLarge                    error = errorName("RequestBodyTooLarge")
+	ErrRequestValidationError                 error = errorName("RequestValidationError")
+	// ErrInvalidToken is a missing, invalid or expired token (401
+	// invalid_token).
+	ErrInvalidToken error = errorName("invalid_token")
+)
+
+var (
+	// ErrRateLimited matches every *RateLimitError.
+	ErrRateLimited = errors.New("polar: rate limited")
+
+	// ErrNotReady is returned for a 202 answer where a result was expected:
+	// the server is still producing it (an order's receipt). Ask again
+	// later, with backoff.
+	ErrNotReady = errors.New("polar: not ready yet (202 Accepted)")
+)
+
+// newResponseError builds the typed error of a non-2xx answer from at most
+// 64 KiB of its body.
+func newResponseError(resp *http.Response, method, path string) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		APIVersion: resp.Header.Get("Polar-Version"),
+		Method:     method,
+		Path:       path,
+		Header:     resp.Header,
+	}
+	var doc struct {
+		Error            string          `json:"error"`
+		Detail           json.RawMessage `json:"detail"`
+		ErrorDescription string          `json:"error_description"`
+	}
+	var details []ValidationDetail
+	parsed := len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &doc) == nil
+	if parsed {
+		e.Name = doc.Error
+		e.Detail = doc.ErrorDescription
+		if d := bytes.TrimSpace(doc.Detail); len(d) > 0 {
+			switch d[0] {
+			case '"':
+				_ = json.Unmarshal(d, &e.Detail)
+			case '[':
+				if json.Unmarshal(d, &details) != nil {
+					e.Body = body
+				}
+			default:
+				e.Detail = string(d)
+			}
+		}
+	} else if len(body) > 0 {
+		e.Body = body
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests && isRateLimit(resp):
+		d, ok := retryAfter(resp.Header, time.Now())
+		if !ok {
+			d = defaultBlock
+		}
+		return &RateLimitError{APIError: e, RetryAfter: d}
+	case details != nil:
+		return &ValidationError{APIError: e, Errors: details}
+	}
+	return e
+}
+
+// excerpt returns at most n bytes of b as printable text.
+func excerpt(b []byte, n int) string {
+	if len(b) > n {
+		b = b[:n]
+		for len(b) > 0 && !utf8.Valid(b) {
+			b = b[:len(b)-1]
+		}
+		return strconv.Quote(string(b)) + "..."
+	}
+	return strconv.Quote(string(b))
+}

@@ -1,0 +1,445 @@
+package polar
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// OrdersService covers the orders of the authenticated customer: listing and
+// fetching them, billing details, invoices, receipts and payment retries.
+// It needs a customer session token, or a member session token of the
+// owner or a billing manager of a team.
+type OrdersService interface {
+	// List returns one page of the customer's orders.
+	List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error)
+	// All iterates over every order of every page, 100 at a time unless
+	// opts sets Limit.
+	All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error]
+	// Get returns an order by ID.
+	Get(ctx context.Context, id string) (*CustomerOrder, error)
+	// Update changes an order's billing name and address, which appear on
+	// its invoice. Fields left unset in body are not changed.
+	Update(ctx context.Context, id string, body *CustomerOrderUpdate) (*CustomerOrder, error)
+	// GenerateInvoice starts generating the order's invoice (the server
+	// answers 202). Once generated, an invoice is permanent: update the
+	// billing details first. Calling it again is harmless. It fails with
+	// ErrOrderNotEligibleForInvoice or ErrMissingInvoiceBillingDetails.
+	GenerateInvoice(ctx context.Context, id string) error
+	// Invoice returns the URL of the order's invoice. Until the invoice has
+	// been generated it fails with an error matching ErrInvoiceDoesNotExist,
+	// which differs from a missing order (ErrResourceNotFound).
+	Invoice(ctx context.Context, id string) (*CustomerOrderInvoice, error)
+	// Receipt returns a presigned URL of the order's receipt PDF. While the
+	// receipt is being rendered it fails with an error matching
+	// ErrNotReady; each such call queues another render, so poll with
+	// backoff.
+	Receipt(ctx context.Context, id string) (*CustomerOrderReceipt, error)
+	// PaymentStatus returns the current payment status of the order.
+	PaymentStatus(ctx context.Context, id string) (*CustomerOrderPaymentStatus, error)
+	// ConfirmRetryPayment retries the payment of an order with a saved
+	// payment method or a new Stripe confirmation token. It is never
+	// retried automatically. It fails with ErrPaymentAlreadyInProgress,
+	// ErrOrderNotEligibleForRetry, or ErrManualRetryLimitExceeded (a 429
+	// that is not rate limiting) after five retries.
+	ConfirmRetryPayment(ctx context.Context, id string, body *CustomerOrderConfirmPayment) (*CustomerOrderPaymentConfirmation, error)
+}
+
+type ordersService service
+
+var _ OrdersService = (*ordersService)(nil)
+
+const ordersPath = "/v1/customer-portal/orders/"
+
+var (
+	ordersList      = endpoint[*Page[CustomerOrder]]{operation{method: http.MethodGet, path: ordersPath}, decodeJSON[Page[CustomerOrder]]}
+	ordersGet       = endpoint[*CustomerOrder]{operation{method: http.MethodGet, path: ordersPath + "{id}"}, decodeJSON[CustomerOrder]}
+	ordersUpdate    = endpoint[*CustomerOrder]{operation{method: http.MethodPatch, path: ordersPath + "{id}", body: true}, decodeJSON[CustomerOrder]}
+	ordersGenInv    = endpoint[struct{}]{operation{method: http.MethodPost, path: ordersPath + "{id}/invoice"}, nil}
+	ordersInvoice   = endpoint[*CustomerOrderInvoice]{operation{method: http.MethodGet, path: ordersPath + "{id}/invoice"}, decodeJSON[CustomerOrderInvoice]}
+	ordersReceipt   = endpoint[*CustomerOrderReceipt]{operation{method: http.MethodGet, path: ordersPath + "{id}/receipt", accepted202: true}, decodeJSON[CustomerOrderReceipt]}
+	ordersPayStatus = endpoint[*CustomerOrderPaymentStatus]{operation{method: http.MethodGet, path: ordersPath + "{id}/payment-status"}, decodeJSON[CustomerOrderPaymentStatus]}
+	ordersConfirm   = endpoint[*CustomerOrderPaymentConfirmation]{operation{method: http.MethodPost, path: ordersPath + "{id}/confirm-payment", body: true}, decodeJSON[CustomerOrderPaymentConfirmation]}
+)
+
+func (s *ordersService) List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error) {
+	return ordersList.do(ctx, s.client, "", opts, nil)
+}
+
+func (s *ordersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error] {
+	return listAll(ctx, opts, s.List)
+}
+
+func (s *ordersService) Get(ctx context.Context, id string) (*CustomerOrder, error) {
+	return ordersGet.do(ctx, s.client, id, nil, nil)
+}
+
+func (s *ordersService) Update(ctx context.Context, id string, body *CustomerOrderUpdate) (*CustomerOrder, error) {
+	return ordersUpdate.do(ctx, s.client, id, nil, body)
+}
+
+func (s *ordersService) GenerateInvoice(ctx context.Context, id string) error {
+	_, err := ordersGenInv.do(ctx, s.client, id, nil, nil)
+	return err
+}
+
+func (s *ordersService) Invoice(ctx context.Context, id string) (*CustomerOrderInvoice, error) {
+	return ordersInvoice.do(ctx, s.client, id, nil, nil)
+}
+
+func (s *ordersService) Receipt(ctx context.Context, id string) (*CustomerOrderReceipt, error) {
+	return ordersReceipt.do(ctx, s.client, id, nil, nil)
+}
+
+func (s *ordersService) PaymentStatus(ctx context.Context, id string) (*CustomerOrderPaymentStatus, error) {
+	return ordersPayStatus.do(ctx, s.client, id, nil, nil)
+}
+
+func (s *ordersService) ConfirmRetryPayment(ctx context.Context, id string, body *CustomerOrderConfirmPayment) (*CustomerOrderPaymentConfirmation, error) {
+	return ordersConfirm.do(ctx, s.client, id, nil, body)
+}
+
+// OrderListOptions filters and sorts Orders.List and Orders.All. Filters
+// with several values match any of them.
+type OrderListOptions struct {
+	ListOptions
+	// ProductID filters by product ID.
+	ProductID []string `url:"product_id,omitempty"`
+	// ProductBillingType filters by billing type: recurring for
+	// subscription creations and renewals, one_time for one-time purchases.
+	ProductBillingType []ProductBillingType `url:"product_billing_type,omitempty"`
+	// SubscriptionID filters by subscription ID.
+	SubscriptionID []string `url:"subscription_id,omitempty"`
+	// Query searches by product or organization name.
+	Query string `url:"query,omitempty"`
+	// Sorting lists sort criteria applied in order; the server's default
+	// is CustomerOrderSortPropertyCreatedAtDesc.
+	Sorting []CustomerOrderSortProperty `url:"sorting,omitempty"`
+}
+
+// CustomerOrder is an order of the authenticated customer. Amounts are in
+// the smallest unit of Currency (cents).
+type CustomerOrder struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time  `json:"modified_at"`
+	Status     OrderStatus `json:"status"`
+	// Whether the order has been paid for.
+	Paid bool `json:"paid"`
+	// Amount in cents, before discounts and taxes.
+	SubtotalAmount int64 `json:"subtotal_amount"`
+	// Discount amount in cents.
+	DiscountAmount int64 `json:"discount_amount"`
+	// Amount in cents, after discounts but before taxes.
+	NetAmount int64 `json:"net_amount"`
+	// Sales tax amount in cents.
+	TaxAmount int64 `json:"tax_amount"`
+	// Amount in cents, after discounts and taxes.
+	TotalAmount int64 `json:"total_amount"`
+	// Customer's balance amount applied to this invoice. Can increase the total
+	// amount paid, if the customer has a negative balance, or decrease it, if the
+	// customer has a positive balance.Amount in cents.
+	AppliedBalanceAmount int64 `json:"applied_balance_amount"`
+	// Amount in cents that is due for this order.
+	DueAmount int64 `json:"due_amount"`
+	// Amount refunded in cents.
+	RefundedAmount int64 `json:"refunded_amount"`
+	// Sales tax refunded in cents.
+	RefundedTaxAmount int64              `json:"refunded_tax_amount"`
+	Currency          string             `json:"currency"`
+	BillingReason     OrderBillingReason `json:"billing_reason"`
+	// The name of the customer that should appear on the invoice.
+	BillingName    *string  `json:"billing_name"`
+	BillingAddress *Address `json:"billing_address"`
+	// The invoice number associated with this order. `null` while the order is in
+	// `draft` status; assigned at finalize.
+	InvoiceNumber *string `json:"invoice_number"`
+	// Whether an invoice has been generated for this order.
+	IsInvoiceGenerated bool `json:"is_invoice_generated"`
+	// The receipt number for this order. Set once the order is paid for
+	// organizations with receipts enabled. When set, a downloadable receipt PDF
+	// can be obtained via the receipt endpoint.
+	ReceiptNumber *string `json:"receipt_number"`
+	// Number of seats purchased (for seat-based one-time orders).
+	Seats          *int64  `json:"seats,omitempty"`
+	CustomerID     string  `json:"customer_id"`
+	ProductID      *string `json:"product_id"`
+	DiscountID     *string `json:"discount_id"`
+	SubscriptionID *string `json:"subscription_id"`
+	CheckoutID     *string `json:"checkout_id"`
+	// When the next automatic payment retry is scheduled. `null` if the order is
+	// not in dunning or all retries have been exhausted.
+	NextPaymentAttemptAt *time.Time                 `json:"next_payment_attempt_at,omitempty"`
+	Product              *CustomerOrderProduct      `json:"product"`
+	Subscription         *CustomerOrderSubscription `json:"subscription"`
+	// Line items composing the order.
+	Items []OrderItemSchema `json:"items"`
+	// A summary description of the order.
+	Description string `json:"description"`
+	// Amount in cents that can still be refunded (net, before taxes). Accounts for
+	// any applied customer balance and previous refunds.
+	RefundableAmount int64 `json:"refundable_amount"`
+	// Sales tax in cents that would be refunded if the full refundable amount is
+	// refunded.
+	RefundableTaxAmount int64  `json:"refundable_tax_amount"`
+	Units               *int64 `json:"units"`
+}
+
+// OrderStatus is the state of an order.
+type OrderStatus string
+
+// Values of OrderStatus.
+const (
+	OrderStatusDraft             OrderStatus = "draft"
+	OrderStatusPending           OrderStatus = "pending"
+	OrderStatusPaid              OrderStatus = "paid"
+	OrderStatusRefunded          OrderStatus = "refunded"
+	OrderStatusPartiallyRefunded OrderStatus = "partially_refunded"
+	OrderStatusVoid              OrderStatus = "void"
+)
+
+// OrderBillingReason tells why an order was made.
+type OrderBillingReason string
+
+// Values of OrderBillingReason.
+const (
+	OrderBillingReasonPurchase               OrderBillingReason = "purchase"
+	OrderBillingReasonSubscriptionCreate     OrderBillingReason = "subscription_create"
+	OrderBillingReasonSubscriptionCycle      OrderBillingReason = "subscription_cycle"
+	OrderBillingReasonSubscriptionUpdate     OrderBillingReason = "subscription_update"
+	OrderBillingReasonSubscriptionMeterCycle OrderBillingReason = "subscription_meter_cycle"
+)
+
+// OrderItemSchema is an order line item.
+type OrderItemSchema struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the object.
+	ID string `json:"id"`
+	// Description of the line item charge.
+	Label string `json:"label"`
+	// Amount in cents, before discounts and taxes.
+	Amount int64 `json:"amount"`
+	// Sales tax amount in cents.
+	TaxAmount int64 `json:"tax_amount"`
+	// Whether this charge is due to a proration.
+	Proration bool `json:"proration"`
+	// Associated price ID, if any.
+	ProductPriceID *string    `json:"product_price_id"`
+	StartTimestamp *time.Time `json:"start_timestamp"`
+	EndTimestamp   *time.Time `json:"end_timestamp"`
+}
+
+// CustomerOrderSubscription is the subscription an order belongs to.
+type CustomerOrderSubscription struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the object.
+	ID string `json:"id"`
+	// The amount of the subscription.
+	Amount int64 `json:"amount"`
+	// The currency of the subscription.
+	Currency string `json:"currency"`
+	// The interval at which the subscription recurs.
+	RecurringInterval RecurringInterval `json:"recurring_interval"`
+	// Number of interval units of the subscription. If this is set to 1 the charge
+	// will happen every interval (e.g. every month), if set to 2 it will be every
+	// other month, and so on.
+	RecurringIntervalCount int64 `json:"recurring_interval_count"`
+	// The status of the subscription.
+	Status SubscriptionStatus `json:"status"`
+	// The start timestamp of the current billing period.
+	CurrentPeriodStart time.Time `json:"current_period_start"`
+	// The end timestamp of the current billing period.
+	CurrentPeriodEnd time.Time `json:"current_period_end"`
+	// The start timestamp of the current meter period, if the product has a meter
+	// cycle set. Metered credits are granted and overage is settled on this
+	// cadence.
+	CurrentMeterPeriodStart *time.Time `json:"current_meter_period_start"`
+	// The end timestamp of the current meter period, if the product has a meter
+	// cycle set. This is when credits next renew.
+	CurrentMeterPeriodEnd *time.Time `json:"current_meter_period_end"`
+	// The start timestamp of the trial period, if any.
+	TrialStart *time.Time `json:"trial_start"`
+	// The end timestamp of the trial period, if any.
+	TrialEnd *time.Time `json:"trial_end"`
+	// Whether the subscription will be canceled at the end of the current period.
+	CancelAtPeriodEnd bool `json:"cancel_at_period_end"`
+	// The timestamp when the subscription was canceled. The subscription might
+	// still be active if `cancel_at_period_end` is `true`.
+	CanceledAt *time.Time `json:"canceled_at"`
+	// The timestamp when the subscription started.
+	StartedAt *time.Time `json:"started_at"`
+	// The timestamp when the subscription will end.
+	EndsAt *time.Time `json:"ends_at"`
+	// The timestamp when the subscription ended.
+	EndedAt *time.Time `json:"ended_at"`
+	// The timestamp when the subscription entered `past_due` status.
+	PastDueAt *time.Time `json:"past_due_at,omitempty"`
+	// Whether the subscription will be paused at the end of the current period.
+	PauseAtPeriodEnd bool `json:"pause_at_period_end"`
+	// The timestamp when the subscription was paused.
+	PausedAt *time.Time `json:"paused_at"`
+	// The timestamp when a paused subscription is scheduled to automatically
+	// resume, if set.
+	ResumesAt *time.Time `json:"resumes_at"`
+	// The ID of the subscribed customer.
+	CustomerID string `json:"customer_id"`
+	// The ID of the subscribed product.
+	ProductID string `json:"product_id"`
+	// The ID of the applied discount, if any.
+	DiscountID *string `json:"discount_id"`
+	CheckoutID *string `json:"checkout_id"`
+	// The number of seats for seat-based subscriptions. None for non-seat
+	// subscriptions.
+	Seats                       *int64                      `json:"seats,omitempty"`
+	CustomerCancellationReason  *CustomerCancellationReason `json:"customer_cancellation_reason"`
+	CustomerCancellationComment *string                     `json:"customer_cancellation_comment"`
+	Units                       *int64                      `json:"units"`
+}
+
+// SubscriptionStatus is the state of a subscription.
+type SubscriptionStatus string
+
+// Values of SubscriptionStatus.
+const (
+	SubscriptionStatusIncomplete        SubscriptionStatus = "incomplete"
+	SubscriptionStatusIncompleteExpired SubscriptionStatus = "incomplete_expired"
+	SubscriptionStatusTrialing          SubscriptionStatus = "trialing"
+	SubscriptionStatusActive            SubscriptionStatus = "active"
+	SubscriptionStatusPastDue           SubscriptionStatus = "past_due"
+	SubscriptionStatusCanceled          SubscriptionStatus = "canceled"
+	SubscriptionStatusUnpaid            SubscriptionStatus = "unpaid"
+	SubscriptionStatusPaused            SubscriptionStatus = "paused"
+)
+
+// CustomerCancellationReason is the reason a customer gave for canceling.
+type CustomerCancellationReason string
+
+// Values of CustomerCancellationReason.
+const (
+	CustomerCancellationReasonCustomerService CustomerCancellationReason = "customer_service"
+	CustomerCancellationReasonLowQuality      CustomerCancellationReason = "low_quality"
+	CustomerCancellationReasonMissingFeatures CustomerCancellationReason = "missing_features"
+	CustomerCancellationReasonSwitchedService CustomerCancellationReason = "switched_service"
+	CustomerCancellationReasonTooComplex      CustomerCancellationReason = "too_complex"
+	CustomerCancellationReasonTooExpensive    CustomerCancellationReason = "too_expensive"
+	CustomerCancellationReasonUnused          CustomerCancellationReason = "unused"
+	CustomerCancellationReasonOther           CustomerCancellationReason = "other"
+)
+
+// Address is a billing address as stored by Polar.
+type Address struct {
+	Line1      *string `json:"line1,omitempty"`
+	Line2      *string `json:"line2,omitempty"`
+	PostalCode *string `json:"postal_code,omitempty"`
+	City       *string `json:"city,omitempty"`
+	State      *string `json:"state,omitempty"`
+	Country    string/*enum*/ `json:"country"`
+}
+
+// CustomerOrderUpdate is the body of Orders.Update. Each field can be left
+// out (the zero value), set with Set, or cleared with Null.
+type CustomerOrderUpdate struct {
+	// The name of the customer that should appear on the invoice.
+	BillingName Nullable[string] `json:"billing_name,omitzero"`
+	// The address of the customer that should appear on the invoice. Country and
+	// state fields cannot be updated.
+	BillingAddress Nullable[AddressInput] `json:"billing_address,omitzero"`
+}
+
+// AddressInput is an address sent to the API. Country and state cannot be
+// changed on an existing order.
+type AddressInput struct {
+	Line1      *string `json:"line1,omitempty"`
+	Line2      *string `json:"line2,omitempty"`
+	PostalCode *string `json:"postal_code,omitempty"`
+	City       *string `json:"city,omitempty"`
+	State      *string `json:"state,omitempty"`
+	Country    string/*enum*/ `json:"country"`
+}
+
+// CustomerOrderInvoice is an order's invoice data.
+type CustomerOrderInvoice struct {
+	// The URL to the invoice.
+	URL string `json:"url"`
+}
+
+// CustomerOrderReceipt is an order's receipt data.
+type CustomerOrderReceipt struct {
+	// The URL to the receipt PDF.
+	URL string `json:"url"`
+}
+
+// CustomerOrderPaymentStatus is the payment status of an order.
+type CustomerOrderPaymentStatus struct {
+	// Current payment status.
+	Status string `json:"status"`
+	// Error message if payment failed.
+	Error *string `json:"error,omitempty"`
+}
+
+// CustomerOrderConfirmPayment is the body of Orders.ConfirmRetryPayment:
+// set either PaymentMethodID (a saved payment method) or
+// ConfirmationTokenID (a new Stripe confirmation token).
+type CustomerOrderConfirmPayment struct {
+	// ID of the Stripe confirmation token for new payment methods.
+	ConfirmationTokenID string `json:"confirmation_token_id,omitempty"`
+	// ID of an existing saved payment method.
+	PaymentMethodID string `json:"payment_method_id,omitempty"`
+	// Payment processor used.
+	PaymentProcessor *PaymentProcessor `json:"payment_processor,omitempty"`
+}
+
+// PaymentProcessor is a payment processor.
+type PaymentProcessor string
+
+// Values of PaymentProcessor.
+const (
+	PaymentProcessorStripe PaymentProcessor = "stripe"
+)
+
+// CustomerOrderPaymentConfirmation is the result of a payment retry.
+type CustomerOrderPaymentConfirmation struct {
+	// Payment status after confirmation.
+	Status string `json:"status"`
+	// Client secret for handling additional actions.
+	ClientSecret *string `json:"client_secret,omitempty"`
+	// Error message if confirmation failed.
+	Error *string `json:"error,omitempty"`
+}
+
+// ProductBillingType tells one-time purchases from recurring ones.
+type ProductBillingType string
+
+// Values of ProductBillingType.
+const (
+	ProductBillingTypeOneTime   ProductBillingType = "one_time"
+	ProductBillingTypeRecurring ProductBillingType = "recurring"
+)
+
+// CustomerOrderSortProperty is a sort criterion of Orders.List; the Desc
+// variants sort in descending order.
+type CustomerOrderSortProperty string
+
+// Values of CustomerOrderSortProperty.
+const (
+	CustomerOrderSortPropertyCreatedAt        CustomerOrderSortProperty = "created_at"
+	CustomerOrderSortPropertyCreatedAtDesc    CustomerOrderSortProperty = "-created_at"
+	CustomerOrderSortPropertyAmount           CustomerOrderSortProperty = "amount"
+	CustomerOrderSortPropertyAmountDesc       CustomerOrderSortProperty = "-amount"
+	CustomerOrderSortPropertyNetAmount        CustomerOrderSortProperty = "net_amount"
+	CustomerOrderSortPropertyNetAmountDesc    CustomerOrderSortProperty = "-net_amount"
+	CustomerOrderSortPropertyProduct          CustomerOrderSortProperty = "product"
+	CustomerOrderSortPropertyProductDesc      CustomerOrderSortProperty = "-product"
+	CustomerOrderSortPropertySubscription     CustomerOrderSortProperty = "subscription"
+	CustomerOrderSortPropertySubscriptionDesc CustomerOrderSortProperty = "-subscription"
+)

@@ -1,0 +1,705 @@
+package polar
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Price is any price a product carries. A product's prices mix current
+// prices (ProductPrice) and deprecated recurring ones
+// (LegacyRecurringProductPrice); every variant of both, and both Unknown
+// variants, implement Price. Use a type switch:
+//
+//	switch p := price.(type) {
+//	case *polar.ProductPriceFixed:
+//		fmt.Println(p.PriceAmount, p.PriceCurrency)
+//	case *polar.ProductPriceUnknown:
+//		fmt.Println("price type not known to this SDK:", p.Type)
+//	}
+type Price interface {
+	isPrice()
+}
+
+// ProductPrice is a current product price, discriminated by amount_type.
+// Its variants are *ProductPriceFixed, *ProductPriceCustom,
+// *ProductPriceSeatBased, *ProductPriceMeteredUnit, *ProductPriceUnitBased,
+// *ProductPriceMeteredTiers, and *ProductPriceUnknown for an amount type
+// this SDK does not know.
+type ProductPrice interface {
+	Price
+	isProductPrice()
+}
+
+// LegacyRecurringProductPrice is a deprecated recurring price (legacy: true),
+// discriminated by amount_type. Its variants are
+// *LegacyRecurringProductPriceFixed, *LegacyRecurringProductPriceCustom and
+// *LegacyRecurringProductPriceUnknown.
+type LegacyRecurringProductPrice interface {
+	Price
+	isLegacyRecurringProductPrice()
+}
+
+// ProductPriceSource tells whether a price is predefined or made on the fly.
+type ProductPriceSource string
+
+// Values of ProductPriceSource.
+const (
+	ProductPriceSourceCatalog ProductPriceSource = "catalog"
+	ProductPriceSourceAdHoc   ProductPriceSource = "ad_hoc"
+)
+
+// TaxBehaviorOption is how tax applies to a price.
+type TaxBehaviorOption string
+
+// Values of TaxBehaviorOption.
+const (
+	TaxBehaviorOptionLocation  TaxBehaviorOption = "location"
+	TaxBehaviorOptionInclusive TaxBehaviorOption = "inclusive"
+	TaxBehaviorOptionExclusive TaxBehaviorOption = "exclusive"
+)
+
+// ProductPriceUnknown is a ProductPrice whose amount_type this SDK does not
+// know. It keeps the raw JSON, which it marshals back unchanged.
+type ProductPriceUnknown struct {
+	// Type is the amount_type the server sent.
+	Type string
+	// Raw is the whole price object as received.
+	Raw json.RawMessage
+}
+
+func (*ProductPriceUnknown) isPrice()        {}
+func (*ProductPriceUnknown) isProductPrice() {}
+
+// MarshalJSON returns the raw JSON as received.
+func (p ProductPriceUnknown) MarshalJSON() ([]byte, error) { return marshalRaw(p.Raw) }
+
+// LegacyRecurringProductPriceUnknown is a LegacyRecurringProductPrice whose
+// amount_type this SDK does not know. It keeps the raw JSON, which it
+// marshals back unchanged.
+type LegacyRecurringProductPriceUnknown struct {
+	// Type is the amount_type the server sent.
+	Type string
+	// Raw is the whole price object as received.
+	Raw json.RawMessage
+}
+
+func (*LegacyRecurringProductPriceUnknown) isPrice()                       {}
+func (*LegacyRecurringProductPriceUnknown) isLegacyRecurringProductPrice() {}
+
+// MarshalJSON returns the raw JSON as received.
+func (p LegacyRecurringProductPriceUnknown) MarshalJSON() ([]byte, error) { return marshalRaw(p.Raw) }
+
+var productPrices = &union[ProductPrice]{
+	name: "ProductPrice",
+	tag:  tagAt("amount_type"),
+	variants: map[string]func() ProductPrice{
+		"fixed":         func() ProductPrice { return new(ProductPriceFixed) },
+		"custom":        func() ProductPrice { return new(ProductPriceCustom) },
+		"seat_based":    func() ProductPrice { return new(ProductPriceSeatBased) },
+		"metered_unit":  func() ProductPrice { return new(ProductPriceMeteredUnit) },
+		"unit_based":    func() ProductPrice { return new(ProductPriceUnitBased) },
+		"metered_tiers": func() ProductPrice { return new(ProductPriceMeteredTiers) },
+	},
+	unknown: func(tag string, raw json.RawMessage) ProductPrice {
+		return &ProductPriceUnknown{Type: tag, Raw: raw}
+	},
+}
+
+var legacyRecurringProductPrices = &union[LegacyRecurringProductPrice]{
+	name: "LegacyRecurringProductPrice",
+	tag:  tagAt("amount_type"),
+	variants: map[string]func() LegacyRecurringProductPrice{
+		"fixed":  func() LegacyRecurringProductPrice { return new(LegacyRecurringProductPriceFixed) },
+		"custom": func() LegacyRecurringProductPrice { return new(LegacyRecurringProductPriceCustom) },
+	},
+	unknown: func(tag string, raw json.RawMessage) LegacyRecurringProductPrice {
+		return &LegacyRecurringProductPriceUnknown{Type: tag, Raw: raw}
+	},
+}
+
+// decodePrice decodes one element of a mixed prices array. Both unions use
+// amount_type fixed and custom, so legacy: true decides first.
+func decodePrice(raw []byte) (Price, error) {
+	if v, ok := lookup(raw, "legacy"); ok && string(v) == "true" {
+		return legacyRecurringProductPrices.decode(raw)
+	}
+	return productPrices.decode(raw)
+}
+
+// LegacyRecurringProductPriceFixed is a recurring price for a product, i.e. a
+// subscription. **Deprecated**: The recurring interval should be set on the
+// product itself.
+type LegacyRecurringProductPriceFixed struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the price.
+	ID string `json:"id"`
+	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
+	// a price created dynamically on a Checkout session.
+	Source ProductPriceSource `json:"source"`
+	// The currency in which the customer will be charged.
+	PriceCurrency string `json:"price_currency"`
+	// The tax behavior of the price. If null, it defaults to the organization's
+	// default tax behavior.
+	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
+	// Whether the price is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the product owning the price.
+	ProductID string `json:"product_id"`
+	// The recurring interval of the price.
+	RecurringInterval RecurringInterval `json:"recurring_interval"`
+	// The price in cents.
+	PriceAmount int64 `json:"price_amount"`
+}
+
+func (*LegacyRecurringProductPriceFixed) isPrice()                       {}
+func (*LegacyRecurringProductPriceFixed) isLegacyRecurringProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"fixed","type":"recurring","legacy":true).
+func (p LegacyRecurringProductPriceFixed) MarshalJSON() ([]byte, error) {
+	type plain LegacyRecurringProductPriceFixed
+	return marshalTagged(`"amount_type":"fixed","type":"recurring","legacy":true`, plain(p))
+}
+
+// LegacyRecurringProductPriceCustom is a pay-what-you-want recurring price for a
+// product, i.e. a subscription. **Deprecated**: The recurring interval should
+// be set on the product itself.
+type LegacyRecurringProductPriceCustom struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the price.
+	ID string `json:"id"`
+	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
+	// a price created dynamically on a Checkout session.
+	Source ProductPriceSource `json:"source"`
+	// The currency in which the customer will be charged.
+	PriceCurrency string `json:"price_currency"`
+	// The tax behavior of the price. If null, it defaults to the organization's
+	// default tax behavior.
+	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
+	// Whether the price is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the product owning the price.
+	ProductID string `json:"product_id"`
+	// The recurring interval of the price.
+	RecurringInterval RecurringInterval `json:"recurring_interval"`
+	// The minimum amount the customer can pay. If 0, the price is 'free or pay
+	// what you want'.
+	MinimumAmount int64 `json:"minimum_amount"`
+	// The maximum amount the customer can pay.
+	MaximumAmount *int64 `json:"maximum_amount"`
+	// The initial amount shown to the customer.
+	PresetAmount *int64 `json:"preset_amount"`
+}
+
+func (*LegacyRecurringProductPriceCustom) isPrice()                       {}
+func (*LegacyRecurringProductPriceCustom) isLegacyRecurringProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"custom","type":"recurring","legacy":true).
+func (p LegacyRecurringProductPriceCustom) MarshalJSON() ([]byte, error) {
+	type plain LegacyRecurringProductPriceCustom
+	return marshalTagged(`"amount_type":"custom","type":"recurring","legacy":true`, plain(p))
+}
+
+// ProductPriceFixed is a fixed price for a product.
+type ProductPriceFixed struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the price.
+	ID string `json:"id"`
+	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
+	// a price created dynamically on a Checkout session.
+	Source ProductPriceSource `json:"source"`
+	// The currency in which the customer will be charged.
+	PriceCurrency string `json:"price_currency"`
+	// The tax behavior of the price. If null, it defaults to the organization's
+	// default tax behavior.
+	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
+	// Whether the price is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the product owning the price.
+	ProductID string `json:"product_id"`
+	// The price in cents.
+	PriceAmount int64 `json:"price_amount"`
+}
+
+func (*ProductPriceFixed) isPrice()        {}
+func (*ProductPriceFixed) isProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"fixed").
+func (p ProductPriceFixed) MarshalJSON() ([]byte, error) {
+	type plain ProductPriceFixed
+	return marshalTagged(`"amount_type":"fixed"`, plain(p))
+}
+
+// ProductPriceCustom is a pay-what-you-want price for a product.
+type ProductPriceCustom struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the price.
+	ID string `json:"id"`
+	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
+	// a price created dynamically on a Checkout session.
+	Source ProductPriceSource `json:"source"`
+	// The currency in which the customer will be charged.
+	PriceCurrency string `json:"price_currency"`
+	// The tax behavior of the price. If null, it defaults to the organization's
+	// default tax behavior.
+	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
+	// Whether the price is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the product owning the price.
+	ProductID string `json:"product_id"`
+	// The minimum amount the customer can pay. If 0, the price is 'free or pay
+	// what you want'.
+	MinimumAmount int64 `json:"minimum_amount"`
+	// The maximum amount the customer can pay.
+	MaximumAmount *int64 `json:"maximum_amount"`
+	// The initial amount shown to the customer.
+	PresetAmount *int64 `json:"preset_amount"`
+}
+
+func (*ProductPriceCustom) isPrice()        {}
+func (*ProductPriceCustom) isProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"custom").
+func (p ProductPriceCustom) MarshalJSON() ([]byte, error) {
+	type plain ProductPriceCustom
+	return marshalTagged(`"amount_type":"custom"`, plain(p))
+}
+
+// ProductPriceSeatBased is a seat-based price for a product.
+type ProductPriceSeatBased struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the price.
+	ID string `json:"id"`
+	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
+	// a price created dynamically on a Checkout session.
+	Source ProductPriceSource `json:"source"`
+	// The currency in which the customer will be charged.
+	PriceCurrency string `json:"price_currency"`
+	// The tax behavior of the price. If null, it defaults to the organization's
+	// default tax behavior.
+	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
+	// Whether the price is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the product owning the price.
+	ProductID string `json:"product_id"`
+	// Tiered pricing based on seat quantity
+	SeatTiers ProductPriceSeatTiers `json:"seat_tiers"`
+}
+
+func (*ProductPriceSeatBased) isPrice()        {}
+func (*ProductPriceSeatBased) isProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"seat_based").
+func (p ProductPriceSeatBased) MarshalJSON() ([]byte, error) {
+	type plain ProductPriceSeatBased
+	return marshalTagged(`"amount_type":"seat_based"`, plain(p))
+}
+
+// ProductPriceMeteredUnit is a metered, usage-based, price for a product, with a
+// fixed unit price.
+type ProductPriceMeteredUnit struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the price.
+	ID string `json:"id"`
+	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
+	// a price created dynamically on a Checkout session.
+	Source ProductPriceSource `json:"source"`
+	// The currency in which the customer will be charged.
+	PriceCurrency string `json:"price_currency"`
+	// The tax behavior of the price. If null, it defaults to the organization's
+	// default tax behavior.
+	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
+	// Whether the price is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the product owning the price.
+	ProductID string `json:"product_id"`
+	// The price per unit in cents.
+	UnitAmount string `json:"unit_amount"`
+	// The maximum amount in cents that can be charged, regardless of the number of
+	// units consumed.
+	CapAmount *int64 `json:"cap_amount"`
+	// The ID of the meter associated to the price.
+	MeterID string `json:"meter_id"`
+	// The meter associated to the price.
+	Meter ProductPriceMeter `json:"meter"`
+}
+
+func (*ProductPriceMeteredUnit) isPrice()        {}
+func (*ProductPriceMeteredUnit) isProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"metered_unit").
+func (p ProductPriceMeteredUnit) MarshalJSON() ([]byte, error) {
+	type plain ProductPriceMeteredUnit
+	return marshalTagged(`"amount_type":"metered_unit"`, plain(p))
+}
+
+// ProductPriceUnitBased is a price per unit bought, in tiers.
+type ProductPriceUnitBased struct {
+	CreatedAt     time.Time                    `json:"created_at"`
+	ModifiedAt    *time.Time                   `json:"modified_at"`
+	ID            string                       `json:"id"`
+	Source        ProductPriceSource           `json:"source"`
+	PriceCurrency string                       `json:"price_currency"`
+	TaxBehavior   *TaxBehaviorOption           `json:"tax_behavior"`
+	IsArchived    bool                         `json:"is_archived"`
+	ProductID     string                       `json:"product_id"`
+	Tiers         Tiers                        `json:"tiers"`
+	MinimumUnits  *int64                       `json:"minimum_units"`
+	UnitLabel     map[string]map[string]string `json:"unit_label"`
+	MaximumUnits  *int64                       `json:"maximum_units"`
+}
+
+func (*ProductPriceUnitBased) isPrice()        {}
+func (*ProductPriceUnitBased) isProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"unit_based").
+func (p ProductPriceUnitBased) MarshalJSON() ([]byte, error) {
+	type plain ProductPriceUnitBased
+	return marshalTagged(`"amount_type":"unit_based"`, plain(p))
+}
+
+// ProductPriceMeteredTiers is a metered, usage-based price in tiers.
+type ProductPriceMeteredTiers struct {
+	CreatedAt     time.Time          `json:"created_at"`
+	ModifiedAt    *time.Time         `json:"modified_at"`
+	ID            string             `json:"id"`
+	Source        ProductPriceSource `json:"source"`
+	PriceCurrency string             `json:"price_currency"`
+	TaxBehavior   *TaxBehaviorOption `json:"tax_behavior"`
+	IsArchived    bool               `json:"is_archived"`
+	ProductID     string             `json:"product_id"`
+	CapAmount     *int64             `json:"cap_amount"`
+	MeterID       string             `json:"meter_id"`
+	Meter         ProductPriceMeter  `json:"meter"`
+	Tiers         Tiers              `json:"tiers"`
+}
+
+func (*ProductPriceMeteredTiers) isPrice()        {}
+func (*ProductPriceMeteredTiers) isProductPrice() {}
+
+// MarshalJSON writes the price with its discriminator ("amount_type":"metered_tiers").
+func (p ProductPriceMeteredTiers) MarshalJSON() ([]byte, error) {
+	type plain ProductPriceMeteredTiers
+	return marshalTagged(`"amount_type":"metered_tiers"`, plain(p))
+}
+
+// ProductPriceSeatTiers is the list of pricing tiers for seat-based pricing. The
+// minimum and maximum seat limits are derived from the tiers: - minimum_seats
+// = first tier's min_seats - maximum_seats = last tier's max_seats (None for
+// unlimited)
+type ProductPriceSeatTiers struct {
+	// How tiers are applied. 'volume' prices all seats at the matching tier's
+	// rate. 'graduated' prices each tier's range independently.
+	SeatTierType *SeatTierType `json:"seat_tier_type,omitempty"`
+	// List of pricing tiers
+	Tiers []ProductPriceSeatTier `json:"tiers"`
+	// Minimum number of seats required for purchase, derived from first tier.
+	MinimumSeats int64 `json:"minimum_seats"`
+	// Maximum number of seats allowed for purchase, derived from last tier. None
+	// for unlimited.
+	MaximumSeats *int64 `json:"maximum_seats"`
+}
+
+// SeatTierType is how seat tiers apply: volume prices all seats at the
+// matching tier, graduated prices each tier range on its own.
+type SeatTierType string
+
+// Values of SeatTierType.
+const (
+	SeatTierTypeVolume    SeatTierType = "volume"
+	SeatTierTypeGraduated SeatTierType = "graduated"
+)
+
+// ProductPriceSeatTier is a pricing tier of a seat-based price.
+type ProductPriceSeatTier struct {
+	// Minimum number of seats (inclusive)
+	MinSeats int64 `json:"min_seats"`
+	// Maximum number of seats (inclusive). None for unlimited.
+	MaxSeats *int64 `json:"max_seats,omitempty"`
+	// Price per seat in cents for this tier
+	PricePerSeat int64 `json:"price_per_seat"`
+}
+
+// ProductPriceMeter is the meter of a metered price.
+type ProductPriceMeter struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// The name of the meter.
+	Name string `json:"name"`
+	// The unit of the meter.
+	Unit MeterUnit `json:"unit"`
+	// The label for the custom unit.
+	CustomLabel *string `json:"custom_label"`
+	// The multiplier to convert from base unit to display scale.
+	CustomMultiplier *int64 `json:"custom_multiplier"`
+}
+
+// MeterUnit is the unit of a meter.
+type MeterUnit string
+
+// Values of MeterUnit.
+const (
+	MeterUnitScalar MeterUnit = "scalar"
+	MeterUnitToken  MeterUnit = "token"
+	MeterUnitCustom MeterUnit = "custom"
+)
+
+// Tiers are the pricing tiers of a unit-based or metered-tiers price.
+type Tiers struct {
+	Type  TierType `json:"type"`
+	Tiers []Tier   `json:"tiers"`
+}
+
+// TierType is how tiers apply: volume or graduated.
+type TierType string
+
+// Values of TierType.
+const (
+	TierTypeVolume    TierType = "volume"
+	TierTypeGraduated TierType = "graduated"
+)
+
+// Tier is one pricing tier: its upper bound (nil for the last) and its
+// unit amount, a decimal string in cents.
+type Tier struct {
+	Bound      *int64 `json:"bound,omitempty"`
+	UnitAmount string `json:"unit_amount"`
+}
+
+// CustomerOrderProduct is the product an order is for.
+type CustomerOrderProduct struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The interval unit for the trial period.
+	TrialInterval *TrialInterval `json:"trial_interval"`
+	// The number of interval units for the trial period.
+	TrialIntervalCount *int64 `json:"trial_interval_count"`
+	// The name of the product.
+	Name string `json:"name"`
+	// The description of the product.
+	Description *string `json:"description"`
+	// The visibility of the product.
+	Visibility ProductVisibility `json:"visibility"`
+	// The recurring interval of the product. If `None`, the product is a one-time
+	// purchase.
+	RecurringInterval *RecurringInterval `json:"recurring_interval"`
+	// Number of interval units of the subscription. If this is set to 1 the charge
+	// will happen every interval (e.g. every month), if set to 2 it will be every
+	// other month, and so on. None for one-time products.
+	RecurringIntervalCount *int64 `json:"recurring_interval_count"`
+	// The meter cycle of the product, independent of the billing interval. If
+	// `None`, metered concerns follow the billing interval.
+	MeterInterval *RecurringInterval `json:"meter_interval"`
+	// Number of meter interval units. None when no meter cycle is set.
+	MeterIntervalCount *int64 `json:"meter_interval_count"`
+	// Whether the product is a subscription.
+	IsRecurring bool `json:"is_recurring"`
+	// Whether the product is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the organization owning the product.
+	OrganizationID string `json:"organization_id"`
+	// List of prices for this product.
+	Prices []Price `json:"prices"`
+	// List of benefits granted by the product.
+	Benefits []BenefitPublic `json:"benefits"`
+	// List of medias associated to the product.
+	Medias       []ProductMediaFileRead `json:"medias"`
+	Organization CustomerOrganization   `json:"organization"`
+}
+
+// TrialInterval is the unit of a trial period.
+type TrialInterval string
+
+// Values of TrialInterval.
+const (
+	TrialIntervalDay   TrialInterval = "day"
+	TrialIntervalWeek  TrialInterval = "week"
+	TrialIntervalMonth TrialInterval = "month"
+	TrialIntervalYear  TrialInterval = "year"
+)
+
+// ProductVisibility tells where a product is shown.
+type ProductVisibility string
+
+// Values of ProductVisibility.
+const (
+	ProductVisibilityDraft   ProductVisibility = "draft"
+	ProductVisibilityPrivate ProductVisibility = "private"
+	ProductVisibilityPublic  ProductVisibility = "public"
+)
+
+// RecurringInterval is the unit of a billing or meter cycle.
+type RecurringInterval string
+
+// Values of RecurringInterval.
+const (
+	RecurringIntervalDay   RecurringInterval = "day"
+	RecurringIntervalWeek  RecurringInterval = "week"
+	RecurringIntervalMonth RecurringInterval = "month"
+	RecurringIntervalYear  RecurringInterval = "year"
+)
+
+// BenefitPublic is a benefit a product grants, as customers see it.
+type BenefitPublic struct {
+	// The ID of the benefit.
+	ID string `json:"id"`
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The type of the benefit.
+	Type BenefitType `json:"type"`
+	// The description of the benefit.
+	Description string `json:"description"`
+	// Whether the benefit is selectable when creating a product.
+	Selectable bool `json:"selectable"`
+	// Whether the benefit is deletable.
+	Deletable bool `json:"deletable"`
+	// Whether the benefit is deleted.
+	IsDeleted bool `json:"is_deleted"`
+	// The ID of the organization owning the benefit.
+	OrganizationID string `json:"organization_id"`
+}
+
+// BenefitType is the kind of a benefit.
+type BenefitType string
+
+// Values of BenefitType.
+const (
+	BenefitTypeCustom             BenefitType = "custom"
+	BenefitTypeDiscord            BenefitType = "discord"
+	BenefitTypeGithubRepository   BenefitType = "github_repository"
+	BenefitTypeDownloadables      BenefitType = "downloadables"
+	BenefitTypeLicenseKeys        BenefitType = "license_keys"
+	BenefitTypeMeterCredit        BenefitType = "meter_credit"
+	BenefitTypeFeatureFlag        BenefitType = "feature_flag"
+	BenefitTypeSlackSharedChannel BenefitType = "slack_shared_channel"
+)
+
+// ProductMediaFileRead is a file shown with a product.
+type ProductMediaFileRead struct {
+	// The ID of the object.
+	ID                   string     `json:"id"`
+	OrganizationID       string     `json:"organization_id"`
+	Name                 string     `json:"name"`
+	Path                 string     `json:"path"`
+	MIMEType             string     `json:"mime_type"`
+	Size                 int64      `json:"size"`
+	StorageVersion       *string    `json:"storage_version"`
+	ChecksumEtag         *string    `json:"checksum_etag"`
+	ChecksumSHA256Base64 *string    `json:"checksum_sha256_base64"`
+	ChecksumSHA256Hex    *string    `json:"checksum_sha256_hex"`
+	LastModifiedAt       *time.Time `json:"last_modified_at"`
+	Version              *string    `json:"version"`
+	Service              string     `json:"service"`
+	IsUploaded           bool       `json:"is_uploaded"`
+	CreatedAt            time.Time  `json:"created_at"`
+	SizeReadable         string     `json:"size_readable"`
+	PublicURL            string     `json:"public_url"`
+}
+
+// CustomerOrganization is the organization selling a product, as its
+// customers see it.
+type CustomerOrganization struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the object.
+	ID string `json:"id"`
+	// Organization name shown in checkout, customer portal, emails etc.
+	Name string `json:"name"`
+	// Unique organization slug in checkout, customer portal and credit card
+	// statements.
+	Slug string `json:"slug"`
+	// Avatar URL shown in checkout, customer portal, emails etc.
+	AvatarURL *string `json:"avatar_url"`
+	// Proration behavior applied when customer updates their subscription from the
+	// portal.
+	ProrationBehavior SubscriptionProrationBehavior `json:"proration_behavior"`
+	// Whether customers can update their subscriptions from the customer portal.
+	AllowCustomerUpdates bool `json:"allow_customer_updates"`
+	// Settings related to the customer portal
+	CustomerPortalSettings OrganizationCustomerPortalSettings `json:"customer_portal_settings"`
+	// Feature flags for the customer portal.
+	OrganizationFeatures *CustomerOrganizationFeatureSettings `json:"organization_features,omitempty"`
+}
+
+// SubscriptionProrationBehavior is how subscription changes are billed.
+type SubscriptionProrationBehavior string
+
+// Values of SubscriptionProrationBehavior.
+const (
+	SubscriptionProrationBehaviorInvoice    SubscriptionProrationBehavior = "invoice"
+	SubscriptionProrationBehaviorProrate    SubscriptionProrationBehavior = "prorate"
+	SubscriptionProrationBehaviorNextPeriod SubscriptionProrationBehavior = "next_period"
+	SubscriptionProrationBehaviorReset      SubscriptionProrationBehavior = "reset"
+)
+
+// OrganizationCustomerPortalSettings are an organization's customer portal
+// settings.
+type OrganizationCustomerPortalSettings struct {
+	Usage        CustomerPortalUsageSettings        `json:"usage"`
+	Subscription CustomerPortalSubscriptionSettings `json:"subscription"`
+	Customer     *CustomerPortalCustomerSettings    `json:"customer,omitempty"`
+}
+
+// CustomerPortalUsageSettings says whether usage is shown in the portal.
+type CustomerPortalUsageSettings struct {
+	Show bool `json:"show"`
+}
+
+// CustomerPortalSubscriptionSettings says which subscription changes
+// customers may make in the portal.
+type CustomerPortalSubscriptionSettings struct {
+	UpdateSeats bool  `json:"update_seats"`
+	UpdatePlan  bool  `json:"update_plan"`
+	Pause       *bool `json:"pause,omitempty"`
+	UpdateUnits *bool `json:"update_units,omitempty"`
+}
+
+// CustomerPortalCustomerSettings says which customer details customers may
+// change in the portal.
+type CustomerPortalCustomerSettings struct {
+	AllowEmailChange *bool `json:"allow_email_change,omitempty"`
+}
+
+// CustomerOrganizationFeatureSettings are the feature flags exposed to the
+// customer portal.
+type CustomerOrganizationFeatureSettings struct {
+	// Whether the member model is enabled for this organization.
+	MemberModelEnabled *bool `json:"member_model_enabled,omitempty"`
+	// Whether localization is enabled for this organization.
+	CheckoutLocalizationEnabled *bool `json:"checkout_localization_enabled,omitempty"`
+}
+
+// UnmarshalJSON decodes the product, its mixed prices array through the
+// price unions.
+func (p *CustomerOrderProduct) UnmarshalJSON(b []byte) error {
+	type plain CustomerOrderProduct
+	return json.Unmarshal(b, &struct {
+		*plain
+		Prices unionSlice[Price] `json:"prices"`
+	}{(*plain)(p), unionSlice[Price]{decodePrice, &p.Prices}})
+}

@@ -1,0 +1,334 @@
+package polar
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptrace"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// RetryPolicy says how often and how long a failed attempt is retried.
+//
+// GET and DELETE are retried after connection errors, rate-limit 429s and
+// 502, 503 and 504 answers. POST and PATCH are retried only when the server
+// cannot have acted on them: the request was never written, a rate-limit
+// 429, or a 503 that carries Retry-After. A 429 with an error body (such as
+// ManualRetryLimitExceeded) is a business answer and is never retried.
+//
+// Waits grow exponentially from MinWait to MaxWait, with jitter. A
+// Retry-After header is honoured when it is at most MaxWait; a longer one
+// ends the call at once with a *RateLimitError.
+type RetryPolicy struct {
+	// MaxRetries is the number of retries after the first attempt
+	// (default 3).
+	MaxRetries int
+	// MinWait is the first backoff wait (default 500 ms).
+	MinWait time.Duration
+	// MaxWait caps every wait, Retry-After included (default 30 s).
+	MaxWait time.Duration
+}
+
+// DefaultRetryPolicy is the policy a client uses unless told otherwise.
+var DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+
+// callState travels in a request's context from the service method through
+// go-retryablehttp to the per-attempt transport. Attempts of one call are
+// sequential, so its fields need no lock.
+type callState struct {
+	op      *operation
+	key     string // rate-limit key; "" for tokenless calls
+	attempt int
+	// wrote records whether the current attempt's request was written to
+	// the connection: after that, a POST or PATCH may have taken effect.
+	wrote bool
+	trace httptrace.ClientTrace
+}
+
+type callKey struct{}
+
+func stateOf(ctx context.Context) *callState {
+	st, _ := ctx.Value(callKey{}).(*callState)
+	return st
+}
+
+// traceWrites attaches an httptrace hook that records whether the request
+// was written, for the retry decision of non-idempotent calls.
+func (st *callState) traceWrites(ctx context.Context) context.Context {
+	st.trace.WroteRequest = func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			st.wrote = true
+		}
+	}
+	return httptrace.WithClientTrace(ctx, &st.trace)
+}
+
+func (st *callState) idempotent() bool {
+	return st.op.method == http.MethodGet || st.op.method == http.MethodDelete || st.op.method == http.MethodHead
+}
+
+// newRetryClient builds the one retrying client of a core.
+func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
+	var next http.RoundTripper
+	hc := &http.Client{Timeout: DefaultTimeout}
+	if cfg.httpClient != nil {
+		*hc = *cfg.httpClient // keep Jar, CheckRedirect and Timeout
+		next = cfg.httpClient.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		if hc.Timeout == 0 && !cfg.timeoutSet {
+			hc.Timeout = DefaultTimeout
+		}
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 0 // no global cap; the per-host caps below bound the pool
+		t.MaxIdleConnsPerHost = defaultMaxConns
+		t.MaxConnsPerHost = defaultMaxConns
+		next = t
+	}
+	if cfg.timeoutSet {
+		hc.Timeout = cfg.timeout
+	}
+	// The wrapper deliberately has no CloseIdleConnections method:
+	// go-retryablehttp calls it after every failed call, which would empty
+	// the pool shared by every goroutine and WithToken child.
+	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger}
+	userRedirect := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// The token goes to the base URL's host only: net/http keeps it for
+		// subdomains and for a switch to plain http.
+		if req.URL.Host != co.base.Host || req.URL.Scheme != co.base.Scheme {
+			req.Header.Del("Authorization")
+		}
+		if userRedirect != nil {
+			return userRedirect(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // its logger prints full URLs; attemptTransport logs instead
+		RetryWaitMin: co.policy.MinWait,
+		RetryWaitMax: co.policy.MaxWait,
+		RetryMax:     co.policy.MaxRetries,
+		CheckRetry:   co.checkRetry,
+		Backoff:      co.backoff,
+		// The default handler drains and hides the last response; passing
+		// it through lets the caller build a typed error from it.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			return resp, err
+		},
+	}
+	if !co.retries {
+		rc.RetryMax = 0
+	}
+	return rc
+}
+
+// checkRetry is the retry policy for go-retryablehttp. It decides by the
+// operation's retry class (from the context), the status and the body kind.
+func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		if err != nil && !errors.Is(err, ctxErr) {
+			return false, errors.Join(ctxErr, err)
+		}
+		return false, ctxErr
+	}
+	st := stateOf(ctx)
+	if st == nil {
+		return false, err
+	}
+	if err != nil {
+		if !retryableError(err) {
+			return false, err
+		}
+		return st.idempotent() || !st.wrote, nil
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests:
+		if !isRateLimit(resp) {
+			return false, nil
+		}
+		d, ok := retryAfter(resp.Header, time.Now())
+		return !ok || d <= co.policy.MaxWait, nil
+	case http.StatusServiceUnavailable:
+		d, ok := retryAfter(resp.Header, time.Now())
+		if ok && d > co.policy.MaxWait {
+			return false, nil
+		}
+		return st.idempotent() || ok, nil
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return st.idempotent(), nil
+	}
+	return false, nil
+}
+
+// retryableError tells transient connection errors from those a retry
+// cannot mend.
+func retryableError(err error) bool {
+	var rle *RateLimitError
+	var unknownAuthority x509.UnknownAuthorityError
+	var certErr *x509.CertificateInvalidError
+	var hostErr x509.HostnameError
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
+		errors.As(err, &rle), errors.As(err, &unknownAuthority),
+		errors.As(err, &certErr), errors.As(err, &hostErr):
+		return false
+	}
+	msg := err.Error()
+	return !strings.Contains(msg, "stopped after") && !strings.Contains(msg, "unsupported protocol scheme")
+}
+
+// backoff waits Retry-After when the answer carries one (checkRetry has
+// made sure it fits MaxWait), else exponentially with jitter.
+func (co *core) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if d, ok := retryAfter(resp.Header, time.Now()); ok {
+			return min(d, maxWait)
+		}
+	}
+	return expBackoff(minWait, maxWait, attempt)
+}
+
+// expBackoff returns a wait in [d/2, d] with d = minWait·2^attempt capped at
+// maxWait, so that retrying callers spread out.
+func expBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
+	d := maxWait
+	if attempt < 30 {
+		if v := minWait << attempt; v > 0 && v < maxWait {
+			d = v
+		}
+	}
+	if d <= 1 {
+		return d
+	}
+	half := d / 2
+	return half + rand.N(d-half+1)
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0, false
+	}
+	if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+		if s < 0 {
+			return 0, true
+		}
+		return time.Duration(s) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(t.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// isRateLimit tells a rate-limiting 429 (empty body, Retry-After) from a
+// business 429 such as ManualRetryLimitExceeded, which has a JSON error
+// body and no Retry-After.
+func isRateLimit(resp *http.Response) bool {
+	if resp.StatusCode != http.StatusTooManyRequests {
+		return false
+	}
+	if resp.Header.Get("Retry-After") != "" {
+		return true
+	}
+	return !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json")
+}
+
+// attemptTransport is the inner transport under go-retryablehttp: every
+// attempt, retries and redirects included, passes the rate limiter here,
+// and each is logged here.
+type attemptTransport struct {
+	next    http.RoundTripper
+	limiter Limiter
+	logger  *slog.Logger
+}
+
+// defaultBlock is how long a key pauses after a rate-limit 429 that carries
+// no Retry-After (Polar always sends one).
+const defaultBlock = time.Second
+
+func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st := stateOf(ctx)
+	if st == nil {
+		return t.next.RoundTrip(req)
+	}
+	st.attempt++
+	st.wrote = false
+	var waited time.Duration
+	if t.limiter != nil {
+		start := time.Now()
+		err := t.limiter.Wait(ctx, ZoneAPI, st.key)
+		if err == nil && st.op.zone != "" && st.op.zone != ZoneAPI {
+			err = t.limiter.Wait(ctx, st.op.zone, st.key)
+		}
+		waited = time.Since(start)
+		if err != nil {
+			t.log(ctx, st, 0, waited, err)
+			return nil, err
+		}
+	}
+	resp, err := t.next.RoundTrip(req)
+	if err == nil && t.limiter != nil && isRateLimit(resp) {
+		d, ok := retryAfter(resp.Header, time.Now())
+		if !ok {
+			d = defaultBlock
+		}
+		t.limiter.Block(st.key, d)
+	}
+	if t.logger != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		t.log(ctx, st, status, waited, err)
+	}
+	return resp, err
+}
+
+func (t *attemptTransport) log(ctx context.Context, st *callState, status int, waited time.Duration, err error) {
+	if t.logger == nil || !t.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", st.op.method),
+		slog.String("path", st.op.path),
+		slog.Int("status", status),
+		slog.Int("attempt", st.attempt),
+		slog.Duration("wait", waited),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", errorClass(err)))
+	}
+	t.logger.LogAttrs(ctx, slog.LevelDebug, "polar: attempt", attrs...)
+}
+
+// errorClass names an attempt's failure without its message, which for
+// net/http errors contains the full URL and so query values.
+func errorClass(err error) string {
+	var rle *RateLimitError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline exceeded"
+	case errors.As(err, &rle):
+		return "rate limited"
+	}
+	return "connection error"
+}
