@@ -338,12 +338,12 @@ const (
 
 // Address is a billing address as stored by Polar.
 type Address struct {
-	Line1      *string `json:"line1,omitempty"`
-	Line2      *string `json:"line2,omitempty"`
-	PostalCode *string `json:"postal_code,omitempty"`
-	City       *string `json:"city,omitempty"`
-	State      *string `json:"state,omitempty"`
-	Country    string/*enum*/ `json:"country"`
+	Line1      *string       `json:"line1,omitempty"`
+	Line2      *string       `json:"line2,omitempty"`
+	PostalCode *string       `json:"postal_code,omitempty"`
+	City       *string       `json:"city,omitempty"`
+	State      *string       `json:"state,omitempty"`
+	Country    CountryAlpha2 `json:"country"`
 }
 
 // CustomerOrderUpdate is the body of Orders.Update. Each field can be left
@@ -359,12 +359,12 @@ type CustomerOrderUpdate struct {
 // AddressInput is an address sent to the API. Country and state cannot be
 // changed on an existing order.
 type AddressInput struct {
-	Line1      *string `json:"line1,omitempty"`
-	Line2      *string `json:"line2,omitempty"`
-	PostalCode *string `json:"postal_code,omitempty"`
-	City       *string `json:"city,omitempty"`
-	State      *string `json:"state,omitempty"`
-	Country    string/*enum*/ `json:"country"`
+	Line1      *string       `json:"line1,omitempty"`
+	Line2      *string       `json:"line2,omitempty"`
+	PostalCode *string       `json:"postal_code,omitempty"`
+	City       *string       `json:"city,omitempty"`
+	State      *string       `json:"state,omitempty"`
+	Country    CountryAlpha2 `json:"country"`
 }
 
 // CustomerOrderInvoice is an order's invoice data.

@@ -96,10 +96,12 @@ func (e Environment) String() string {
 //
 // Printing a Client never shows its token.
 type Client struct {
-	core   *core
-	token  string
-	auth   []string // the Authorization header value, built once per token
-	key    string   // rate-limit key: a hash of the token, never the token
+	core *core
+	// auth returns the Authorization header value, built once per token.
+	// A func, because fmt prints funcs as addresses: no verb, flag or
+	// reflection-based printer can reach the token through a Client.
+	auth   func() []string
+	key    string // rate-limit key: a hash of the token, never the token
 	common service
 
 	// Orders lists and fetches the customer's orders, their invoices and
@@ -341,7 +343,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	default:
 		limits := DefaultRateLimits(cfg.env)
 		limits.MaxBlockWait = policy.MaxWait
-		co.limiter = NewRateLimiter(limits)
+		if co.limiter, err = NewRateLimiter(limits); err != nil {
+			return nil, err
+		}
 	}
 	co.hc = co.newRetryClient(cfg)
 	return newClient(co, token), nil
@@ -385,9 +389,10 @@ func parseBaseURL(raw string) (*url.URL, error) {
 }
 
 func newClient(co *core, token string) *Client {
-	c := &Client{core: co, token: token}
+	c := &Client{core: co}
 	if token != "" {
-		c.auth = []string{"Bearer " + token}
+		hdr := []string{"Bearer " + token}
+		c.auth = func() []string { return hdr }
 		sum := sha256.Sum256([]byte(token))
 		c.key = hex.EncodeToString(sum[:12])
 	}
@@ -415,7 +420,7 @@ func (c *Client) String() string {
 		return "polar.Client(nil)"
 	}
 	tok := "none"
-	if c.token != "" {
+	if c.auth != nil {
 		tok = "[REDACTED]"
 	}
 	return "polar.Client{baseURL: " + c.core.baseStr + ", env: " + c.core.env.String() + ", token: " + tok + "}"
@@ -522,7 +527,7 @@ func (c *Client) send(ctx context.Context, op *operation, wantBody bool, id stri
 	h["Polar-Version"] = c.core.versionHdr
 	h["User-Agent"] = c.core.uaHdr
 	if !op.public && c.auth != nil {
-		h["Authorization"] = c.auth
+		h["Authorization"] = c.auth()
 	}
 	rreq := &retryablehttp.Request{Request: req}
 	if hasBody {

@@ -107,8 +107,8 @@ func specFor(w Window) (bucketSpec, error) {
 
 // NewRateLimiter returns the default Limiter: token buckets from
 // golang.org/x/time/rate, one set per key, kept in a bounded map. It
-// panics if limits holds a window with a non-positive Limit or Per.
-func NewRateLimiter(limits RateLimits) Limiter {
+// reports a window with a non-positive Limit or Per as an error.
+func NewRateLimiter(limits RateLimits) (Limiter, error) {
 	l := &limiter{
 		zones:        make(map[Zone][]bucketSpec, len(limits.Zones)),
 		keys:         make(map[string]*keyState),
@@ -126,12 +126,12 @@ func NewRateLimiter(limits RateLimits) Limiter {
 		for _, w := range ws {
 			s, err := specFor(w)
 			if err != nil {
-				panic(err)
+				return nil, err
 			}
 			l.zones[z] = append(l.zones[z], s)
 		}
 	}
-	return l
+	return l, nil
 }
 
 type limiter struct {

@@ -1,0 +1,155 @@
+package polar
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestErrorMapping(t *testing.T) {
+	big := strings.Repeat("x", 1<<20)
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc
+		check   func(t *testing.T, err error)
+	}{
+		{"404 domain error", jsonAnswer(404, `{"error":"ResourceNotFound","detail":"Order not found."}`),
+			func(t *testing.T, err error) {
+				var e *APIError
+				if !errors.As(err, &e) || e.StatusCode != 404 || e.Name != "ResourceNotFound" || e.Detail != "Order not found." || e.APIVersion != "2026-10" {
+					t.Fatalf("%#v", e)
+				}
+				if !errors.Is(err, ErrResourceNotFound) || errors.Is(err, ErrNotPermitted) {
+					t.Fatal("sentinel mismatch")
+				}
+				if e.Method != "GET" || e.Path != "/v1/customer-portal/orders/{id}" {
+					t.Fatalf("operation %s %s", e.Method, e.Path)
+				}
+			}},
+		{"404 unknown path", jsonAnswer(404, `{"detail":"Not Found"}`),
+			func(t *testing.T, err error) {
+				var e *APIError
+				if !errors.As(err, &e) || e.Name != "" || e.Detail != "Not Found" || errors.Is(err, ErrResourceNotFound) {
+					t.Fatalf("%#v", e)
+				}
+			}},
+		{"409", jsonAnswer(409, `{"error":"PaymentAlreadyInProgress","detail":"busy"}`),
+			func(t *testing.T, err error) {
+				if !errors.Is(err, ErrPaymentAlreadyInProgress) {
+					t.Fatal(err)
+				}
+			}},
+		{"422 validation", jsonAnswer(422, `{"error":"RequestValidationError","detail":[
+				{"loc":["path","id"],"msg":"Input should be a valid UUID","type":"uuid_parsing","input":"x","ctx":{"error":"bad"}},
+				{"loc":["body","items",0,"email"],"msg":"Field required","type":"missing"}]}`),
+			func(t *testing.T, err error) {
+				var ve *ValidationError
+				if !errors.As(err, &ve) || len(ve.Errors) != 2 {
+					t.Fatalf("%v", err)
+				}
+				d := ve.Errors[1]
+				if len(d.Loc) != 4 || d.Loc[0] != "body" || d.Loc[2] != 0 || d.Msg != "Field required" || d.Type != "missing" {
+					t.Fatalf("%+v", d)
+				}
+				if string(ve.Errors[0].Input) != `"x"` || ve.Errors[0].Ctx["error"] != "bad" {
+					t.Fatalf("%+v", ve.Errors[0])
+				}
+				var e *APIError
+				if !errors.As(err, &e) || e.StatusCode != 422 || !errors.Is(err, ErrRequestValidationError) {
+					t.Fatal("ValidationError does not expose its *APIError")
+				}
+				if !strings.Contains(err.Error(), "body.items.0.email: Field required") {
+					t.Fatalf("message %q", err)
+				}
+			}},
+		{"422 domain error", jsonAnswer(422, `{"error":"MissingInvoiceBillingDetails","detail":"Billing name is required."}`),
+			func(t *testing.T, err error) {
+				var ve *ValidationError
+				if errors.As(err, &ve) || !errors.Is(err, ErrMissingInvoiceBillingDetails) {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"429 rate limit", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Retry-After", "60")
+			w.WriteHeader(429)
+		}, func(t *testing.T, err error) {
+			var rle *RateLimitError
+			if !errors.As(err, &rle) || rle.RetryAfter != time.Minute || !errors.Is(err, ErrRateLimited) {
+				t.Fatalf("%v", err)
+			}
+			var e *APIError
+			if !errors.As(err, &e) || e.StatusCode != 429 {
+				t.Fatal("RateLimitError does not expose its *APIError")
+			}
+		}},
+		{"429 business error", jsonAnswer(429, `{"error":"ManualRetryLimitExceeded","detail":"limit"}`),
+			func(t *testing.T, err error) {
+				var rle *RateLimitError
+				if errors.As(err, &rle) || !errors.Is(err, ErrManualRetryLimitExceeded) {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"401 invalid token", jsonAnswer(401, `{"error":"invalid_token","error_description":"The access token expired."}`),
+			func(t *testing.T, err error) {
+				var e *APIError
+				if !errors.As(err, &e) || !errors.Is(err, ErrInvalidToken) || e.Detail != "The access token expired." {
+					t.Fatalf("%v", err)
+				}
+			}},
+		{"500 HTML page", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(500)
+			w.Write([]byte("<html><body><h1>500 Internal Server Error</h1></body></html>"))
+		}, func(t *testing.T, err error) {
+			var e *APIError
+			if !errors.As(err, &e) || e.StatusCode != 500 || e.Name != "" || !strings.Contains(string(e.Body), "<h1>500") {
+				t.Fatalf("%#v", e)
+			}
+			if !strings.Contains(err.Error(), "<html>") {
+				t.Fatalf("message without an excerpt: %q", err)
+			}
+		}},
+		{"empty body", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(418) },
+			func(t *testing.T, err error) {
+				var e *APIError
+				if !errors.As(err, &e) || e.StatusCode != 418 || len(e.Body) != 0 || e.Name != "" {
+					t.Fatalf("%#v", e)
+				}
+			}},
+		{"oversized body", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(400)
+			w.Write([]byte(big))
+		}, func(t *testing.T, err error) {
+			var e *APIError
+			if !errors.As(err, &e) || len(e.Body) != maxErrorBody || len(err.Error()) > 400 {
+				t.Fatalf("body %d bytes, message %d bytes", len(e.Body), len(err.Error()))
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newRecorder(t, tc.handler)
+			c := newSingleShotClient(t, srv, testToken)
+			_, err := c.Orders.Get(bg(), orderID)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if strings.Contains(err.Error(), testToken) {
+				t.Fatal("error message shows the token")
+			}
+			tc.check(t, err)
+		})
+	}
+}
+
+func TestDecodeErrorWrapsCause(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, `{"id": 42}`))
+	c := newTestClient(t, srv, testToken)
+	_, err := c.Orders.Get(bg(), orderID)
+	var typeErr *json.UnmarshalTypeError
+	if !errors.As(err, &typeErr) || !strings.Contains(err.Error(), "decoding response") {
+		t.Fatalf("err = %v", err)
+	}
+}

@@ -1,0 +1,112 @@
+package polar
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+const testToken = "polar_cst_secret-token-value"
+
+// fastRetries keeps retry waits short in tests that go over the network.
+var fastRetries = WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})
+
+// recorded is one request as the test server saw it.
+type recorded struct {
+	Method     string
+	RequestURI string // raw path and query as sent
+	Header     http.Header
+	Body       []byte
+	TE         []string
+	Length     int64
+}
+
+// recorder is an httptest server that records every request and answers
+// through handler.
+type recorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []recorded
+}
+
+func (r *recorder) requests() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recorded(nil), r.reqs...)
+}
+
+func (r *recorder) count() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.reqs)
+}
+
+// newRecorder starts a test server; handler answers every request.
+func newRecorder(t *testing.T, handler http.HandlerFunc) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	rec.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rec.mu.Lock()
+		rec.reqs = append(rec.reqs, recorded{
+			Method: r.Method, RequestURI: r.RequestURI, Header: r.Header.Clone(),
+			Body: body, TE: r.TransferEncoding, Length: r.ContentLength,
+		})
+		rec.mu.Unlock()
+		handler(w, r)
+	}))
+	t.Cleanup(rec.Close)
+	return rec
+}
+
+// newTestClient returns a client of srv with short retries and no
+// client-side rate limits, plus opts.
+func newTestClient(t *testing.T, srv *recorder, token string, opts ...Option) *Client {
+	t.Helper()
+	all := append([]Option{WithBaseURL(srv.URL), fastRetries, WithoutRateLimits()}, opts...)
+	c, err := NewClient(token, all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// newSingleShotClient is newTestClient without retries.
+func newSingleShotClient(t *testing.T, srv *recorder, token string, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(token, append([]Option{WithBaseURL(srv.URL), WithoutRetries(), WithoutRateLimits()}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// jsonAnswer returns a handler that answers status with body as JSON.
+func jsonAnswer(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Polar-Version", r.Header.Get("Polar-Version"))
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+// sequence returns a handler that answers with handlers in turn, repeating
+// the last one.
+func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
+	var mu sync.Mutex
+	i := 0
+	return func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		h := hs[min(i, len(hs)-1)]
+		i++
+		mu.Unlock()
+		h(w, r)
+	}
+}
+
+func bg() context.Context { return context.Background() }

@@ -1,0 +1,239 @@
+package polar
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNewClientRejectsBadOptions(t *testing.T) {
+	for name, opts := range map[string][]Option{
+		"ftp base URL":          {WithBaseURL("ftp://api.polar.sh")},
+		"relative base URL":     {WithBaseURL("/v1")},
+		"base URL with query":   {WithBaseURL("https://api.polar.sh?x=1")},
+		"base URL with user":    {WithBaseURL("https://user:pw@api.polar.sh")},
+		"unparseable base URL":  {WithBaseURL("http://[::1")},
+		"empty base URL":        {WithBaseURL("")},
+		"unknown environment":   {WithEnvironment(Environment(7))},
+		"nil HTTP client":       {WithHTTPClient(nil)},
+		"zero timeout":          {WithTimeout(0)},
+		"retries contradiction": {WithRetryPolicy(RetryPolicy{MaxRetries: 2}), WithoutRetries()},
+		"limits contradiction":  {WithRateLimits(mustLimiter(t, DefaultRateLimits(Production))), WithoutRateLimits()},
+		"nil limiter":           {WithRateLimits(nil)},
+		"timeout contradiction": {WithHTTPClient(&http.Client{Timeout: time.Second}), WithTimeout(time.Minute)},
+		"negative retries":      {WithRetryPolicy(RetryPolicy{MaxRetries: -1})},
+		"min above max wait":    {WithRetryPolicy(RetryPolicy{MinWait: time.Minute, MaxWait: time.Second})},
+		"bad API version":       {WithAPIVersion("2026-10-01")},
+		"header injection":      {WithUserAgent("app\r\nX-Evil: 1")},
+		"nil option":            {nil},
+	} {
+		if c, err := NewClient(testToken, opts...); err == nil {
+			t.Errorf("%s: accepted (%v)", name, c)
+		} else if strings.Contains(err.Error(), testToken) {
+			t.Errorf("%s: error shows the token", name)
+		}
+	}
+}
+
+func TestEnvironments(t *testing.T) {
+	for env, want := range map[Environment]string{Production: "https://api.polar.sh", Sandbox: "https://sandbox-api.polar.sh"} {
+		c, err := NewClient("", WithEnvironment(env))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.BaseURL() != want || c.Environment() != env {
+			t.Errorf("%v: %s", env, c.BaseURL())
+		}
+	}
+	c, err := NewClient("", WithEnvironment(Sandbox), WithBaseURL("http://127.0.0.1:1/prefix/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL() != "http://127.0.0.1:1/prefix" || c.Environment() != Sandbox {
+		t.Fatalf("%s %v", c.BaseURL(), c.Environment())
+	}
+}
+
+func TestBaseURLPathPrefix(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
+	c, err := NewClient(testToken, WithBaseURL(srv.URL+"/proxy/polar/"), WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.requests()[0].RequestURI; got != "/proxy/polar/v1/customer-portal/orders/"+orderID {
+		t.Fatalf("RequestURI = %q", got)
+	}
+}
+
+func TestVersionAndUserAgentOptions(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
+	c := newTestClient(t, srv, testToken, WithAPIVersion("2027-01"), WithUserAgent("acme-billing/2.3"))
+	if _, err := c.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	h := srv.requests()[0].Header
+	if got := h.Get("Polar-Version"); got != "2027-01" {
+		t.Errorf("Polar-Version = %q", got)
+	}
+	if got := h.Get("User-Agent"); !strings.HasPrefix(got, "acme-billing/2.3 polar-go/"+Version+" (go") {
+		t.Errorf("User-Agent = %q", got)
+	}
+}
+
+func TestNoAuthorizationWithoutToken(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
+	c := newTestClient(t, srv, "")
+	if _, err := c.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	checkCommonHeaders(t, srv.requests()[0], false)
+}
+
+// publicForTest stands for the operations that take no token, such as
+// license-key validation.
+var publicForTest = endpoint[*CustomerOrderInvoice]{operation{method: http.MethodPost, path: "/v1/customer-portal/license-keys/validate", public: true, zone: ZoneLicenseKeys}, decodeJSON[CustomerOrderInvoice]}
+
+func TestPublicOperationsSendNoToken(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, `{"url":"x"}`))
+	c := newTestClient(t, srv, testToken)
+	if _, err := publicForTest.do(bg(), c, "", nil, map[string]string{"key": "K"}); err != nil {
+		t.Fatal(err)
+	}
+	checkCommonHeaders(t, srv.requests()[0], false)
+}
+
+func TestRedirectKeepsTokenOnBaseHostOnly(t *testing.T) {
+	elsewhere := newRecorder(t, jsonAnswer(200, testOrderJSON))
+	var home *recorder
+	home = newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v1/customer-portal/orders/away":
+			http.Redirect(w, r, elsewhere.URL+"/v1/customer-portal/orders/x", http.StatusTemporaryRedirect)
+		case "/v1/customer-portal/orders/home":
+			http.Redirect(w, r, home.URL+"/v1/customer-portal/orders/x", http.StatusTemporaryRedirect)
+		default:
+			jsonAnswer(200, testOrderJSON)(w, r)
+		}
+	})
+	c := newTestClient(t, home, testToken)
+	if _, err := c.Orders.Get(bg(), "home"); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := home.requests(); len(reqs) != 2 || reqs[1].Header.Get("Authorization") != "Bearer "+testToken {
+		t.Fatalf("same-host redirect lost the token: %+v", reqs)
+	}
+	if _, err := c.Orders.Get(bg(), "away"); err != nil {
+		t.Fatal(err)
+	}
+	if reqs := elsewhere.requests(); len(reqs) != 1 || reqs[0].Header.Get("Authorization") != "" {
+		t.Fatalf("token sent to another host: %+v", reqs)
+	}
+}
+
+func TestWithToken(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
+	base := newTestClient(t, srv, "")
+	child := base.WithToken(testToken)
+	if child.core != base.core || child.Orders == base.Orders {
+		t.Fatal("child does not share the core, or shares the parent's services")
+	}
+	if _, err := child.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := base.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.requests()
+	checkCommonHeaders(t, reqs[0], true)
+	checkCommonHeaders(t, reqs[1], false)
+	if child.key == "" || strings.Contains(child.key, testToken) || child.WithToken(testToken).key != child.key ||
+		base.WithToken("other").key == child.key {
+		t.Fatalf("rate-limit keys: %q", child.key)
+	}
+	if allocs := testing.AllocsPerRun(100, func() { _ = base.WithToken(testToken) }); allocs > 5 {
+		t.Fatalf("WithToken: %v allocations", allocs)
+	}
+}
+
+func TestClientNeverPrintsToken(t *testing.T) {
+	c, err := NewClient(testToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"} {
+		for _, v := range []any{c, *c, c.Orders, []*Client{c}, map[string]any{"c": c}} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, testToken) || strings.Contains(out, "secret") {
+				t.Errorf("%s of %T shows the token: %s", verb, v, out)
+			}
+		}
+	}
+	if !strings.Contains(c.String(), "[REDACTED]") {
+		t.Errorf("String() = %q", c.String())
+	}
+}
+
+func TestWithResponse(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Polar-Sandbox", "1")
+		w.Header().Set("Cache-Control", "private, no-store")
+		jsonAnswer(200, testOrderJSON)(w, r)
+	})
+	c := newTestClient(t, srv, testToken)
+	var resp Response
+	if _, err := c.Orders.Get(WithResponse(bg(), &resp), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || resp.APIVersion() != DefaultAPIVersion || !resp.Sandbox() || resp.Header.Get("Cache-Control") != "private, no-store" {
+		t.Fatalf("response = %+v", resp)
+	}
+}
+
+func TestNilHTTPClientTransportIsWrapped(t *testing.T) {
+	var seen int
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		seen++
+		return http.DefaultTransport.RoundTrip(r)
+	})
+	srv := httptest.NewServer(jsonAnswer(200, testOrderJSON))
+	defer srv.Close()
+	hc := &http.Client{Transport: rt}
+	c, err := NewClient(testToken, WithBaseURL(srv.URL), WithHTTPClient(hc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if seen != 1 || hc.Transport == nil {
+		t.Fatalf("caller's transport used %d times", seen)
+	}
+	if _, ok := hc.Transport.(roundTripFunc); !ok {
+		t.Fatal("caller's http.Client was modified")
+	}
+	if c.core.hc.HTTPClient.Timeout != DefaultTimeout {
+		t.Fatalf("timeout = %v", c.core.hc.HTTPClient.Timeout)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func TestNetworkErrorsWrapCause(t *testing.T) {
+	c, err := NewClient(testToken, WithBaseURL("http://127.0.0.1:1"), WithoutRetries(), WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Orders.Get(bg(), orderID)
+	var opErr interface{ Timeout() bool }
+	if !errors.As(err, &opErr) || strings.Contains(err.Error(), testToken) {
+		t.Fatalf("err = %v", err)
+	}
+}

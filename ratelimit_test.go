@@ -1,0 +1,227 @@
+package polar
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// sendTimes makes n requests in zone for key, one after the other, and
+// returns when each was let through, relative to the start.
+func sendTimes(t *testing.T, l Limiter, zone Zone, key string, n int) []time.Duration {
+	t.Helper()
+	start := time.Now()
+	out := make([]time.Duration, n)
+	for i := range out {
+		if err := l.Wait(bg(), zone, key); err != nil {
+			t.Fatal(err)
+		}
+		out[i] = time.Since(start)
+	}
+	return out
+}
+
+// maxInWindow returns the largest number of times falling in any half-open
+// window [t, t+per), as Polar counts them.
+func maxInWindow(times []time.Duration, per time.Duration) int {
+	best := 0
+	for i, from := range times {
+		n := 0
+		for _, t := range times[i:] {
+			if t < from+per {
+				n++
+			}
+		}
+		best = max(best, n)
+	}
+	return best
+}
+
+func TestLimiterZonesStayWithinServerWindows(t *testing.T) {
+	for _, env := range []Environment{Production, Sandbox} {
+		limits := DefaultRateLimits(env)
+		for zone, windows := range limits.Zones {
+			t.Run(env.String()+"/"+string(zone), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					biggest := 0
+					for _, w := range windows {
+						biggest = max(biggest, w.Limit)
+					}
+					n := 3*biggest + 5
+					times := sendTimes(t, mustLimiter(t, limits), zone, "key", n)
+					for _, w := range windows {
+						if got := maxInWindow(times, w.Per); got > w.Limit {
+							t.Errorf("%d requests within %v, limit %d", got, w.Per, w.Limit)
+						}
+						// Burst plus refill use the whole window.
+						spec, _ := specFor(w)
+						if float64(spec.burst)+float64(spec.limit)*w.Per.Seconds() > float64(w.Limit)+1e-9 {
+							t.Errorf("bucket %+v overshoots %+v", spec, w)
+						}
+					}
+					// A short burst goes out at once.
+					burst := 0
+					for _, d := range times {
+						if d == 0 {
+							burst++
+						}
+					}
+					if burst < 1 || (zone == ZoneAPI && burst < windows[0].Limit/5) {
+						t.Errorf("only %d requests went out at once", burst)
+					}
+				})
+			})
+		}
+	}
+}
+
+func TestLimiterConcurrentCallersShareBuckets(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, DefaultRateLimits(Production))
+		start := time.Now()
+		var mu sync.Mutex
+		var times []time.Duration
+		var wg sync.WaitGroup
+		for range 40 {
+			wg.Go(func() {
+				if err := l.Wait(bg(), ZoneLicenseKeys, ""); err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				times = append(times, time.Since(start))
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		if got := maxInWindow(sortDurations(times), time.Second); got > 3 {
+			t.Fatalf("%d license-key requests within a second", got)
+		}
+	})
+}
+
+func sortDurations(ds []time.Duration) []time.Duration {
+	for i := 1; i < len(ds); i++ {
+		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
+			ds[j], ds[j-1] = ds[j-1], ds[j]
+		}
+	}
+	return ds
+}
+
+func TestLimiterKeysAreSeparate(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, DefaultRateLimits(Production))
+		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
+		sendTimes(t, l, ZoneLicenseKeys, "a", spec.burst) // a's burst is spent
+		start := time.Now()
+		if err := l.Wait(bg(), ZoneLicenseKeys, "b"); err != nil || time.Since(start) != 0 {
+			t.Fatalf("b waited %v for a's bucket: %v", time.Since(start), err)
+		}
+		if err := l.Wait(bg(), ZoneLicenseKeys, "a"); err != nil || time.Since(start) == 0 {
+			t.Fatalf("a did not wait: %v", err)
+		}
+	})
+}
+
+func TestLimiterBlockPausesEveryZoneOfKey(t *testing.T) {
+	for _, zone := range []Zone{ZoneAPI, ZoneLicenseKeys, ZoneEmailUpdate} {
+		synctest.Test(t, func(t *testing.T) {
+			l := mustLimiter(t, DefaultRateLimits(Production))
+			l.Block("a", 10*time.Second)
+			start := time.Now()
+			if err := l.Wait(bg(), zone, "b"); err != nil || time.Since(start) != 0 {
+				t.Fatalf("%s: another key waited: %v", zone, err)
+			}
+			if err := l.Wait(bg(), zone, "a"); err != nil {
+				t.Fatal(err)
+			}
+			if got := time.Since(start); got != 10*time.Second {
+				t.Fatalf("%s: blocked key waited %v, want 10s", zone, got)
+			}
+		})
+	}
+}
+
+func TestLimiterGivesUpOnLongBlocks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, DefaultRateLimits(Production))
+		l.Block("a", 15*time.Minute) // the email-update block
+		start := time.Now()
+		err := l.Wait(bg(), ZoneAPI, "a")
+		var rle *RateLimitError
+		if !errors.As(err, &rle) || rle.RetryAfter != 15*time.Minute || time.Since(start) != 0 {
+			t.Fatalf("err = %v after %v", err, time.Since(start))
+		}
+	})
+}
+
+func TestLimiterContext(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, DefaultRateLimits(Production))
+		l.Block("a", 20*time.Second)
+
+		ctx, cancel := context.WithTimeout(bg(), 5*time.Second)
+		defer cancel()
+		start := time.Now()
+		if err := l.Wait(ctx, ZoneAPI, "a"); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 0 {
+			t.Fatalf("deadline: %v after %v", err, time.Since(start))
+		}
+
+		ctx, cancel = context.WithCancel(bg())
+		time.AfterFunc(2*time.Second, cancel)
+		if err := l.Wait(ctx, ZoneAPI, "a"); !errors.Is(err, context.Canceled) || time.Since(start) != 2*time.Second {
+			t.Fatalf("cancel: %v after %v", err, time.Since(start))
+		}
+	})
+}
+
+func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		limits := DefaultRateLimits(Production)
+		limits.MaxKeys = 2
+		l := mustLimiter(t, limits).(*limiter)
+		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
+		sendTimes(t, l, ZoneLicenseKeys, "busy", spec.burst) // busy's bucket is empty
+		for _, k := range []string{"b", "c", "d"} {
+			if err := l.Wait(bg(), ZoneAPI, k); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// busy was never forgotten, so it does not get a fresh burst.
+		start := time.Now()
+		if err := l.Wait(bg(), ZoneLicenseKeys, "busy"); err != nil || time.Since(start) == 0 {
+			t.Fatalf("busy key came back with a fresh burst (%v)", err)
+		}
+		// Once every bucket has refilled, new keys push the old ones out.
+		time.Sleep(time.Hour)
+		for i := range 100 {
+			if err := l.Wait(bg(), ZoneAPI, string(rune('A'+i))); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Minute)
+		}
+		if n := l.keyCount(); n > limits.MaxKeys+1 {
+			t.Fatalf("%d keys kept, bound %d", n, limits.MaxKeys)
+		}
+	})
+}
+
+func TestNewRateLimiterRejectsBadWindows(t *testing.T) {
+	for _, w := range []Window{{Limit: 0, Per: time.Second}, {Limit: 5, Per: 0}, {Limit: -1, Per: time.Minute}} {
+		if _, err := NewRateLimiter(RateLimits{Zones: map[Zone][]Window{ZoneAPI: {w}}}); err == nil {
+			t.Errorf("window %+v accepted", w)
+		}
+	}
+}
+
+func mustLimiter(t *testing.T, limits RateLimits) Limiter {
+	t.Helper()
+	l, err := NewRateLimiter(limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}

@@ -1,0 +1,496 @@
+package polar
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+// deleteForTest stands for the DELETE operations of other services.
+var deleteForTest = endpoint[struct{}]{operation{method: http.MethodDelete, path: "/v1/customer-portal/subscriptions/{id}"}, nil}
+
+// calls of each retry class, all against the same server.
+var retryClassCalls = map[string]func(c *Client) error{
+	"GET": func(c *Client) error { _, err := c.Orders.Get(bg(), orderID); return err },
+	"DELETE": func(c *Client) error {
+		_, err := deleteForTest.do(bg(), c, orderID, nil, nil)
+		return err
+	},
+	"POST": func(c *Client) error {
+		_, err := c.Orders.ConfirmRetryPayment(bg(), orderID, &CustomerOrderConfirmPayment{PaymentMethodID: "pm"})
+		return err
+	},
+	"POST without body": func(c *Client) error { return c.Orders.GenerateInvoice(bg(), orderID) },
+	"PATCH": func(c *Client) error {
+		_, err := c.Orders.Update(bg(), orderID, &CustomerOrderUpdate{BillingName: Set("x")})
+		return err
+	},
+}
+
+func hangUp(w http.ResponseWriter, r *http.Request) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+func TestRetryPolicyAttempts(t *testing.T) {
+	status := func(code int, hdr ...string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			for i := 0; i+1 < len(hdr); i += 2 {
+				w.Header().Set(hdr[i], hdr[i+1])
+			}
+			w.WriteHeader(code)
+		}
+	}
+	const all = 4 // the first attempt and 3 retries
+	for _, tc := range []struct {
+		name     string
+		handler  http.HandlerFunc
+		safe     int // attempts for GET and DELETE
+		unsafe   int // attempts for POST and PATCH
+		wantKind error
+	}{
+		{"500", status(500), 1, 1, nil},
+		{"502", status(502), all, 1, nil},
+		{"503 without Retry-After", status(503), all, 1, nil},
+		{"503 with Retry-After", status(503, "Retry-After", "0"), all, all, nil},
+		{"504", status(504), all, 1, nil},
+		{"429 rate limit", status(429, "Retry-After", "0"), all, all, ErrRateLimited},
+		{"429 business error", jsonAnswer(429, `{"error":"ManualRetryLimitExceeded","detail":"x"}`), 1, 1, ErrManualRetryLimitExceeded},
+		{"400", jsonAnswer(400, `{"error":"PaymentMethodSetupFailed","detail":"x"}`), 1, 1, ErrPaymentMethodSetupFailed},
+		{"409", jsonAnswer(409, `{"error":"PaymentAlreadyInProgress","detail":"x"}`), 1, 1, nil},
+		{"connection closed after the request was written", hangUp, all, 1, nil},
+	} {
+		for class, call := range retryClassCalls {
+			t.Run(tc.name+"/"+class, func(t *testing.T) {
+				srv := newRecorder(t, tc.handler)
+				c := newTestClient(t, srv, testToken)
+				err := call(c)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				if tc.wantKind != nil && !errors.Is(err, tc.wantKind) {
+					t.Fatalf("err = %v, want %v", err, tc.wantKind)
+				}
+				want := tc.safe
+				if strings.HasPrefix(class, "POST") || class == "PATCH" {
+					want = tc.unsafe
+				}
+				if got := srv.count(); got != want {
+					t.Fatalf("%d attempts, want %d (err %v)", got, want, err)
+				}
+			})
+		}
+	}
+}
+
+// TestRetryWhenNothingWasWritten checks that even POST and PATCH are
+// retried when the connection failed before the request was written.
+func TestRetryWhenNothingWasWritten(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens: every dial is refused
+	for class, call := range retryClassCalls {
+		t.Run(class, func(t *testing.T) {
+			logs := &logCapture{}
+			c, err := NewClient(testToken, WithBaseURL("http://"+addr), fastRetries, WithoutRateLimits(), WithLogger(logs.logger()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := call(c); err == nil {
+				t.Fatal("no error")
+			}
+			if n := len(logs.records()); n != 4 {
+				t.Fatalf("%d attempts, want 4", n)
+			}
+		})
+	}
+}
+
+// fakeTransport answers in memory, so that tests can run in a synctest
+// bubble where time is virtual.
+type fakeTransport struct {
+	mu     sync.Mutex
+	n      int
+	answer func(n int, r *http.Request) *http.Response
+}
+
+func (f *fakeTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	f.n++
+	n := f.n
+	f.mu.Unlock()
+	if r.Body != nil {
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	resp := f.answer(n, r)
+	resp.Request = r
+	return resp, nil
+}
+
+func (f *fakeTransport) calls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.n
+}
+
+func answer(status int, body string, hdr ...string) *http.Response {
+	h := http.Header{}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		h.Set(hdr[i], hdr[i+1])
+	}
+	return &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body))}
+}
+
+func fakeClient(t *testing.T, ft *fakeTransport, opts ...Option) *Client {
+	t.Helper()
+	c, err := NewClient(testToken, append([]Option{WithBaseURL("https://api.test"), WithHTTPClient(&http.Client{Transport: ft})}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRetryAfterHonoured(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		value func() string
+		want  time.Duration
+	}{
+		{"seconds", func() string { return "7" }, 7 * time.Second},
+		{"HTTP date", func() string { return time.Now().Add(12 * time.Second).UTC().Format(http.TimeFormat) }, 12 * time.Second},
+		{"RFC 850 date", func() string { return time.Now().Add(3 * time.Second).UTC().Format(time.RFC850) }, 3 * time.Second},
+	} {
+		for _, limits := range []bool{false, true} {
+			t.Run(tc.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					ft := &fakeTransport{answer: func(n int, r *http.Request) *http.Response {
+						if n == 1 {
+							return answer(429, "", "Retry-After", tc.value())
+						}
+						return answer(200, testOrderJSON, "Content-Type", "application/json")
+					}}
+					opt := WithoutRateLimits()
+					if limits {
+						opt = WithEnvironment(Production)
+					}
+					c := fakeClient(t, ft, opt)
+					start := time.Now()
+					if _, err := c.Orders.Get(bg(), orderID); err != nil {
+						t.Fatal(err)
+					}
+					if got := time.Since(start); got != tc.want {
+						t.Fatalf("waited %v, want %v", got, tc.want)
+					}
+					if ft.calls() != 2 {
+						t.Fatalf("%d attempts, want 2", ft.calls())
+					}
+				})
+			})
+		}
+	}
+}
+
+func TestLongRetryAfterReturnsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{answer: func(int, *http.Request) *http.Response { return answer(429, "", "Retry-After", "900") }}
+		c := fakeClient(t, ft)
+		start := time.Now()
+		_, err := c.Orders.Get(bg(), orderID)
+		var rle *RateLimitError
+		if !errors.As(err, &rle) || rle.RetryAfter != 900*time.Second {
+			t.Fatalf("err = %v", err)
+		}
+		if elapsed := time.Since(start); elapsed != 0 || ft.calls() != 1 {
+			t.Fatalf("waited %v over %d attempts", elapsed, ft.calls())
+		}
+		// Polar now blocks the caller on all of /v1: the next call of the
+		// same token is refused at once without being sent.
+		_, err = c.Orders.List(bg(), nil)
+		if !errors.As(err, &rle) || rle.RetryAfter != 900*time.Second || ft.calls() != 1 || time.Since(start) != 0 {
+			t.Fatalf("second call: %v after %d attempts", err, ft.calls())
+		}
+		// Another customer is not affected.
+		if _, err := c.WithToken("other").Orders.Receipt(bg(), orderID); !errors.As(err, &rle) || ft.calls() != 2 {
+			t.Fatalf("other token: %v after %d attempts", err, ft.calls())
+		}
+	})
+}
+
+func TestCancelDuringBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{answer: func(int, *http.Request) *http.Response { return answer(503, "", "Retry-After", "20") }}
+		c := fakeClient(t, ft, WithoutRateLimits())
+		ctx, cancel := context.WithCancel(bg())
+		time.AfterFunc(time.Second, cancel)
+		start := time.Now()
+		_, err := c.Orders.Get(ctx, orderID)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v", err)
+		}
+		if elapsed := time.Since(start); elapsed != time.Second {
+			t.Fatalf("returned after %v, want 1s", elapsed)
+		}
+	})
+}
+
+func TestExponentialBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{answer: func(int, *http.Request) *http.Response { return answer(502, "bad gateway") }}
+		c := fakeClient(t, ft, WithoutRateLimits())
+		start := time.Now()
+		_, err := c.Orders.Get(bg(), orderID)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || ft.calls() != 4 {
+			t.Fatalf("err = %v after %d attempts", err, ft.calls())
+		}
+		// Waits of 0.5 s, 1 s and 2 s, each jittered down to half at most.
+		if elapsed := time.Since(start); elapsed < 1750*time.Millisecond || elapsed > 3500*time.Millisecond {
+			t.Fatalf("backoff took %v", elapsed)
+		}
+	})
+	for attempt := range 40 {
+		d := expBackoff(500*time.Millisecond, 30*time.Second, attempt)
+		if d <= 0 || d > 30*time.Second {
+			t.Fatalf("attempt %d: %v", attempt, d)
+		}
+	}
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"0":                                 0,
+		"  42 ":                             42 * time.Second,
+		"Wed, 25 Nov 2026 12:01:00 GMT":     time.Minute,
+		"Wednesday, 25-Nov-26 12:00:30 GMT": 30 * time.Second,
+		"Wed Nov 25 12:00:05 2026":          5 * time.Second,
+		"Wed, 25 Nov 2026 11:00:00 GMT":     0, // in the past
+	} {
+		got, ok := retryAfter(http.Header{"Retry-After": {v}}, now)
+		if !ok || got != want {
+			t.Errorf("Retry-After %q = %v, %v; want %v", v, got, ok, want)
+		}
+	}
+	if _, ok := retryAfter(http.Header{"Retry-After": {"soon"}}, now); ok {
+		t.Error("garbage Retry-After parsed")
+	}
+}
+
+// TestLimiterPausesCallerAfter429 checks that a rate-limit 429 seen by one
+// call holds back the next calls of the same token until Retry-After, and
+// only those.
+func TestLimiterPausesCallerAfter429(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{answer: func(n int, r *http.Request) *http.Response {
+			if n == 1 {
+				return answer(429, "", "Retry-After", "5")
+			}
+			return answer(200, testOrderJSON, "Content-Type", "application/json")
+		}}
+		c := fakeClient(t, ft, WithoutRetries())
+		start := time.Now()
+		if _, err := c.Orders.Get(bg(), orderID); !errors.Is(err, ErrRateLimited) {
+			t.Fatalf("first call: %v", err)
+		}
+		other := c.WithToken("another customer")
+		if _, err := other.Orders.Get(bg(), orderID); err != nil || time.Since(start) != 0 {
+			t.Fatalf("other customer waited %v: %v", time.Since(start), err)
+		}
+		if _, err := c.Orders.Get(bg(), orderID); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited != 5*time.Second {
+			t.Fatalf("same customer waited %v, want 5s", waited)
+		}
+	})
+}
+
+func TestLimiterDeadlineError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{answer: func(int, *http.Request) *http.Response { return answer(200, testOrderJSON) }}
+		lim := mustLimiter(t, DefaultRateLimits(Production))
+		c := fakeClient(t, ft, WithRateLimits(lim))
+		lim.Block(c.key, 10*time.Second)
+		ctx, cancel := context.WithTimeout(bg(), time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := c.Orders.Get(ctx, orderID)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v", err)
+		}
+		if time.Since(start) != 0 || ft.calls() != 0 {
+			t.Fatalf("waited %v, sent %d", time.Since(start), ft.calls())
+		}
+	})
+}
+
+// countingServer counts the connections its clients open.
+func countingServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *atomic.Int64) {
+	var opened atomic.Int64
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	return srv, &opened
+}
+
+func TestConnectionsShared(t *testing.T) {
+	srv, opened := countingServer(t, jsonAnswer(200, testOrderJSON))
+	base, err := NewClient("", WithBaseURL(srv.URL), WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	children := make([]*Client, 8)
+	for i := range children {
+		children[i] = base.WithToken("customer-" + string(rune('a'+i)))
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for g := range 64 {
+		wg.Go(func() {
+			c := children[g%len(children)]
+			for range 20 {
+				if _, err := c.Orders.Get(bg(), orderID); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := opened.Load(); n > 64 {
+		t.Fatalf("%d connections for 64 goroutines", n)
+	}
+}
+
+func TestFailedCallKeepsPool(t *testing.T) {
+	fail := atomic.Bool{}
+	srv, opened := countingServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			w.WriteHeader(502)
+			return
+		}
+		jsonAnswer(200, testOrderJSON)(w, r)
+	})
+	c, err := NewClient(testToken, WithBaseURL(srv.URL), WithoutRateLimits(), fastRetries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := c.Orders.Get(bg(), orderID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fail.Store(true)
+	if _, err := c.Orders.Get(bg(), orderID); err == nil { // retried, then given up
+		t.Fatal("no error")
+	}
+	if err := c.Orders.GenerateInvoice(bg(), orderID); err == nil { // not retried
+		t.Fatal("no error")
+	}
+	fail.Store(false)
+	if _, err := c.WithToken("other").Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if n := opened.Load(); n != 1 {
+		t.Fatalf("%d connections opened, want 1 reused throughout", n)
+	}
+}
+
+func TestPerAttemptTimeout(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done() // the client gives up first
+	})
+	c := newSingleShotClient(t, srv, testToken, WithTimeout(50*time.Millisecond))
+	_, err := c.Orders.Get(bg(), orderID)
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("err = %v, want a timeout", err)
+	}
+}
+
+// logCapture records slog records.
+type logCapture struct {
+	mu   sync.Mutex
+	recs []slog.Record
+	text strings.Builder
+}
+
+func (l *logCapture) logger() *slog.Logger { return slog.New(l) }
+
+func (l *logCapture) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logCapture) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.recs = append(l.recs, r)
+	l.text.WriteString(r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		l.text.WriteString(" " + a.String())
+		return true
+	})
+	l.text.WriteString("\n")
+	return nil
+}
+func (l *logCapture) WithAttrs([]slog.Attr) slog.Handler { return l }
+func (l *logCapture) WithGroup(string) slog.Handler      { return l }
+
+func (l *logCapture) records() []slog.Record {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]slog.Record(nil), l.recs...)
+}
+
+func (l *logCapture) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.text.String()
+}
+
+func TestLoggerOneLinePerAttempt(t *testing.T) {
+	srv := newRecorder(t, sequence(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(503) },
+		jsonAnswer(200, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`)))
+	logs := &logCapture{}
+	c := newTestClient(t, srv, testToken, WithLogger(logs.logger()))
+	if _, err := c.Orders.List(bg(), &OrderListOptions{Query: "very-private-search"}); err != nil {
+		t.Fatal(err)
+	}
+	recs := logs.records()
+	if len(recs) != 2 {
+		t.Fatalf("%d log lines for 2 attempts:\n%s", len(recs), logs)
+	}
+	out := logs.String()
+	for _, want := range []string{"method=GET", "path=/v1/customer-portal/orders/", "status=503", "status=200", "attempt=1", "attempt=2", "wait="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	for _, secret := range []string{testToken, "very-private-search", "Bearer"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log shows %q:\n%s", secret, out)
+		}
+	}
+}
