@@ -61,21 +61,6 @@ func (u *union[T]) decode(raw []byte) (T, error) {
 // decode method of a union, or a dispatcher between unions.
 type decodeFunc[T any] func(raw []byte) (T, error)
 
-// decodeInto decodes raw into *dst; JSON null gives the zero value.
-func (d decodeFunc[T]) decodeInto(raw []byte, dst *T) error {
-	if isNull(raw) {
-		var zero T
-		*dst = zero
-		return nil
-	}
-	v, err := d(raw)
-	if err != nil {
-		return err
-	}
-	*dst = v
-	return nil
-}
-
 // decodeSlice decodes a JSON array of union values; null gives a nil slice.
 func (d decodeFunc[T]) decodeSlice(raw []byte, dst *[]T) error {
 	raw = bytes.TrimSpace(raw)
@@ -106,17 +91,9 @@ func (d decodeFunc[T]) decodeSlice(raw []byte, dst *[]T) error {
 	return nil
 }
 
-// unionField lets encoding/json decode one interface-typed field of a
-// struct through its union. Parents use it in an UnmarshalJSON that shadows
-// the field; see CustomerOrderProduct.
-type unionField[T any] struct {
-	decode decodeFunc[T]
-	dst    *T
-}
-
-func (f unionField[T]) UnmarshalJSON(b []byte) error { return f.decode.decodeInto(b, f.dst) }
-
-// unionSlice is unionField for a JSON array of union values.
+// unionSlice lets encoding/json decode an array of union values held in a
+// struct field. Parents use it in an UnmarshalJSON that shadows the field;
+// see CustomerOrderProduct.
 type unionSlice[T any] struct {
 	decode decodeFunc[T]
 	dst    *[]T
