@@ -141,21 +141,20 @@ var (
 type Option func(*config) error
 
 type config struct {
-	env         Environment
-	baseURL     string
-	httpClient  *http.Client
-	timeout     time.Duration
-	policy      *RetryPolicy
-	noRetries   bool
-	limiter     Limiter
-	noLimits    bool
-	logger      *slog.Logger
-	userAgent   string
-	apiVersion  string
-	limiterSet  bool
-	timeoutSet  bool
-	baseURLSet  bool
-	environment bool
+	env        Environment
+	baseURL    string
+	httpClient *http.Client
+	timeout    time.Duration
+	policy     *RetryPolicy
+	noRetries  bool
+	limiter    Limiter
+	noLimits   bool
+	logger     *slog.Logger
+	userAgent  string
+	apiVersion string
+	limiterSet bool
+	timeoutSet bool
+	baseURLSet bool
 }
 
 // WithEnvironment selects Production (the default) or Sandbox: the base URL
@@ -166,7 +165,6 @@ func WithEnvironment(env Environment) Option {
 			return fmt.Errorf("polar: unknown environment %d", int(env))
 		}
 		c.env = env
-		c.environment = true
 		return nil
 	}
 }
