@@ -1,0 +1,109 @@
+package polar
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// Test-only union with a nested discriminator, shaped like a benefit grant
+// (discriminated by benefit.type).
+type testGrant interface{ isTestGrant() }
+
+type testGrantDiscord struct {
+	ID      string `json:"id"`
+	Benefit struct {
+		Type string `json:"type"`
+		Name string `json:"name"`
+	} `json:"benefit"`
+}
+
+type testGrantUnknown struct {
+	Type string
+	Raw  json.RawMessage
+}
+
+func (*testGrantDiscord) isTestGrant() {}
+func (*testGrantUnknown) isTestGrant() {}
+
+var testGrants = &union[testGrant]{
+	name:     "testGrant",
+	tag:      tagAt("benefit", "type"),
+	variants: map[string]func() testGrant{"discord": func() testGrant { return new(testGrantDiscord) }},
+	unknown:  func(tag string, raw json.RawMessage) testGrant { return &testGrantUnknown{tag, raw} },
+}
+
+func TestUnionNestedDiscriminator(t *testing.T) {
+	g, err := testGrants.decode([]byte(`{"id":"g1","type":"not this one","benefit":{"name":"{\"type\":\"x\"}","type":"discord"}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, ok := g.(*testGrantDiscord)
+	if !ok || d.ID != "g1" || d.Benefit.Name != `{"type":"x"}` {
+		t.Fatalf("%#v", g)
+	}
+
+	raw := []byte(`{"id":"g2","benefit":{"type":"sl\u0061ck"}}`)
+	g, err = testGrants.decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, ok := g.(*testGrantUnknown)
+	if !ok || u.Type != "slack" || string(u.Raw) != string(raw) {
+		t.Fatalf("%#v", g)
+	}
+	raw[2] = 'X' // the Unknown variant owns a copy
+	if u.Raw[2] == 'X' {
+		t.Fatal("Unknown variant aliases the input")
+	}
+
+	if g, err := testGrants.decode([]byte(`{"id":"g3"}`)); err != nil || g.(*testGrantUnknown).Type != "" {
+		t.Fatalf("missing discriminator: %#v, %v", g, err)
+	}
+	for _, bad := range []string{`[]`, `"discord"`, `null`, ``} {
+		if _, err := testGrants.decode([]byte(bad)); err == nil {
+			t.Errorf("%q decoded", bad)
+		}
+	}
+}
+
+func TestUnionSlice(t *testing.T) {
+	var got []testGrant
+	f := unionSlice[testGrant]{testGrants.decode, &got}
+	if err := json.Unmarshal([]byte(` [ {"benefit":{"type":"discord"}} , {"benefit":{"type":"new"}} ] `), &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || cap(got) != 2 {
+		t.Fatalf("%d items, capacity %d", len(got), cap(got))
+	}
+	if _, ok := got[0].(*testGrantDiscord); !ok {
+		t.Fatalf("%T", got[0])
+	}
+	if err := json.Unmarshal([]byte(`null`), &f); err != nil || got != nil {
+		t.Fatalf("null: %v, %v", got, err)
+	}
+	if err := json.Unmarshal([]byte(`[]`), &f); err != nil || got == nil || len(got) != 0 {
+		t.Fatalf("empty: %v, %v", got, err)
+	}
+	if err := json.Unmarshal([]byte(`{"a":1}`), &f); err == nil {
+		t.Fatal("object accepted as array")
+	}
+	if err := json.Unmarshal([]byte(`[1]`), &f); err == nil {
+		t.Fatal("number accepted as union value")
+	}
+}
+
+func TestMarshalTagged(t *testing.T) {
+	b, err := marshalTagged(`"amount_type":"fixed"`, struct {
+		A int `json:"a"`
+	}{1})
+	if err != nil || string(b) != `{"amount_type":"fixed","a":1}` {
+		t.Fatalf("%s, %v", b, err)
+	}
+	b, err = marshalTagged(`"type":"x"`, struct{}{})
+	if err != nil || string(b) != `{"type":"x"}` {
+		t.Fatalf("%s, %v", b, err)
+	}
+	if _, err := marshalTagged(`"type":"x"`, 5); err == nil {
+		t.Fatal("non-object accepted")
+	}
+}
