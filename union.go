@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
+	"unicode/utf8"
 )
 
 // A union describes one discriminated union of the API once, as data: where
@@ -233,11 +233,14 @@ func lookup(obj []byte, path ...string) ([]byte, bool) {
 	return cur, true
 }
 
-// member returns the raw value of key in the JSON object obj.
+// member returns the raw value of key in the JSON object obj. Like
+// encoding/json, it takes the last of repeated members.
 func member(obj []byte, key string) ([]byte, bool) {
 	if len(obj) == 0 || obj[0] != '{' {
 		return nil, false
 	}
+	var found []byte
+	ok := false
 	for i := skipSpace(obj, 1); i < len(obj) && obj[i] == '"'; {
 		kend := skipString(obj, i)
 		if kend < 0 {
@@ -254,14 +257,14 @@ func member(obj []byte, key string) ([]byte, bool) {
 			return nil, false
 		}
 		if keyEquals(k, key) {
-			return obj[i:vend], true
+			found, ok = obj[i:vend], true
 		}
 		i = skipSpace(obj, vend)
 		if i < len(obj) && obj[i] == ',' {
 			i = skipSpace(obj, i+1)
 		}
 	}
-	return nil, false
+	return found, ok
 }
 
 // keyEquals compares a raw object key with key, unescaping only when the raw
@@ -270,7 +273,8 @@ func keyEquals(raw []byte, key string) bool {
 	if bytes.IndexByte(raw, '\\') < 0 {
 		return string(raw) == key
 	}
-	s, err := strconv.Unquote(`"` + string(raw) + `"`)
+	var s string
+	err := json.Unmarshal(append(append([]byte{'"'}, raw...), '"'), &s)
 	return err == nil && s == key
 }
 
@@ -279,7 +283,7 @@ func jsonString(v []byte) ([]byte, bool) {
 	if len(v) < 2 || v[0] != '"' {
 		return nil, false
 	}
-	if bytes.IndexByte(v, '\\') < 0 {
+	if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
 		return v[1 : len(v)-1], true
 	}
 	var s string

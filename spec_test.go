@@ -1,0 +1,830 @@
+package polar
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// specFile is the OpenAPI document the models follow, relative to the
+// module root (the test's working directory).
+const specFile = "../shared/polar-openapi-2026-10-customer-portal.json"
+
+// implementedOperations lists the operations the SDK implements, each with
+// the type of its query options (nil when the operation has no query
+// parameters). Add one line per operation as services land.
+var implementedOperations = []struct {
+	id    string
+	query reflect.Type
+}{
+	{"customer_portal:orders:list", reflect.TypeFor[OrderListOptions]()},
+	{"customer_portal:orders:get", nil},
+	{"customer_portal:orders:update", nil},
+	{"customer_portal:orders:generate_invoice", nil},
+	{"customer_portal:orders:invoice", nil},
+	{"customer_portal:orders:receipt", nil},
+	{"customer_portal:orders:get_payment_status", nil},
+	{"customer_portal:orders:confirm_retry_payment", nil},
+}
+
+var apiErrorType = reflect.TypeFor[APIError]()
+
+// schemaTypes maps the document's object and union schemas to their Go
+// types. Enum schemas need no entry: their Go type carries the schema's
+// name.
+var schemaTypes = map[string]reflect.Type{
+	// Shared
+	"ListResource_CustomerOrder_": reflect.TypeFor[Page[CustomerOrder]](),
+	"Pagination":                  reflect.TypeFor[Pagination](),
+	"HTTPValidationError":         reflect.TypeFor[ValidationError](),
+	"ValidationError":             reflect.TypeFor[ValidationDetail](),
+
+	// Error bodies {"error": name, "detail": text}
+	"AlreadyCanceledSubscription":            apiErrorType,
+	"CustomerNotReady":                       apiErrorType,
+	"ManualRetryLimitExceeded":               apiErrorType,
+	"MissingInvoiceBillingDetails":           apiErrorType,
+	"NotPermitted":                           apiErrorType,
+	"OrderNotEligibleForInvoice":             apiErrorType,
+	"OrderNotEligibleForRetry":               apiErrorType,
+	"PauseResumeNotAllowed":                  apiErrorType,
+	"PaymentAlreadyInProgress":               apiErrorType,
+	"PaymentFailed":                          apiErrorType,
+	"PaymentMethodInUseByActiveSubscription": apiErrorType,
+	"PaymentMethodRequired":                  apiErrorType,
+	"PaymentMethodSetupFailed":               apiErrorType,
+	"PaymentNotReady":                        apiErrorType,
+	"ResourceNotFound":                       apiErrorType,
+	"RotateNotPermitted":                     apiErrorType,
+	"Unauthorized":                           apiErrorType,
+
+	// Orders
+	"Address":                          reflect.TypeFor[Address](),
+	"AddressInput":                     reflect.TypeFor[AddressInput](),
+	"CustomerOrder":                    reflect.TypeFor[CustomerOrder](),
+	"CustomerOrderConfirmPayment":      reflect.TypeFor[CustomerOrderConfirmPayment](),
+	"CustomerOrderInvoice":             reflect.TypeFor[CustomerOrderInvoice](),
+	"CustomerOrderPaymentConfirmation": reflect.TypeFor[CustomerOrderPaymentConfirmation](),
+	"CustomerOrderPaymentStatus":       reflect.TypeFor[CustomerOrderPaymentStatus](),
+	"CustomerOrderReceipt":             reflect.TypeFor[CustomerOrderReceipt](),
+	"CustomerOrderSubscription":        reflect.TypeFor[CustomerOrderSubscription](),
+	"CustomerOrderUpdate":              reflect.TypeFor[CustomerOrderUpdate](),
+	"OrderItemSchema":                  reflect.TypeFor[OrderItemSchema](),
+
+	// Products and prices
+	"BenefitPublic":                       reflect.TypeFor[BenefitPublic](),
+	"CustomerOrderProduct":                reflect.TypeFor[CustomerOrderProduct](),
+	"CustomerOrganization":                reflect.TypeFor[CustomerOrganization](),
+	"CustomerOrganizationFeatureSettings": reflect.TypeFor[CustomerOrganizationFeatureSettings](),
+	"CustomerPortalCustomerSettings":      reflect.TypeFor[CustomerPortalCustomerSettings](),
+	"CustomerPortalSubscriptionSettings":  reflect.TypeFor[CustomerPortalSubscriptionSettings](),
+	"CustomerPortalUsageSettings":         reflect.TypeFor[CustomerPortalUsageSettings](),
+	"LegacyRecurringProductPrice":         reflect.TypeFor[LegacyRecurringProductPrice](),
+	"LegacyRecurringProductPriceCustom":   reflect.TypeFor[LegacyRecurringProductPriceCustom](),
+	"LegacyRecurringProductPriceFixed":    reflect.TypeFor[LegacyRecurringProductPriceFixed](),
+	"OrganizationCustomerPortalSettings":  reflect.TypeFor[OrganizationCustomerPortalSettings](),
+	"ProductMediaFileRead":                reflect.TypeFor[ProductMediaFileRead](),
+	"ProductPrice":                        reflect.TypeFor[ProductPrice](),
+	"ProductPriceCustom":                  reflect.TypeFor[ProductPriceCustom](),
+	"ProductPriceFixed":                   reflect.TypeFor[ProductPriceFixed](),
+	"ProductPriceMeter":                   reflect.TypeFor[ProductPriceMeter](),
+	"ProductPriceMeteredTiers":            reflect.TypeFor[ProductPriceMeteredTiers](),
+	"ProductPriceMeteredUnit":             reflect.TypeFor[ProductPriceMeteredUnit](),
+	"ProductPriceSeatBased":               reflect.TypeFor[ProductPriceSeatBased](),
+	"ProductPriceSeatTier":                reflect.TypeFor[ProductPriceSeatTier](),
+	"ProductPriceSeatTiers-Output":        reflect.TypeFor[ProductPriceSeatTiers](),
+	"ProductPriceUnitBased":               reflect.TypeFor[ProductPriceUnitBased](),
+	"Tier":                                reflect.TypeFor[Tier](),
+	"Tiers":                               reflect.TypeFor[Tiers](),
+}
+
+// intProperties are integer properties deliberately typed int rather than
+// int64, keyed schema.property.
+var intProperties = map[string]string{
+	"Pagination.total_count": "API.md fixes Pagination{TotalCount, MaxPage int}",
+	"Pagination.max_page":    "API.md fixes Pagination{TotalCount, MaxPage int}",
+}
+
+// extraJSONNames are JSON names a Go type carries beyond its schema's
+// properties, keyed by schema.
+var extraJSONNames = map[string][]string{
+	// The 422 body carries "error": "RequestValidationError", which the
+	// schema leaves out; ValidationError reads it through its APIError.
+	"HTTPValidationError": {"error"},
+}
+
+// TestSpecCoverage checks the models against the OpenAPI document: every
+// schema that an implemented operation reaches has a Go type, every
+// property a JSON name on it with a matching Go type, every enum value a
+// constant, every error body a sentinel, and every query parameter a field
+// of the operation's options.
+func TestSpecCoverage(t *testing.T) {
+	spec := loadSpec(t)
+	pkg := parseGoPackage(t)
+
+	var roots []any
+	for _, op := range implementedOperations {
+		o, ok := spec.operations[op.id]
+		if !ok {
+			t.Errorf("operation %s is not in %s", op.id, specFile)
+			continue
+		}
+		roots = append(roots, o.raw)
+		t.Run(op.id, func(t *testing.T) { checkQuery(t, spec, op.id, o, op.query) })
+	}
+	t.Logf("%d of %d operations implemented", len(implementedOperations), len(spec.operations))
+
+	reached := spec.reachable(roots)
+	for _, name := range reached {
+		s := spec.schemas[name]
+		t.Run(name, func(t *testing.T) {
+			switch {
+			case s["enum"] != nil:
+				checkEnum(t, pkg, name, name, s["enum"])
+			case s["oneOf"] != nil:
+				checkUnion(t, pkg, name, s)
+			case s["properties"] != nil || s["type"] == "object":
+				checkObject(t, spec, pkg, name, s)
+			default:
+				t.Errorf("schema %s: neither object, enum nor union; teach this test about it", name)
+			}
+		})
+	}
+}
+
+// An openAPI holds what the test uses of the document.
+type openAPI struct {
+	schemas    map[string]map[string]any
+	operations map[string]specOperation
+}
+
+type specOperation struct {
+	method, path string
+	raw          map[string]any
+}
+
+func loadSpec(t *testing.T) *openAPI {
+	t.Helper()
+	b, err := os.ReadFile(specFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("OpenAPI document %s not found: spec coverage is checked only where the shared folder sits beside the module", specFile)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Schemas map[string]map[string]any `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("parsing %s: %v", specFile, err)
+	}
+	spec := &openAPI{schemas: doc.Components.Schemas, operations: map[string]specOperation{}}
+	for path, item := range doc.Paths {
+		for method, raw := range item {
+			var op map[string]any
+			if json.Unmarshal(raw, &op) != nil { // "parameters" shared by a path, or another non-operation member
+				continue
+			}
+			if id, ok := op["operationId"].(string); ok {
+				spec.operations[id] = specOperation{method: method, path: path, raw: op}
+			}
+		}
+	}
+	return spec
+}
+
+// refName returns the schema name of a "#/components/schemas/X" reference.
+func refName(v any) (string, bool) {
+	s, ok := v.(string)
+	if !ok {
+		return "", false
+	}
+	return strings.CutPrefix(s, "#/components/schemas/")
+}
+
+// reachable returns, sorted, the schemas referenced from roots, directly or
+// through other schemas: parameters, bodies, responses, properties, items,
+// anyOf / oneOf members and additionalProperties alike.
+func (s *openAPI) reachable(roots []any) []string {
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				if name, ok := refName(e); ok && k == "$ref" {
+					if !seen[name] {
+						seen[name] = true
+						walk(s.schemas[name])
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	names := make([]string, 0, len(seen))
+	for n := range seen {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// A goPackage is what the test reads from the package's source: the
+// string constants of each named type, the declared type names, and the
+// package-level variables.
+type goPackage struct {
+	consts map[string]map[string]bool // type name -> values
+	types  map[string]bool
+	vars   map[string]bool
+}
+
+func parseGoPackage(t *testing.T) *goPackage {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := &goPackage{consts: map[string]map[string]bool{}, types: map[string]bool{}, vars: map[string]bool{}}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, decl := range f.Decls {
+			gd, ok := decl.(*ast.GenDecl)
+			if !ok {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				switch spec := spec.(type) {
+				case *ast.TypeSpec:
+					pkg.types[spec.Name.Name] = true
+				case *ast.ValueSpec:
+					if gd.Tok == token.VAR {
+						for _, n := range spec.Names {
+							pkg.vars[n.Name] = true
+						}
+						continue
+					}
+					typ, ok := spec.Type.(*ast.Ident)
+					if !ok {
+						continue
+					}
+					for _, v := range spec.Values {
+						lit, ok := v.(*ast.BasicLit)
+						if !ok || lit.Kind != token.STRING {
+							continue
+						}
+						s, err := strconv.Unquote(lit.Value)
+						if err != nil {
+							t.Fatal(err)
+						}
+						if pkg.consts[typ.Name] == nil {
+							pkg.consts[typ.Name] = map[string]bool{}
+						}
+						pkg.consts[typ.Name][s] = true
+					}
+				}
+			}
+		}
+	}
+	return pkg
+}
+
+// checkEnum checks that Go type goName has a constant for every value.
+func checkEnum(t *testing.T, pkg *goPackage, where, goName string, values any) {
+	t.Helper()
+	if !pkg.types[goName] {
+		t.Errorf("%s: no Go type %s for the enum", where, goName)
+		return
+	}
+	vals, _ := values.([]any)
+	var missing []string
+	for _, v := range vals {
+		s, ok := v.(string)
+		if !ok {
+			t.Errorf("%s: enum value %v is not a string", where, v)
+			continue
+		}
+		if !pkg.consts[goName][s] {
+			missing = append(missing, strconv.Quote(s))
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%s: type %s has no constant for %s", where, goName, strings.Join(missing, ", "))
+	}
+}
+
+// checkUnion checks a oneOf schema: its Go type is an interface, and each
+// member's Go type implements it. The members are checked as schemas of
+// their own.
+func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any) {
+	gt, ok := schemaTypes[name]
+	if !ok {
+		t.Errorf("no Go type for schema %s", name)
+		return
+	}
+	if gt.Kind() != reflect.Interface {
+		t.Errorf("schema %s is a union; its Go type %v should be an interface", name, gt)
+		return
+	}
+	if !pkg.types[gt.Name()+"Unknown"] {
+		t.Errorf("union %s: no %sUnknown variant for values this SDK does not know", name, gt.Name())
+	}
+	for _, m := range unionMembers(s["oneOf"]) {
+		if m == "" {
+			t.Errorf("union %s: an inline member; this test expects references", name)
+			continue
+		}
+		checkImplements(t, name, m, gt)
+	}
+}
+
+// unionMembers returns the referenced schema names of a oneOf/anyOf list
+// ("" for an inline member).
+func unionMembers(v any) []string {
+	list, _ := v.([]any)
+	var names []string
+	for _, m := range list {
+		mm, _ := m.(map[string]any)
+		name, _ := refName(mm["$ref"])
+		names = append(names, name)
+	}
+	return names
+}
+
+func checkImplements(t *testing.T, where, member string, iface reflect.Type) {
+	t.Helper()
+	mt, ok := schemaTypes[member]
+	if !ok {
+		t.Errorf("%s: no Go type for member schema %s", where, member)
+		return
+	}
+	if mt.Kind() == reflect.Struct {
+		mt = reflect.PointerTo(mt)
+	}
+	if !mt.Implements(iface) {
+		t.Errorf("%s: %v (schema %s) does not implement %v", where, mt, member, iface)
+	}
+}
+
+// A goField is one JSON member of a Go struct.
+type goField struct {
+	goName string
+	typ    reflect.Type
+	omit   bool // omitempty or omitzero
+}
+
+// jsonFields returns the JSON members of struct type t as encoding/json
+// sees them: embedded structs (and pointers to them) are followed, and a
+// shallower field hides a deeper one of the same name.
+func jsonFields(t reflect.Type) map[string]goField {
+	out := map[string]goField{}
+	depth := map[string]int{}
+	var walk func(t reflect.Type, d int)
+	walk = func(t reflect.Type, d int) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && name == "" {
+				ft := f.Type
+				for ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if ft.Kind() == reflect.Struct {
+					walk(ft, d+1)
+					continue
+				}
+			}
+			if !f.IsExported() {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if prev, ok := depth[name]; ok && prev <= d {
+				continue
+			}
+			depth[name] = d
+			omit := slices.Contains(strings.Split(opts, ","), "omitempty") || slices.Contains(strings.Split(opts, ","), "omitzero")
+			out[name] = goField{goName: t.Name() + "." + f.Name, typ: f.Type, omit: omit}
+		}
+	}
+	walk(t, 0)
+	return out
+}
+
+// zeroMembers returns the members json.Marshal writes for the zero value
+// of t: the constant discriminators a variant's MarshalJSON writes count
+// as fields too.
+func zeroMembers(t *testing.T, gt reflect.Type) map[string]json.RawMessage {
+	t.Helper()
+	b, err := json.Marshal(reflect.New(gt).Interface())
+	if err != nil {
+		t.Errorf("marshalling a zero %v: %v", gt, err)
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Errorf("a zero %v marshals to %s, not an object", gt, b)
+	}
+	return m
+}
+
+func checkObject(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+	gt, ok := schemaTypes[name]
+	if !ok {
+		t.Errorf("no Go type for schema %s", name)
+		return
+	}
+	if gt.Kind() != reflect.Struct {
+		t.Errorf("schema %s: Go type %v is not a struct", name, gt)
+		return
+	}
+	if gt == apiErrorType {
+		checkErrorSchema(t, pkg, name, s)
+	}
+	fields := jsonFields(gt)
+	zero := zeroMembers(t, gt)
+	required := map[string]bool{}
+	if list, ok := s["required"].([]any); ok {
+		for _, r := range list {
+			required[r.(string)] = true
+		}
+	}
+	props, _ := s["properties"].(map[string]any)
+	for _, prop := range slices.Sorted(maps.Keys(props)) {
+		ps, _ := props[prop].(map[string]any)
+		path := name + "." + prop
+		f, ok := fields[prop]
+		if !ok {
+			raw, written := zero[prop]
+			switch {
+			case !written:
+				t.Errorf("%s: no JSON name %q on %v", path, prop, gt)
+			case ps["const"] != nil:
+				var got any
+				if json.Unmarshal(raw, &got) != nil || got != ps["const"] {
+					t.Errorf("%s: %v writes %s, want the constant %v", path, gt, raw, ps["const"])
+				}
+			}
+			continue
+		}
+		for _, p := range checkProperty(spec, pkg, path, ps, f, required[prop]) {
+			t.Error(p)
+		}
+	}
+	if gt == apiErrorType {
+		return // one Go type serves every error schema
+	}
+	for jsonName, f := range fields {
+		if _, ok := props[jsonName]; !ok && !slices.Contains(extraJSONNames[name], jsonName) {
+			t.Errorf("%s: field %s has JSON name %q, which the schema does not have", name, f.goName, jsonName)
+		}
+	}
+}
+
+// checkErrorSchema checks an error body: an "error" constant, with a
+// sentinel for errors.Is.
+func checkErrorSchema(t *testing.T, pkg *goPackage, name string, s map[string]any) {
+	props, _ := s["properties"].(map[string]any)
+	errProp, _ := props["error"].(map[string]any)
+	errName, _ := errProp["const"].(string)
+	if errName == "" {
+		t.Errorf("schema %s maps to APIError but has no constant error member", name)
+		return
+	}
+	if !pkg.vars["Err"+errName] {
+		t.Errorf("error %s: no sentinel Err%s", name, errName)
+	}
+}
+
+// splitNullable separates "X or null" into whether null is allowed and X.
+// With several non-null alternatives the schema is returned as is.
+func splitNullable(s map[string]any) (bool, map[string]any) {
+	if types, ok := s["type"].([]any); ok { // OpenAPI 3.1 ["string", "null"]
+		var rest []any
+		for _, ty := range types {
+			if ty != "null" {
+				rest = append(rest, ty)
+			}
+		}
+		if len(rest) == len(types) {
+			return false, s
+		}
+		c := make(map[string]any, len(s))
+		for k, v := range s {
+			c[k] = v
+		}
+		if len(rest) == 1 {
+			c["type"] = rest[0]
+		} else {
+			c["type"] = rest
+		}
+		return true, c
+	}
+	alts, ok := s["anyOf"].([]any)
+	if !ok {
+		return false, s
+	}
+	nullable := false
+	var rest []any
+	for _, a := range alts {
+		if am, _ := a.(map[string]any); am["type"] == "null" {
+			nullable = true
+			continue
+		}
+		rest = append(rest, a)
+	}
+	if len(rest) == 1 {
+		inner, _ := rest[0].(map[string]any)
+		return nullable, inner
+	}
+	c := make(map[string]any, len(s))
+	for k, v := range s {
+		c[k] = v
+	}
+	c["anyOf"] = rest
+	return nullable, c
+}
+
+// isNullable reports whether a field of type t can hold JSON null.
+func isNullable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		return true
+	}
+	_, ok := nullableElem(t)
+	return ok
+}
+
+// nullableElem returns T for Nullable[T].
+func nullableElem(t reflect.Type) (reflect.Type, bool) {
+	if t.PkgPath() != apiErrorType.PkgPath() || !strings.HasPrefix(t.Name(), "Nullable[") {
+		return nil, false
+	}
+	m, ok := t.MethodByName("Get")
+	if !ok {
+		return nil, false
+	}
+	return m.Type.Out(0), true
+}
+
+// checkProperty checks one property's Go field against the conventions:
+// required values are never omitted, required nullable ones marshal as
+// null, and the Go type matches the schema.
+func checkProperty(spec *openAPI, pkg *goPackage, path string, ps map[string]any, f goField, required bool) []string {
+	var problems []string
+	nullable, inner := splitNullable(ps)
+	gt := f.typ
+	switch {
+	case required && !nullable:
+		if f.omit {
+			problems = append(problems, fmt.Sprintf("%s: required, but %s has omitempty, so a zero value would vanish", path, f.goName))
+		}
+		if gt.Kind() == reflect.Pointer {
+			problems = append(problems, fmt.Sprintf("%s: required and not nullable, but %s is a pointer (%v)", path, f.goName, gt))
+		}
+	case required && nullable:
+		if !isNullable(gt) {
+			problems = append(problems, fmt.Sprintf("%s: required and nullable, but %s (%v) cannot hold null", path, f.goName, gt))
+		}
+		if f.omit {
+			problems = append(problems, fmt.Sprintf("%s: required and nullable, so %s should marshal null: drop omitempty", path, f.goName))
+		}
+	case nullable && !isNullable(gt) && !f.omit:
+		problems = append(problems, fmt.Sprintf("%s: nullable, but %s (%v) would send a zero value instead of leaving it out", path, f.goName, gt))
+	}
+	if gt.Kind() == reflect.Pointer {
+		gt = gt.Elem()
+	} else if elem, ok := nullableElem(gt); ok {
+		gt = elem
+	}
+	return append(problems, checkType(spec, pkg, path, inner, gt)...)
+}
+
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	int64Type   = reflect.TypeFor[int64]()
+	float64Type = reflect.TypeFor[float64]()
+)
+
+// checkType checks Go type gt against schema s (null already split off).
+func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt reflect.Type) []string {
+	bad := func(format string, args ...any) []string {
+		return []string{path + ": " + fmt.Sprintf(format, args...)}
+	}
+	if gt.Kind() == reflect.Pointer {
+		return bad("Go type %v is a pointer inside a pointer, slice or map", gt)
+	}
+	if name, ok := refName(s["$ref"]); ok {
+		target := spec.schemas[name]
+		if target["enum"] != nil {
+			if gt.Name() != name || gt.PkgPath() != apiErrorType.PkgPath() || gt.Kind() != reflect.String {
+				return bad("enum %s: Go type is %v, want %s", name, gt, name)
+			}
+			return nil
+		}
+		want, ok := schemaTypes[name]
+		if !ok {
+			return bad("no Go type for schema %s", name)
+		}
+		if gt != want {
+			return bad("schema %s: Go type is %v, want %v", name, gt, want)
+		}
+		return nil
+	}
+	for _, key := range []string{"oneOf", "anyOf"} {
+		if s[key] == nil {
+			continue
+		}
+		if gt.Kind() != reflect.Interface {
+			return bad("%s of several schemas: Go type %v should be an interface", key, gt)
+		}
+		var problems []string
+		for _, m := range unionMembers(s[key]) {
+			if m == "" {
+				continue // a scalar alternative, such as string or integer
+			}
+			if mt, ok := schemaTypes[m]; !ok {
+				problems = append(problems, path+": no Go type for schema "+m)
+			} else if mt.Kind() == reflect.Struct && !reflect.PointerTo(mt).Implements(gt) || mt.Kind() != reflect.Struct && !mt.Implements(gt) {
+				problems = append(problems, fmt.Sprintf("%s: %v (schema %s) does not implement %v", path, mt, m, gt))
+			}
+		}
+		return problems
+	}
+	switch s["type"] {
+	case "array":
+		if gt.Kind() != reflect.Slice {
+			return bad("array: Go type %v is not a slice", gt)
+		}
+		items, _ := s["items"].(map[string]any)
+		_, items = splitNullable(items)
+		return checkType(spec, pkg, path+"[]", items, gt.Elem())
+	case "object":
+		ap, ok := s["additionalProperties"].(map[string]any)
+		if !ok || len(ap) == 0 {
+			if k := gt.Kind(); k != reflect.Map && k != reflect.Interface && k != reflect.Struct && k != reflect.Slice {
+				return bad("object: Go type %v", gt)
+			}
+			return nil
+		}
+		if gt.Kind() != reflect.Map || gt.Key().Kind() != reflect.String {
+			return bad("object with additionalProperties: Go type %v is not a map with string keys", gt)
+		}
+		_, ap = splitNullable(ap)
+		return checkType(spec, pkg, path+"{}", ap, gt.Elem())
+	case "integer":
+		if gt == int64Type {
+			return nil
+		}
+		if gt.Kind() == reflect.Int && intProperties[path] != "" {
+			return nil
+		}
+		return bad("integer: Go type is %v, want int64", gt)
+	case "number":
+		if gt != float64Type {
+			return bad("number: Go type is %v, want float64", gt)
+		}
+	case "boolean":
+		if gt.Kind() != reflect.Bool {
+			return bad("boolean: Go type is %v", gt)
+		}
+	case "string":
+		if s["format"] == "date-time" {
+			if gt != timeType {
+				return bad("date-time: Go type is %v, want time.Time", gt)
+			}
+			return nil
+		}
+		if gt.Kind() != reflect.String {
+			return bad("string: Go type is %v", gt)
+		}
+		if s["enum"] != nil {
+			if gt.Name() == "string" || gt.PkgPath() != apiErrorType.PkgPath() {
+				return bad("inline enum: Go type is %v, want a named string type with constants", gt)
+			}
+			var problems []string
+			for _, v := range s["enum"].([]any) {
+				if str, _ := v.(string); !pkg.consts[gt.Name()][str] {
+					problems = append(problems, strconv.Quote(str))
+				}
+			}
+			if len(problems) > 0 {
+				return bad("inline enum: type %s has no constant for %s", gt.Name(), strings.Join(problems, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// checkQuery checks that every query parameter of an operation is a field
+// of its options type, with the enum type the document names.
+func checkQuery(t *testing.T, spec *openAPI, id string, op specOperation, opts reflect.Type) {
+	params, _ := op.raw["parameters"].([]any)
+	var query []map[string]any
+	for _, p := range params {
+		pm, _ := p.(map[string]any)
+		if pm["in"] == "query" {
+			query = append(query, pm)
+		}
+	}
+	if len(query) == 0 {
+		if opts != nil {
+			t.Errorf("%s has no query parameters, but implementedOperations names %v", id, opts)
+		}
+		return
+	}
+	if opts == nil {
+		var names []string
+		for _, q := range query {
+			names = append(names, fmt.Sprint(q["name"]))
+		}
+		t.Errorf("%s takes query parameters %v: name its options type in implementedOperations", id, names)
+		return
+	}
+	fields := urlFields(opts)
+	for _, q := range query {
+		name, _ := q["name"].(string)
+		ft, ok := fields[name]
+		if !ok {
+			t.Errorf("%s: query parameter %q is not a field of %v", id, name, opts)
+			continue
+		}
+		// An enum parameter, alone or in a list, takes the enum's type.
+		schema, _ := q["schema"].(map[string]any)
+		for _, enum := range spec.reachable([]any{schema}) {
+			if spec.schemas[enum]["enum"] == nil {
+				continue
+			}
+			for ft.Kind() == reflect.Slice || ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Name() != enum {
+				t.Errorf("%s: query parameter %q is %v, want the enum %s", id, name, ft, enum)
+			}
+		}
+	}
+}
+
+// urlFields returns the go-querystring names of struct t's fields,
+// following embedded structs.
+func urlFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("url"), ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			for k, v := range urlFields(f.Type) {
+				if _, ok := out[k]; !ok {
+					out[k] = v
+				}
+			}
+			continue
+		}
+		if name != "" && name != "-" {
+			out[name] = f.Type
+		}
+	}
+	return out
+}
