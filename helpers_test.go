@@ -10,7 +10,9 @@ import (
 	"time"
 )
 
-const testToken = "polar_cst_secret-token-value"
+// testToken is as long as a real session token: hashing it must not cost an
+// allocation.
+const testToken = "polar_cst_secret0Vw3kT9pQ2xZ7rLm4Nc8Hd6Jf1Yb5Gs"
 
 // fastRetries keeps retry waits short in tests that go over the network.
 var fastRetries = WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond})

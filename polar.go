@@ -391,12 +391,21 @@ func newClient(co *core, token string) *Client {
 	if token != "" {
 		hdr := []string{"Bearer " + token}
 		c.auth = func() []string { return hdr }
-		sum := sha256.Sum256([]byte(token))
-		c.key = hex.EncodeToString(sum[:12])
+		if co.limiter != nil {
+			c.key = limiterKey(token)
+		}
 	}
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
 	return c
+}
+
+// limiterKey returns the rate-limit key of token: part of its SHA-256, so
+// that a shared limiter never holds tokens.
+func limiterKey(token string) string {
+	var buf [256]byte // hashing from the stack saves an allocation per token
+	sum := sha256.Sum256(append(buf[:0], token...))
+	return hex.EncodeToString(sum[:12])
 }
 
 // WithToken returns a client that uses token and shares everything else

@@ -139,7 +139,10 @@ func TestRedirectKeepsTokenOnBaseHostOnly(t *testing.T) {
 
 func TestWithToken(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
-	base := newTestClient(t, srv, "")
+	base, err := NewClient("", WithBaseURL(srv.URL)) // with the default limiter, which needs keys
+	if err != nil {
+		t.Fatal(err)
+	}
 	child := base.WithToken(testToken)
 	if child.core != base.core || child.Orders == base.Orders {
 		t.Fatal("child does not share the core, or shares the parent's services")
@@ -217,8 +220,8 @@ func TestNilHTTPClientTransportIsWrapped(t *testing.T) {
 	if _, ok := hc.Transport.(roundTripFunc); !ok {
 		t.Fatal("caller's http.Client was modified")
 	}
-	if c.core.hc.HTTPClient.Timeout != DefaultTimeout {
-		t.Fatalf("timeout = %v", c.core.hc.HTTPClient.Timeout)
+	if got := c.core.hc.HTTPClient.Transport.(*attemptTransport).timeout; got != DefaultTimeout {
+		t.Fatalf("timeout = %v", got)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -77,15 +78,16 @@ func (st *callState) idempotent() bool {
 // newRetryClient builds the one retrying client of a core.
 func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 	var next http.RoundTripper
-	hc := &http.Client{Timeout: DefaultTimeout}
+	hc := &http.Client{}
+	timeout := DefaultTimeout
 	if cfg.httpClient != nil {
-		*hc = *cfg.httpClient // keep Jar, CheckRedirect and Timeout
+		*hc = *cfg.httpClient // keep Jar and CheckRedirect
 		next = cfg.httpClient.Transport
 		if next == nil {
 			next = http.DefaultTransport
 		}
-		if hc.Timeout == 0 && !cfg.timeoutSet {
-			hc.Timeout = DefaultTimeout
+		if hc.Timeout != 0 {
+			timeout = hc.Timeout
 		}
 	} else {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -95,12 +97,16 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 		next = t
 	}
 	if cfg.timeoutSet {
-		hc.Timeout = cfg.timeout
+		timeout = cfg.timeout
 	}
+	// The per-attempt timeout lives in attemptTransport: http.Client's own
+	// Timeout over a transport that is not an *http.Transport falls back to
+	// cancelling through two extra goroutines per request.
+	hc.Timeout = 0
 	// The wrapper deliberately has no CloseIdleConnections method:
 	// go-retryablehttp calls it after every failed call, which would empty
 	// the pool shared by every goroutine and WithToken child.
-	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger}
+	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger, timeout: timeout}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		// The token goes to the base URL's host only: net/http keeps it for
@@ -176,15 +182,16 @@ func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) 
 
 // retryableError tells transient connection errors from those a retry
 // cannot mend.
+// checkRetry has already ruled out the call's own context, so a deadline
+// here is the per-attempt timeout, which a retry may well mend.
 func retryableError(err error) bool {
-	var rle *RateLimitError
+	var le *limiterError
 	var unknownAuthority x509.UnknownAuthorityError
 	var certErr *x509.CertificateInvalidError
 	var hostErr x509.HostnameError
 	switch {
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		errors.As(err, &rle), errors.As(err, &unknownAuthority),
-		errors.As(err, &certErr), errors.As(err, &hostErr):
+	case errors.Is(err, context.Canceled), errors.As(err, &le),
+		errors.As(err, &unknownAuthority), errors.As(err, &certErr), errors.As(err, &hostErr):
 		return false
 	}
 	msg := err.Error()
@@ -256,6 +263,26 @@ type attemptTransport struct {
 	next    http.RoundTripper
 	limiter Limiter
 	logger  *slog.Logger
+	timeout time.Duration // bounds each attempt, reading the body included
+}
+
+// limiterError marks an attempt that the rate limiter did not let out; it
+// is never retried.
+type limiterError struct{ err error }
+
+func (e *limiterError) Error() string { return e.err.Error() }
+func (e *limiterError) Unwrap() error { return e.err }
+
+// cancelOnClose ends an attempt's timeout once its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // defaultBlock is how long a key pauses after a rate-limit 429 that carries
@@ -280,10 +307,23 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		waited = time.Since(start)
 		if err != nil {
 			t.log(ctx, st, 0, waited, err)
-			return nil, err
+			return nil, &limiterError{err}
 		}
 	}
+	var cancel context.CancelFunc
+	if t.timeout > 0 {
+		var actx context.Context
+		actx, cancel = context.WithTimeout(ctx, t.timeout)
+		req = req.WithContext(actx)
+	}
 	resp, err := t.next.RoundTrip(req)
+	if cancel != nil {
+		if err != nil {
+			cancel()
+		} else {
+			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		}
+	}
 	if err == nil && t.limiter != nil && isRateLimit(resp) {
 		d, ok := retryAfter(resp.Header, time.Now())
 		if !ok {

@@ -494,3 +494,53 @@ func TestLoggerOneLinePerAttempt(t *testing.T) {
 		}
 	}
 }
+
+func TestPerAttemptTimeoutIsRetriedWithAFreshTimeout(t *testing.T) {
+	first := true
+	var mu sync.Mutex
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		stall := first
+		first = false
+		mu.Unlock()
+		if stall {
+			<-r.Context().Done()
+			return
+		}
+		jsonAnswer(200, testOrderJSON)(w, r)
+	})
+	c := newTestClient(t, srv, testToken, WithTimeout(100*time.Millisecond))
+	if _, err := c.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.count(); n != 2 {
+		t.Fatalf("%d attempts, want 2", n)
+	}
+
+	// A POST that timed out after it was written may have taken effect.
+	mu.Lock()
+	first = true
+	mu.Unlock()
+	_, err := c.Orders.ConfirmRetryPayment(bg(), orderID, &CustomerOrderConfirmPayment{PaymentMethodID: "pm"})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := srv.count(); n != 3 {
+		t.Fatalf("POST attempted %d times, want once", n-2)
+	}
+}
+
+func TestTimeoutCoversBody(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		io.WriteString(w, `{"id":`)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done() // the rest never comes
+	})
+	c := newSingleShotClient(t, srv, testToken, WithTimeout(100*time.Millisecond))
+	_, err := c.Orders.Get(bg(), orderID)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v", err)
+	}
+}
