@@ -712,11 +712,6 @@ func TestScannerStrings(t *testing.T) {
 			t.Errorf("isNull(%q) = %v", in, got)
 		}
 	}
-	for in, want := range map[string]int{`[]`: 0, `[ ]`: 0, `[1]`: 1, `[ 1 , {"a":[2,3]} , "x,]y" ]`: 3, `[{"a":1},{"a":2}`: 2} {
-		if got := countElements([]byte(in)); got != want {
-			t.Errorf("countElements(%s) = %d, want %d", in, got, want)
-		}
-	}
 }
 
 func TestDecodePriceSlice(t *testing.T) {

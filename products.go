@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"bytes"
 	"encoding/json"
 	"time"
 )
@@ -118,13 +119,20 @@ var legacyRecurringProductPrices = &union[LegacyRecurringProductPrice]{
 }
 
 // decodePrice decodes one element of a mixed prices array. Both unions use
-// amount_type fixed and custom, so legacy: true decides first.
+// amount_type fixed and custom, so legacy: true decides first; one scan
+// reads both members.
 func decodePrice(raw []byte) (Price, error) {
-	if v, ok := lookup(raw, "legacy"); ok && string(v) == "true" {
-		return legacyRecurringProductPrices.decode(raw)
+	raw = bytes.TrimSpace(raw)
+	var found [2][]byte
+	members(raw, priceKeys[:], found[:])
+	tag, _ := jsonString(found[1])
+	if string(found[0]) == "true" {
+		return legacyRecurringProductPrices.decodeTagged(raw, tag)
 	}
-	return productPrices.decode(raw)
+	return productPrices.decodeTagged(raw, tag)
 }
+
+var priceKeys = [2]string{"legacy", "amount_type"}
 
 // LegacyRecurringProductPriceFixed is a recurring price for a product, i.e. a
 // subscription. **Deprecated**: The recurring interval should be set on the

@@ -41,12 +41,18 @@ func tagAt(path ...string) func([]byte) ([]byte, bool) {
 }
 
 func (u *union[T]) decode(raw []byte) (T, error) {
-	var zero T
 	raw = bytes.TrimSpace(raw)
+	tag, _ := u.tag(raw)
+	return u.decodeTagged(raw, tag)
+}
+
+// decodeTagged decodes raw (trimmed) whose discriminator the caller has
+// already found.
+func (u *union[T]) decodeTagged(raw, tag []byte) (T, error) {
+	var zero T
 	if len(raw) == 0 || raw[0] != '{' {
 		return zero, fmt.Errorf("polar: decoding %s: want a JSON object, got %.20q", u.name, raw)
 	}
-	tag, _ := u.tag(raw)
 	if mk, ok := u.variants[string(tag)]; ok { // no allocation for the lookup
 		v := mk()
 		if err := json.Unmarshal(raw, v); err != nil {
@@ -71,21 +77,27 @@ func (d decodeFunc[T]) decodeSlice(raw []byte, dst *[]T) error {
 	if len(raw) == 0 || raw[0] != '[' {
 		return fmt.Errorf("polar: decoding a union array: want a JSON array, got %.20q", raw)
 	}
-	out := make([]T, 0, countElements(raw))
+	// One pass finds the elements, so that the result is allocated once.
+	var stack [16][2]int
+	spans := stack[:0]
 	for i := skipSpace(raw, 1); i < len(raw) && raw[i] != ']'; {
 		end := skipValue(raw, i)
 		if end < 0 {
 			return errors.New("polar: decoding a union array: malformed JSON")
 		}
-		v, err := d(raw[i:end])
-		if err != nil {
-			return err
-		}
-		out = append(out, v)
+		spans = append(spans, [2]int{i, end})
 		i = skipSpace(raw, end)
 		if i < len(raw) && raw[i] == ',' {
 			i = skipSpace(raw, i+1)
 		}
+	}
+	out := make([]T, len(spans))
+	for k, sp := range spans {
+		v, err := d(raw[sp[0]:sp[1]])
+		if err != nil {
+			return err
+		}
+		out[k] = v
 	}
 	*dst = out
 	return nil
@@ -191,32 +203,24 @@ func skipValue(b []byte, i int) int {
 
 // skipString returns the index just past the string starting at b[i].
 func skipString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
+	for i++; i < len(b); {
+		j := bytes.IndexByte(b[i:], '"')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		n := 0
+		for k := i - 1; k >= 0 && b[k] == '\\'; k-- {
+			n++
+		}
+		i++
+		if n%2 == 0 {
+			return i
 		}
 	}
 	return -1
-}
-
-// countElements returns the number of top-level elements of an array, as a
-// capacity hint.
-func countElements(arr []byte) int {
-	n := 0
-	for i := skipSpace(arr, 1); i < len(arr) && arr[i] != ']'; n++ {
-		end := skipValue(arr, i)
-		if end < 0 {
-			return n
-		}
-		i = skipSpace(arr, end)
-		if i < len(arr) && arr[i] == ',' {
-			i = skipSpace(arr, i+1)
-		}
-	}
-	return n
 }
 
 // lookup returns the raw value found by following path through nested
@@ -236,35 +240,43 @@ func lookup(obj []byte, path ...string) ([]byte, bool) {
 // member returns the raw value of key in the JSON object obj. Like
 // encoding/json, it takes the last of repeated members.
 func member(obj []byte, key string) ([]byte, bool) {
+	var out [1][]byte
+	members(obj, []string{key}, out[:])
+	return out[0], out[0] != nil
+}
+
+// members finds several keys of the JSON object obj in one pass: out[i]
+// receives the raw value of keys[i] (the last one if repeated), or nil.
+func members(obj []byte, keys []string, out [][]byte) {
+	clear(out)
 	if len(obj) == 0 || obj[0] != '{' {
-		return nil, false
+		return
 	}
-	var found []byte
-	ok := false
 	for i := skipSpace(obj, 1); i < len(obj) && obj[i] == '"'; {
 		kend := skipString(obj, i)
 		if kend < 0 {
-			return nil, false
+			return
 		}
 		k := obj[i+1 : kend-1]
 		i = skipSpace(obj, kend)
 		if i >= len(obj) || obj[i] != ':' {
-			return nil, false
+			return
 		}
 		i = skipSpace(obj, i+1)
 		vend := skipValue(obj, i)
 		if vend < 0 {
-			return nil, false
+			return
 		}
-		if keyEquals(k, key) {
-			found, ok = obj[i:vend], true
+		for n, key := range keys {
+			if keyEquals(k, key) {
+				out[n] = obj[i:vend]
+			}
 		}
 		i = skipSpace(obj, vend)
 		if i < len(obj) && obj[i] == ',' {
 			i = skipSpace(obj, i+1)
 		}
 	}
-	return found, ok
 }
 
 // keyEquals compares a raw object key with key, unescaping only when the raw
