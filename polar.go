@@ -358,13 +358,13 @@ func (cfg *config) retryPolicy() (RetryPolicy, error) {
 		return p, fmt.Errorf("polar: WithRetryPolicy: negative field in %+v", p)
 	}
 	if p.MaxRetries == 0 {
-		p.MaxRetries = DefaultRetryPolicy.MaxRetries
+		p.MaxRetries = defaultRetryPolicy.MaxRetries
 	}
 	if p.MinWait == 0 {
-		p.MinWait = DefaultRetryPolicy.MinWait
+		p.MinWait = defaultRetryPolicy.MinWait
 	}
 	if p.MaxWait == 0 {
-		p.MaxWait = DefaultRetryPolicy.MaxWait
+		p.MaxWait = defaultRetryPolicy.MaxWait
 	}
 	if p.MinWait > p.MaxWait {
 		return p, fmt.Errorf("polar: WithRetryPolicy: MinWait %v exceeds MaxWait %v", p.MinWait, p.MaxWait)

@@ -78,7 +78,7 @@ func DefaultRateLimits(env Environment) RateLimits {
 			ZoneLicenseKeys: {{Limit: 3, Per: time.Second}},
 			ZoneEmailUpdate: {{Limit: 6, Per: time.Minute}, {Limit: 12, Per: time.Hour}},
 		},
-		MaxBlockWait: DefaultRetryPolicy.MaxWait,
+		MaxBlockWait: defaultRetryPolicy.MaxWait,
 		MaxKeys:      4096,
 	}
 }
@@ -117,7 +117,7 @@ func NewRateLimiter(limits RateLimits) (Limiter, error) {
 		now:          time.Now,
 	}
 	if l.maxBlockWait <= 0 {
-		l.maxBlockWait = DefaultRetryPolicy.MaxWait
+		l.maxBlockWait = defaultRetryPolicy.MaxWait
 	}
 	if l.maxKeys <= 0 {
 		l.maxKeys = 4096

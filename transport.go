@@ -37,8 +37,9 @@ type RetryPolicy struct {
 	MaxWait time.Duration
 }
 
-// DefaultRetryPolicy is the policy a client uses unless told otherwise.
-var DefaultRetryPolicy = RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
+// defaultRetryPolicy fills the zero fields of a RetryPolicy. It is not
+// exported so that no package can change another's defaults.
+var defaultRetryPolicy = RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisecond, MaxWait: 30 * time.Second}
 
 // callState travels in a request's context from the service method through
 // go-retryablehttp to the per-attempt transport. Attempts of one call are
