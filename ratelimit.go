@@ -62,7 +62,9 @@ type RateLimits struct {
 	// Default 30 s.
 	MaxBlockWait time.Duration
 	// MaxKeys bounds the number of keys kept (default 4096). Keys whose
-	// buckets have refilled are forgotten first.
+	// buckets have refilled are forgotten to make room; while every kept
+	// key is still busy, new keys share one extra set of buckets, which
+	// throttles them together rather than letting any key start afresh.
 	MaxKeys int
 }
 
@@ -140,8 +142,10 @@ type limiter struct {
 	maxKeys      int
 	now          func() time.Time
 
-	mu   sync.Mutex
-	keys map[string]*keyState
+	mu        sync.Mutex
+	keys      map[string]*keyState
+	overflow  *keyState // shared by new keys while the map is full of busy ones
+	lastSweep time.Time
 }
 
 type keyState struct {
@@ -156,12 +160,25 @@ func (l *limiter) state(key string, now time.Time) *keyState {
 		return ks
 	}
 	if len(l.keys) >= l.maxKeys {
-		l.sweep(now)
+		// A sweep walks every key; once a second is enough while the map
+		// stays full.
+		if now.Sub(l.lastSweep) >= time.Second || now.Before(l.lastSweep) {
+			l.sweep(now)
+			l.lastSweep = now
+		}
+		if len(l.keys) >= l.maxKeys {
+			if l.overflow == nil {
+				l.overflow = newKeyState()
+			}
+			return l.overflow
+		}
 	}
-	ks := &keyState{buckets: make(map[Zone][]*rate.Limiter, 1)}
+	ks := newKeyState()
 	l.keys[key] = ks
 	return ks
 }
+
+func newKeyState() *keyState { return &keyState{buckets: make(map[Zone][]*rate.Limiter, 1)} }
 
 // sweep forgets keys that are not blocked and whose buckets are all full
 // again: made anew, they would start exactly where they are, so a busy key

@@ -203,8 +203,33 @@ func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
 			}
 			time.Sleep(time.Minute)
 		}
-		if n := l.keyCount(); n > limits.MaxKeys+1 {
+		if n := l.keyCount(); n > limits.MaxKeys {
 			t.Fatalf("%d keys kept, bound %d", n, limits.MaxKeys)
+		}
+	})
+}
+
+func TestLimiterStaysBoundedWhileKeysAreBusy(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		limits := DefaultRateLimits(Production)
+		limits.MaxKeys = 3
+		l := mustLimiter(t, limits).(*limiter)
+		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
+		for _, k := range []string{"a", "b", "c"} { // three busy keys fill the map
+			sendTimes(t, l, ZoneLicenseKeys, k, spec.burst)
+		}
+		kept := l.keys["a"]
+		// A new key shares the overflow set instead of pushing a busy one out.
+		start := time.Now()
+		if err := l.Wait(bg(), ZoneLicenseKeys, "d"); err != nil || time.Since(start) != 0 {
+			t.Fatalf("d: %v after %v", err, time.Since(start))
+		}
+		// Another new key waits behind d in the shared set.
+		if err := l.Wait(bg(), ZoneLicenseKeys, "e"); err != nil || time.Since(start) == 0 {
+			t.Fatalf("e did not share d's buckets (%v)", err)
+		}
+		if n := l.keyCount(); n != limits.MaxKeys || l.keys["a"] != kept {
+			t.Fatalf("%d keys kept (bound %d); busy key a kept: %v", n, limits.MaxKeys, l.keys["a"] == kept)
 		}
 	})
 }

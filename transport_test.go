@@ -69,7 +69,20 @@ func TestRetryPolicyAttempts(t *testing.T) {
 		{"429 rate limit", status(429, "Retry-After", "0"), all, all, ErrRateLimited},
 		{"429 business error", jsonAnswer(429, `{"error":"ManualRetryLimitExceeded","detail":"x"}`), 1, 1, ErrManualRetryLimitExceeded},
 		{"400", jsonAnswer(400, `{"error":"PaymentMethodSetupFailed","detail":"x"}`), 1, 1, ErrPaymentMethodSetupFailed},
-		{"409", jsonAnswer(409, `{"error":"PaymentAlreadyInProgress","detail":"x"}`), 1, 1, nil},
+		{"404", jsonAnswer(404, `{"error":"ResourceNotFound","detail":"x"}`), 1, 1, ErrResourceNotFound},
+		{"409", jsonAnswer(409, `{"error":"PaymentAlreadyInProgress","detail":"x"}`), 1, 1, ErrPaymentAlreadyInProgress},
+		{"422 validation", jsonAnswer(422, `{"error":"RequestValidationError","detail":[{"loc":["body"],"msg":"x","type":"missing"}]}`), 1, 1, ErrRequestValidationError},
+		{"422 domain error", jsonAnswer(422, `{"error":"OrderNotEligibleForRetry","detail":"x"}`), 1, 1, ErrOrderNotEligibleForRetry},
+		{"500 HTML page", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(500)
+			io.WriteString(w, "<html><h1>Internal Server Error</h1></html>")
+		}, 1, 1, nil},
+		{"empty body", status(418), 1, 1, nil},
+		{"oversized body", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(400)
+			io.WriteString(w, strings.Repeat("x", 256<<10))
+		}, 1, 1, nil},
 		{"connection closed after the request was written", hangUp, all, 1, nil},
 	} {
 		for class, call := range retryClassCalls {
