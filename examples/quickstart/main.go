@@ -11,12 +11,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -32,7 +29,7 @@ func main() {
 	token := os.Getenv("POLAR_CUSTOMER_TOKEN")
 	switch {
 	case token == "":
-		srv := fixtureServer()
+		srv := fixtures.NewOrdersServer()
 		defer srv.Close()
 		opts = append(opts, polar.WithBaseURL(srv.URL))
 		fmt.Println("No POLAR_CUSTOMER_TOKEN: serving fixtures from", srv.URL)
@@ -94,50 +91,4 @@ func run(ctx context.Context, client *polar.Client, out io.Writer) error {
 
 func money(cents int64, currency string) string {
 	return fmt.Sprintf("%d.%02d %s", cents/100, cents%100, strings.ToUpper(currency))
-}
-
-// fixtureServer answers the Orders list and get operations from the
-// fixture pages, like the API would.
-func fixtureServer() *httptest.Server {
-	pages := map[string][]byte{"1": fixtures.Bytes("orders_page1.json"), "2": fixtures.Bytes("orders_page2.json")}
-	byID := map[string]json.RawMessage{}
-	for _, p := range pages {
-		var page struct{ Items []json.RawMessage }
-		if err := json.Unmarshal(p, &page); err != nil {
-			panic(err)
-		}
-		for _, item := range page.Items {
-			var o struct{ ID string }
-			_ = json.Unmarshal(item, &o)
-			byID[o.ID] = item
-		}
-	}
-	const prefix = "/v1/customer-portal/orders/"
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+prefix, func(w http.ResponseWriter, r *http.Request) {
-		page := r.URL.Query().Get("page")
-		if page == "" {
-			page = "1"
-		}
-		body, ok := pages[page]
-		if !ok {
-			body = []byte(`{"items":[],"pagination":{"total_count":5,"max_page":2}}`)
-		}
-		answer(w, http.StatusOK, body)
-	})
-	mux.HandleFunc("GET "+prefix+"{id}", func(w http.ResponseWriter, r *http.Request) {
-		if o, ok := byID[r.PathValue("id")]; ok {
-			answer(w, http.StatusOK, o)
-			return
-		}
-		answer(w, http.StatusNotFound, []byte(`{"error":"ResourceNotFound","detail":"Order not found."}`))
-	})
-	return httptest.NewServer(mux)
-}
-
-func answer(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Polar-Version", polar.DefaultAPIVersion)
-	w.WriteHeader(status)
-	w.Write(body)
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func TestQuickstart(t *testing.T) {
-	srv := fixtureServer()
+	srv := fixtures.NewOrdersServer()
 	defer srv.Close()
 	client, err := polar.NewClient("", polar.WithBaseURL(srv.URL))
 	if err != nil {
