@@ -98,9 +98,7 @@ func (e Environment) String() string {
 type Client struct {
 	core *core
 	// auth returns the Authorization header value, built once per token.
-	// A func, because fmt prints funcs as addresses: no verb, flag or
-	// reflection-based printer can reach the token through a Client.
-	auth   func() []string
+	auth   credential
 	key    string // rate-limit key: a hash of the token, never the token
 	common service
 
@@ -399,6 +397,14 @@ func newClient(co *core, token string) *Client {
 	c.Orders = (*ordersService)(&c.common)
 	return c
 }
+
+// A credential yields the Authorization header of one token. It redacts
+// itself under every fmt verb, and being a func it shows as an address at
+// most when a printer reaches it by reflection: nothing prints the token.
+type credential func() []string
+
+// Format writes [REDACTED] whatever the verb.
+func (credential) Format(f fmt.State, _ rune) { io.WriteString(f, "[REDACTED]") }
 
 // limiterKey returns the rate-limit key of token: part of its SHA-256, so
 // that a shared limiter never holds tokens.

@@ -171,7 +171,7 @@ func TestClientNeverPrintsToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"} {
-		for _, v := range []any{c, *c, c.Orders, []*Client{c}, map[string]any{"c": c}} {
+		for _, v := range []any{c, *c, c.Orders, []*Client{c}, map[string]any{"c": c}, c.auth} {
 			if out := fmt.Sprintf(verb, v); strings.Contains(out, testToken) || strings.Contains(out, "secret") {
 				t.Errorf("%s of %T shows the token: %s", verb, v, out)
 			}
