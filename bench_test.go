@@ -387,7 +387,7 @@ func BenchmarkWithToken(b *testing.B) {
 	}
 }
 
-var benchSinkPrices []Price
+var benchSinkPrices PriceList
 
 func BenchmarkDecodePrices(b *testing.B) {
 	e := benchSetup(b)
@@ -399,8 +399,8 @@ func BenchmarkDecodePrices(b *testing.B) {
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var prices []Price
-		if err := (unionSlice[Price]{decodePrice, &prices}).UnmarshalJSON(raw); err != nil {
+		var prices PriceList
+		if err := prices.UnmarshalJSON(raw); err != nil {
 			b.Fatal(err)
 		}
 		if len(prices) != want {

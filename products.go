@@ -134,6 +134,16 @@ func decodePrice(raw []byte) (Price, error) {
 
 var priceKeys = [2]string{"legacy", "amount_type"}
 
+// PriceList is a product's prices: current and legacy ones mixed, each
+// decoded through its union. It is a plain slice to range over and index.
+type PriceList []Price
+
+// UnmarshalJSON decodes each price into its variant. encoding/json hands
+// over the array's bytes without validating them again.
+func (l *PriceList) UnmarshalJSON(b []byte) error {
+	return decodeFunc[Price](decodePrice).decodeSlice(b, (*[]Price)(l))
+}
+
 // LegacyRecurringProductPriceFixed is a recurring price for a product, i.e. a
 // subscription. **Deprecated**: The recurring interval should be set on the
 // product itself.
@@ -528,7 +538,7 @@ type CustomerOrderProduct struct {
 	// The ID of the organization owning the product.
 	OrganizationID string `json:"organization_id"`
 	// List of prices for this product.
-	Prices []Price `json:"prices"`
+	Prices PriceList `json:"prices"`
 	// List of benefits granted by the product.
 	Benefits []BenefitPublic `json:"benefits"`
 	// List of medias associated to the product.
@@ -700,14 +710,4 @@ type CustomerOrganizationFeatureSettings struct {
 	MemberModelEnabled *bool `json:"member_model_enabled,omitempty"`
 	// Whether localization is enabled for this organization.
 	CheckoutLocalizationEnabled *bool `json:"checkout_localization_enabled,omitempty"`
-}
-
-// UnmarshalJSON decodes the product, its mixed prices array through the
-// price unions.
-func (p *CustomerOrderProduct) UnmarshalJSON(b []byte) error {
-	type plain CustomerOrderProduct
-	return json.Unmarshal(b, &struct {
-		*plain
-		Prices unionSlice[Price] `json:"prices"`
-	}{(*plain)(p), unionSlice[Price]{decodePrice, &p.Prices}})
 }

@@ -103,16 +103,6 @@ func (d decodeFunc[T]) decodeSlice(raw []byte, dst *[]T) error {
 	return nil
 }
 
-// unionSlice lets encoding/json decode an array of union values held in a
-// struct field. Parents use it in an UnmarshalJSON that shadows the field;
-// see CustomerOrderProduct.
-type unionSlice[T any] struct {
-	decode decodeFunc[T]
-	dst    *[]T
-}
-
-func (f unionSlice[T]) UnmarshalJSON(b []byte) error { return f.decode.decodeSlice(b, f.dst) }
-
 // marshalTagged marshals v (a struct without its discriminator fields) and
 // writes the discriminator members in front: tags is a JSON fragment such as
 // `"amount_type":"fixed"`.

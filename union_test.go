@@ -68,8 +68,8 @@ func TestUnionNestedDiscriminator(t *testing.T) {
 
 func TestUnionSlice(t *testing.T) {
 	var got []testGrant
-	f := unionSlice[testGrant]{testGrants.decode, &got}
-	if err := json.Unmarshal([]byte(` [ {"benefit":{"type":"discord"}} , {"benefit":{"type":"new"}} ] `), &f); err != nil {
+	d := decodeFunc[testGrant](testGrants.decode)
+	if err := d.decodeSlice([]byte(` [ {"benefit":{"type":"discord"}} , {"benefit":{"type":"new"}} ] `), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 2 || cap(got) != 2 {
@@ -78,16 +78,16 @@ func TestUnionSlice(t *testing.T) {
 	if _, ok := got[0].(*testGrantDiscord); !ok {
 		t.Fatalf("%T", got[0])
 	}
-	if err := json.Unmarshal([]byte(`null`), &f); err != nil || got != nil {
+	if err := d.decodeSlice([]byte(`null`), &got); err != nil || got != nil {
 		t.Fatalf("null: %v, %v", got, err)
 	}
-	if err := json.Unmarshal([]byte(`[]`), &f); err != nil || got == nil || len(got) != 0 {
+	if err := d.decodeSlice([]byte(`[]`), &got); err != nil || got == nil || len(got) != 0 {
 		t.Fatalf("empty: %v, %v", got, err)
 	}
-	if err := json.Unmarshal([]byte(`{"a":1}`), &f); err == nil {
+	if err := d.decodeSlice([]byte(`{"a":1}`), &got); err == nil {
 		t.Fatal("object accepted as array")
 	}
-	if err := json.Unmarshal([]byte(`[1]`), &f); err == nil {
+	if err := d.decodeSlice([]byte(`[1]`), &got); err == nil {
 		t.Fatal("number accepted as union value")
 	}
 }
