@@ -298,7 +298,7 @@ type CustomerOrderSubscription struct {
 	// The ID of the applied discount, if any.
 	DiscountID *string `json:"discount_id"`
 	CheckoutID *string `json:"checkout_id"`
-	// The number of seats for seat-based subscriptions. None for non-seat
+	// The number of seats for seat-based subscriptions. nil for non-seat
 	// subscriptions.
 	Seats                       *int64                      `json:"seats,omitempty"`
 	CustomerCancellationReason  *CustomerCancellationReason `json:"customer_cancellation_reason"`

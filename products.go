@@ -145,8 +145,10 @@ func (l *PriceList) UnmarshalJSON(b []byte) error {
 }
 
 // LegacyRecurringProductPriceFixed is a recurring price for a product, i.e. a
-// subscription. **Deprecated**: The recurring interval should be set on the
-// product itself.
+// subscription.
+//
+// Deprecated: Polar sets the recurring interval on the product itself now;
+// older products still carry these prices.
 type LegacyRecurringProductPriceFixed struct {
 	// Creation timestamp of the object.
 	CreatedAt time.Time `json:"created_at"`
@@ -181,9 +183,11 @@ func (p LegacyRecurringProductPriceFixed) MarshalJSON() ([]byte, error) {
 	return marshalTagged(`"amount_type":"fixed","type":"recurring","legacy":true`, plain(p))
 }
 
-// LegacyRecurringProductPriceCustom is a pay-what-you-want recurring price for a
-// product, i.e. a subscription. **Deprecated**: The recurring interval should
-// be set on the product itself.
+// LegacyRecurringProductPriceCustom is a pay-what-you-want recurring price
+// for a product, i.e. a subscription.
+//
+// Deprecated: Polar sets the recurring interval on the product itself now;
+// older products still carry these prices.
 type LegacyRecurringProductPriceCustom struct {
 	// Creation timestamp of the object.
 	CreatedAt time.Time `json:"created_at"`
@@ -418,10 +422,9 @@ func (p ProductPriceMeteredTiers) MarshalJSON() ([]byte, error) {
 	return marshalTagged(`"amount_type":"metered_tiers"`, plain(p))
 }
 
-// ProductPriceSeatTiers is the list of pricing tiers for seat-based pricing. The
-// minimum and maximum seat limits are derived from the tiers: - minimum_seats
-// = first tier's min_seats - maximum_seats = last tier's max_seats (None for
-// unlimited)
+// ProductPriceSeatTiers is the list of pricing tiers of a seat-based price.
+// MinimumSeats is the first tier's MinSeats and MaximumSeats the last
+// tier's MaxSeats (nil for unlimited).
 type ProductPriceSeatTiers struct {
 	// How tiers are applied. 'volume' prices all seats at the matching tier's
 	// rate. 'graduated' prices each tier's range independently.
@@ -430,7 +433,7 @@ type ProductPriceSeatTiers struct {
 	Tiers []ProductPriceSeatTier `json:"tiers"`
 	// Minimum number of seats required for purchase, derived from first tier.
 	MinimumSeats int64 `json:"minimum_seats"`
-	// Maximum number of seats allowed for purchase, derived from last tier. None
+	// Maximum number of seats allowed for purchase, derived from last tier. nil
 	// for unlimited.
 	MaximumSeats *int64 `json:"maximum_seats"`
 }
@@ -449,7 +452,7 @@ const (
 type ProductPriceSeatTier struct {
 	// Minimum number of seats (inclusive)
 	MinSeats int64 `json:"min_seats"`
-	// Maximum number of seats (inclusive). None for unlimited.
+	// Maximum number of seats (inclusive). nil for unlimited.
 	MaxSeats *int64 `json:"max_seats,omitempty"`
 	// Price per seat in cents for this tier
 	PricePerSeat int64 `json:"price_per_seat"`
@@ -519,17 +522,17 @@ type CustomerOrderProduct struct {
 	Description *string `json:"description"`
 	// The visibility of the product.
 	Visibility ProductVisibility `json:"visibility"`
-	// The recurring interval of the product. If `None`, the product is a one-time
+	// The recurring interval of the product. If nil, the product is a one-time
 	// purchase.
 	RecurringInterval *RecurringInterval `json:"recurring_interval"`
 	// Number of interval units of the subscription. If this is set to 1 the charge
 	// will happen every interval (e.g. every month), if set to 2 it will be every
-	// other month, and so on. None for one-time products.
+	// other month, and so on. nil for one-time products.
 	RecurringIntervalCount *int64 `json:"recurring_interval_count"`
 	// The meter cycle of the product, independent of the billing interval. If
-	// `None`, metered concerns follow the billing interval.
+	// nil, metered concerns follow the billing interval.
 	MeterInterval *RecurringInterval `json:"meter_interval"`
-	// Number of meter interval units. None when no meter cycle is set.
+	// Number of meter interval units. nil when no meter cycle is set.
 	MeterIntervalCount *int64 `json:"meter_interval_count"`
 	// Whether the product is a subscription.
 	IsRecurring bool `json:"is_recurring"`
