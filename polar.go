@@ -560,6 +560,9 @@ func (c *Client) send(ctx context.Context, op *operation, wantBody bool, id stri
 
 	resp, err := c.core.hc.Do(rreq)
 	if err != nil {
+		if resp != nil { // the call was cancelled with an answer in hand
+			resp.Body.Close()
+		}
 		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, err)
 	}
 	defer resp.Body.Close()

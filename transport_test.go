@@ -557,3 +557,27 @@ func TestTimeoutCoversBody(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// closeRecorder is a response body that remembers being closed.
+type closeRecorder struct {
+	io.Reader
+	closed atomic.Bool
+}
+
+func (c *closeRecorder) Close() error { c.closed.Store(true); return nil }
+
+func TestCancelledCallClosesTheAnswerInHand(t *testing.T) {
+	ctx, cancel := context.WithCancel(bg())
+	body := &closeRecorder{Reader: strings.NewReader(testOrderJSON)}
+	ft := &fakeTransport{answer: func(int, *http.Request) *http.Response {
+		cancel() // the caller gives up while the answer arrives
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body}
+	}}
+	c := fakeClient(t, ft, WithoutRateLimits())
+	if _, err := c.Orders.Get(ctx, orderID); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if !body.closed.Load() {
+		t.Fatal("response body left open")
+	}
+}
