@@ -3,6 +3,7 @@ package polar
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -152,4 +153,36 @@ func TestDecodeErrorWrapsCause(t *testing.T) {
 	if !errors.As(err, &typeErr) || !strings.Contains(err.Error(), "decoding response") {
 		t.Fatalf("err = %v", err)
 	}
+}
+
+// FuzzResponseError feeds arbitrary error answers to the error builder: it
+// never panics, always yields an *APIError with the status, and keeps at
+// most 64 KiB of the body.
+func FuzzResponseError(f *testing.F) {
+	for _, s := range []string{
+		``, `null`, `{}`, `[]`, `"x"`, `<html>oops</html>`,
+		`{"error":"ResourceNotFound","detail":"Order not found."}`,
+		`{"error":"RequestValidationError","detail":[{"loc":["body",0],"msg":"m","type":"t"}]}`,
+		`{"detail":[{"loc":[1.5],"msg":"m"}]}`, `{"detail":{"nested":true}}`, `{"detail":12}`,
+		`{"error":"invalid_token","error_description":"expired"}`, `{"error":5}`,
+	} {
+		f.Add(422, s, "")
+		f.Add(429, s, "7")
+	}
+	f.Fuzz(func(t *testing.T, status int, body, retryAfterValue string) {
+		if status < 100 || status > 999 {
+			return
+		}
+		h := http.Header{}
+		if retryAfterValue != "" {
+			h.Set("Retry-After", retryAfterValue)
+		}
+		resp := &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(body))}
+		err := newResponseError(resp, "GET", "/v1/customer-portal/orders/{id}")
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || len(apiErr.Body) > maxErrorBody {
+			t.Fatalf("status %d body %q: %#v", status, body, err)
+		}
+		_ = err.Error()
+	})
 }
