@@ -3,10 +3,14 @@ package polar
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // sendTimes makes n requests in zone for key, one after the other, and
@@ -249,4 +253,60 @@ func mustLimiter(t *testing.T, limits RateLimits) Limiter {
 		t.Fatal(err)
 	}
 	return l
+}
+
+// recordingLimiter is a Limiter as a fleet would plug in: it records what
+// the client asks of it.
+type recordingLimiter struct {
+	mu     sync.Mutex
+	waits  []string
+	blocks []string
+}
+
+func (r *recordingLimiter) Wait(_ context.Context, zone Zone, key string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.waits = append(r.waits, string(zone)+" "+key)
+	return nil
+}
+
+func (r *recordingLimiter) Block(key string, d time.Duration) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.blocks = append(r.blocks, key+" "+d.String())
+}
+
+func TestCustomLimiterContract(t *testing.T) {
+	srv := newRecorder(t, sequence(
+		func(w http.ResponseWriter, r *http.Request) { w.Header().Set("Retry-After", "0"); w.WriteHeader(429) },
+		jsonAnswer(200, testOrderJSON),
+		jsonAnswer(200, `{"url":"x"}`),
+	))
+	rl := &recordingLimiter{}
+	c, err := NewClient(testToken, WithBaseURL(srv.URL), fastRetries, WithRateLimits(rl))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Orders.Get(bg(), orderID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publicForTest.do(bg(), c, "", nil, map[string]string{"key": "K"}); err != nil {
+		t.Fatal(err)
+	}
+	key := limiterKey(testToken)
+	want := []string{
+		"api " + key, // first attempt
+		"api " + key, // the retry after the 429
+		"api ",       // a public operation counts per IP, not per token
+		"license_keys ",
+	}
+	if diff := cmp.Diff(want, rl.waits); diff != "" {
+		t.Fatalf("waits (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{key + " 0s"}, rl.blocks); diff != "" {
+		t.Fatalf("blocks (-want +got):\n%s", diff)
+	}
+	if strings.Contains(strings.Join(rl.waits, ","), testToken) {
+		t.Fatal("the limiter saw the token")
+	}
 }
