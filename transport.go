@@ -51,6 +51,9 @@ type callState struct {
 	// wrote records whether the current attempt's request was written to
 	// the connection: after that, a POST or PATCH may have taken effect.
 	wrote bool
+	// ended is when the previous attempt returned, for the log line of the
+	// next one (kept only with a logger).
+	ended time.Time
 	trace httptrace.ClientTrace
 }
 
@@ -298,7 +301,10 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	st.attempt++
 	st.wrote = false
-	var waited time.Duration
+	var backoff, waited time.Duration
+	if t.logger != nil && !st.ended.IsZero() {
+		backoff = time.Since(st.ended)
+	}
 	if t.limiter != nil {
 		start := time.Now()
 		err := t.limiter.Wait(ctx, ZoneAPI, st.key)
@@ -307,7 +313,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		waited = time.Since(start)
 		if err != nil {
-			t.log(ctx, st, 0, waited, err)
+			t.log(ctx, st, 0, backoff, waited, err)
 			return nil, &limiterError{err}
 		}
 	}
@@ -337,12 +343,15 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		if resp != nil {
 			status = resp.StatusCode
 		}
-		t.log(ctx, st, status, waited, err)
+		t.log(ctx, st, status, backoff, waited, err)
+		st.ended = time.Now()
 	}
 	return resp, err
 }
 
-func (t *attemptTransport) log(ctx context.Context, st *callState, status int, waited time.Duration, err error) {
+// log writes the line of one attempt: backoff is the time since the previous
+// attempt ended, waited the time spent in the rate limiter.
+func (t *attemptTransport) log(ctx context.Context, st *callState, status int, backoff, waited time.Duration, err error) {
 	if t.logger == nil || !t.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
@@ -351,6 +360,7 @@ func (t *attemptTransport) log(ctx context.Context, st *callState, status int, w
 		slog.String("path", st.op.path),
 		slog.Int("status", status),
 		slog.Int("attempt", st.attempt),
+		slog.Duration("backoff", backoff),
 		slog.Duration("wait", waited),
 	}
 	if err != nil {

@@ -496,10 +496,20 @@ func TestLoggerOneLinePerAttempt(t *testing.T) {
 		t.Fatalf("%d log lines for 2 attempts:\n%s", len(recs), logs)
 	}
 	out := logs.String()
-	for _, want := range []string{"method=GET", "path=/v1/customer-portal/orders/", "status=503", "status=200", "attempt=1", "attempt=2", "wait="} {
+	for _, want := range []string{"method=GET", "path=/v1/customer-portal/orders/", "status=503", "status=200", "attempt=1", "attempt=2", "wait=", "backoff=0s", "backoff="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("log lacks %q:\n%s", want, out)
 		}
+	}
+	var backoff time.Duration
+	recs[1].Attrs(func(a slog.Attr) bool {
+		if a.Key == "backoff" {
+			backoff = a.Value.Duration()
+		}
+		return true
+	})
+	if backoff < 500*time.Microsecond { // half the 1 ms minimum wait, jittered
+		t.Errorf("second attempt logged backoff %v", backoff)
 	}
 	for _, secret := range []string{testToken, "very-private-search", "Bearer"} {
 		if strings.Contains(out, secret) {
