@@ -356,16 +356,11 @@ type CustomerOrderUpdate struct {
 	BillingAddress Nullable[AddressInput] `json:"billing_address,omitzero"`
 }
 
-// AddressInput is an address sent to the API. Country and state cannot be
-// changed on an existing order.
-type AddressInput struct {
-	Line1      *string       `json:"line1,omitempty"`
-	Line2      *string       `json:"line2,omitempty"`
-	PostalCode *string       `json:"postal_code,omitempty"`
-	City       *string       `json:"city,omitempty"`
-	State      *string       `json:"state,omitempty"`
-	Country    CountryAlpha2 `json:"country"`
-}
+// AddressInput is an address sent to the API: the same fields as Address,
+// so one converts into the other (AddressInput(*order.BillingAddress)).
+// Country and state cannot be changed on an existing order, and the API
+// accepts fewer countries here (see CountryAlpha2).
+type AddressInput Address
 
 // CustomerOrderInvoice is an order's invoice data.
 type CustomerOrderInvoice struct {
