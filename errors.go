@@ -254,11 +254,7 @@ func newResponseError(resp *http.Response, method, path string) error {
 	}
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests && isRateLimit(resp):
-		d, ok := retryAfter(resp.Header, time.Now())
-		if !ok {
-			d = defaultBlock
-		}
-		return &RateLimitError{APIError: e, RetryAfter: d}
+		return &RateLimitError{APIError: e, RetryAfter: blockOf(resp)}
 	case details != nil:
 		return &ValidationError{APIError: e, Errors: details}
 	}

@@ -240,3 +240,37 @@ func TestNetworkErrorsWrapCause(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestRefusedRedirectsAreNotRetried(t *testing.T) {
+	for name, target := range map[string]string{
+		"loop":         "/v1/customer-portal/orders/" + orderID,
+		"other scheme": "ftp://files.example/order",
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				http.Redirect(w, r, target, http.StatusTemporaryRedirect)
+			})
+			c := newTestClient(t, srv, testToken)
+			if _, err := c.Orders.Get(bg(), orderID); err == nil {
+				t.Fatal("no error")
+			}
+			want := 1
+			if name == "loop" {
+				want = 10 // the first request and 9 redirects, once
+			}
+			if n := srv.count(); n != want {
+				t.Fatalf("%d requests, want %d", n, want)
+			}
+		})
+	}
+	// A caller's redirect policy is kept, ErrUseLastResponse included.
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/elsewhere", http.StatusFound)
+	})
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := newTestClient(t, srv, testToken, WithHTTPClient(hc))
+	var apiErr *APIError
+	if _, err := c.Orders.Get(bg(), orderID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound || srv.count() != 1 {
+		t.Fatalf("err = %v after %d requests", err, srv.count())
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -118,11 +119,18 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 		if req.URL.Host != co.base.Host || req.URL.Scheme != co.base.Scheme {
 			req.Header.Del("Authorization")
 		}
+		if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
+			return &redirectError{fmt.Errorf("redirect to unsupported scheme %q", req.URL.Scheme)}
+		}
 		if userRedirect != nil {
-			return userRedirect(req, via)
+			err := userRedirect(req, via)
+			if err != nil && err != http.ErrUseLastResponse { // net/http compares it as is
+				return &redirectError{err}
+			}
+			return err
 		}
 		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+			return &redirectError{errors.New("stopped after 10 redirects")}
 		}
 		return nil
 	}
@@ -184,22 +192,28 @@ func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) 
 	return false, nil
 }
 
+// redirectError marks a redirect that was refused; a retry would be
+// refused again.
+type redirectError struct{ err error }
+
+func (e *redirectError) Error() string { return e.err.Error() }
+func (e *redirectError) Unwrap() error { return e.err }
+
 // retryableError tells transient connection errors from those a retry
-// cannot mend.
-// checkRetry has already ruled out the call's own context, so a deadline
-// here is the per-attempt timeout, which a retry may well mend.
+// cannot mend. checkRetry has already ruled out the call's own context, so
+// a deadline here is the per-attempt timeout, which a retry may well mend.
 func retryableError(err error) bool {
 	var le *limiterError
+	var re *redirectError
 	var unknownAuthority x509.UnknownAuthorityError
 	var certErr *x509.CertificateInvalidError
 	var hostErr x509.HostnameError
 	switch {
-	case errors.Is(err, context.Canceled), errors.As(err, &le),
+	case errors.Is(err, context.Canceled), errors.As(err, &le), errors.As(err, &re),
 		errors.As(err, &unknownAuthority), errors.As(err, &certErr), errors.As(err, &hostErr):
 		return false
 	}
-	msg := err.Error()
-	return !strings.Contains(msg, "stopped after") && !strings.Contains(msg, "unsupported protocol scheme")
+	return true
 }
 
 // backoff waits Retry-After when the answer carries one (checkRetry has
@@ -293,6 +307,14 @@ func (b *cancelOnClose) Close() error {
 // no Retry-After (Polar always sends one).
 const defaultBlock = time.Second
 
+// blockOf returns how long a rate-limit 429 blocks its caller.
+func blockOf(resp *http.Response) time.Duration {
+	if d, ok := retryAfter(resp.Header, time.Now()); ok {
+		return d
+	}
+	return defaultBlock
+}
+
 func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	st := stateOf(ctx)
@@ -332,11 +354,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 	}
 	if err == nil && t.limiter != nil && isRateLimit(resp) {
-		d, ok := retryAfter(resp.Header, time.Now())
-		if !ok {
-			d = defaultBlock
-		}
-		t.limiter.Block(st.key, d)
+		t.limiter.Block(st.key, blockOf(resp))
 	}
 	if t.logger != nil {
 		status := 0
