@@ -97,14 +97,12 @@ func newBenchEnv() (*benchEnv, error) {
 	return e, nil
 }
 
-func benchPtr[T any](v T) *T { return &v }
-
 // benchOrder returns a fully populated order: a subscription renewal of a
 // product with seven prices (two of them legacy), benefits, media, the
 // organization, three line items and a billing address.
 func benchOrder(i int) *CustomerOrder {
 	t0 := time.Date(2026, 3, 14, 9, 26, 53, 589793000, time.UTC).Add(time.Duration(i) * time.Hour)
-	t := func(d time.Duration) *time.Time { return benchPtr(t0.Add(d)) }
+	t := func(d time.Duration) *time.Time { return ptr(t0.Add(d)) }
 	id := benchOrderID
 	if i > 0 {
 		id = fmt.Sprintf("6f1c2b7e-93d4-4a0e-8c51-%012x", i)
@@ -115,23 +113,23 @@ func benchOrder(i int) *CustomerOrder {
 		meterID   = "9e0b7a43-1c6d-4f28-b5e3-8a2d4f6c1e90"
 		subID     = "4b7d9e21-6a3c-4f58-9d02-e7c1b5a8f364"
 	)
-	meter := ProductPriceMeter{ID: meterID, Name: "API calls", Unit: MeterUnitCustom, CustomLabel: benchPtr("call"), CustomMultiplier: benchPtr[int64](1000)}
+	meter := ProductPriceMeter{ID: meterID, Name: "API calls", Unit: MeterUnitCustom, CustomLabel: ptr("call"), CustomMultiplier: ptr[int64](1000)}
 	prices := []Price{
-		&ProductPriceFixed{CreatedAt: t0.Add(-400 * time.Hour), ModifiedAt: t(-300 * time.Hour), ID: "p-fixed-0001", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: benchPtr(TaxBehaviorOptionExclusive), ProductID: productID, PriceAmount: 2900},
-		&ProductPriceCustom{CreatedAt: t0.Add(-400 * time.Hour), ID: "p-custom-0002", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID, MinimumAmount: 500, MaximumAmount: benchPtr[int64](100000), PresetAmount: benchPtr[int64](2500)},
-		&ProductPriceSeatBased{CreatedAt: t0.Add(-380 * time.Hour), ID: "p-seat-0003", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: benchPtr(TaxBehaviorOptionInclusive), ProductID: productID, SeatTiers: ProductPriceSeatTiers{
-			SeatTierType: benchPtr(SeatTierTypeGraduated),
-			Tiers:        []ProductPriceSeatTier{{MinSeats: 1, MaxSeats: benchPtr[int64](10), PricePerSeat: 1200}, {MinSeats: 11, MaxSeats: benchPtr[int64](50), PricePerSeat: 1000}, {MinSeats: 51, PricePerSeat: 800}},
+		&ProductPriceFixed{CreatedAt: t0.Add(-400 * time.Hour), ModifiedAt: t(-300 * time.Hour), ID: "p-fixed-0001", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionExclusive), ProductID: productID, PriceAmount: 2900},
+		&ProductPriceCustom{CreatedAt: t0.Add(-400 * time.Hour), ID: "p-custom-0002", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID, MinimumAmount: 500, MaximumAmount: ptr[int64](100000), PresetAmount: ptr[int64](2500)},
+		&ProductPriceSeatBased{CreatedAt: t0.Add(-380 * time.Hour), ID: "p-seat-0003", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionInclusive), ProductID: productID, SeatTiers: ProductPriceSeatTiers{
+			SeatTierType: ptr(SeatTierTypeGraduated),
+			Tiers:        []ProductPriceSeatTier{{MinSeats: 1, MaxSeats: ptr[int64](10), PricePerSeat: 1200}, {MinSeats: 11, MaxSeats: ptr[int64](50), PricePerSeat: 1000}, {MinSeats: 51, PricePerSeat: 800}},
 			MinimumSeats: 1,
 		}},
-		&ProductPriceMeteredUnit{CreatedAt: t0.Add(-360 * time.Hour), ID: "p-metered-0004", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID, UnitAmount: "0.05", CapAmount: benchPtr[int64](50000), MeterID: meterID, Meter: meter},
+		&ProductPriceMeteredUnit{CreatedAt: t0.Add(-360 * time.Hour), ID: "p-metered-0004", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID, UnitAmount: "0.05", CapAmount: ptr[int64](50000), MeterID: meterID, Meter: meter},
 		&ProductPriceUnitBased{CreatedAt: t0.Add(-350 * time.Hour), ID: "p-unit-0005", Source: ProductPriceSourceAdHoc, PriceCurrency: "usd", ProductID: productID,
-			Tiers:        Tiers{Type: TierTypeVolume, Tiers: []Tier{{Bound: benchPtr[int64](100), UnitAmount: "150"}, {UnitAmount: "120"}}},
-			MinimumUnits: benchPtr[int64](1), MaximumUnits: benchPtr[int64](1000),
+			Tiers:        Tiers{Type: TierTypeVolume, Tiers: []Tier{{Bound: ptr[int64](100), UnitAmount: "150"}, {UnitAmount: "120"}}},
+			MinimumUnits: ptr[int64](1), MaximumUnits: ptr[int64](1000),
 			UnitLabel: map[string]map[string]string{"en": {"one": "seat", "other": "seats"}, "de": {"one": "Platz", "other": "Plätze"}},
 		},
 		&LegacyRecurringProductPriceFixed{CreatedAt: t0.Add(-9000 * time.Hour), ModifiedAt: t(-8000 * time.Hour), ID: "p-legacy-fixed-0006", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID, RecurringInterval: RecurringIntervalMonth, PriceAmount: 1900},
-		&LegacyRecurringProductPriceCustom{CreatedAt: t0.Add(-9000 * time.Hour), ID: "p-legacy-custom-0007", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID, RecurringInterval: RecurringIntervalYear, MinimumAmount: 1000, PresetAmount: benchPtr[int64](19000)},
+		&LegacyRecurringProductPriceCustom{CreatedAt: t0.Add(-9000 * time.Hour), ID: "p-legacy-custom-0007", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID, RecurringInterval: RecurringIntervalYear, MinimumAmount: 1000, PresetAmount: ptr[int64](19000)},
 	}
 	return &CustomerOrder{
 		ID:                   id,
@@ -150,38 +148,38 @@ func benchOrder(i int) *CustomerOrder {
 		RefundedTaxAmount:    0,
 		Currency:             "usd",
 		BillingReason:        OrderBillingReasonSubscriptionCycle,
-		BillingName:          benchPtr("Ada Lovelace Analytical Engines Ltd."),
+		BillingName:          ptr("Ada Lovelace Analytical Engines Ltd."),
 		BillingAddress: &Address{
-			Line1:      benchPtr("12 St James's Square"),
-			Line2:      benchPtr("Floor 3, Suite 301"),
-			PostalCode: benchPtr("SW1Y 4LB"),
-			City:       benchPtr("London"),
-			State:      benchPtr("England"),
+			Line1:      ptr("12 St James's Square"),
+			Line2:      ptr("Floor 3, Suite 301"),
+			PostalCode: ptr("SW1Y 4LB"),
+			City:       ptr("London"),
+			State:      ptr("England"),
 			Country:    "GB",
 		},
-		InvoiceNumber:        benchPtr("POLAR-2F1A-" + strconv.Itoa(1000+i)),
+		InvoiceNumber:        ptr("POLAR-2F1A-" + strconv.Itoa(1000+i)),
 		IsInvoiceGenerated:   true,
-		ReceiptNumber:        benchPtr("R-2F1A-" + strconv.Itoa(1000+i)),
-		Seats:                benchPtr[int64](5),
+		ReceiptNumber:        ptr("R-2F1A-" + strconv.Itoa(1000+i)),
+		Seats:                ptr[int64](5),
 		CustomerID:           "0d2e6f8a-5b1c-4d37-9e84-a3f7c2b6e015",
-		ProductID:            benchPtr(productID),
-		DiscountID:           benchPtr("7c4a1e9b-2d5f-4836-b0e7-f1a6d3c8b249"),
-		SubscriptionID:       benchPtr(subID),
-		CheckoutID:           benchPtr("e5b9c3a7-8f2d-41e6-a7c0-4d1b9f5e2a68"),
+		ProductID:            ptr(productID),
+		DiscountID:           ptr("7c4a1e9b-2d5f-4836-b0e7-f1a6d3c8b249"),
+		SubscriptionID:       ptr(subID),
+		CheckoutID:           ptr("e5b9c3a7-8f2d-41e6-a7c0-4d1b9f5e2a68"),
 		NextPaymentAttemptAt: t(30 * 24 * time.Hour),
 		Product: &CustomerOrderProduct{
 			ID:                     productID,
 			CreatedAt:              t0.Add(-9000 * time.Hour),
 			ModifiedAt:             t(-300 * time.Hour),
-			TrialInterval:          benchPtr(TrialIntervalDay),
-			TrialIntervalCount:     benchPtr[int64](14),
+			TrialInterval:          ptr(TrialIntervalDay),
+			TrialIntervalCount:     ptr[int64](14),
 			Name:                   "Analytics Pro (Team)",
-			Description:            benchPtr("Dashboards, alerts and API access for the whole team.\n\n**Includes** priority support."),
+			Description:            ptr("Dashboards, alerts and API access for the whole team.\n\n**Includes** priority support."),
 			Visibility:             ProductVisibilityPublic,
-			RecurringInterval:      benchPtr(RecurringIntervalMonth),
-			RecurringIntervalCount: benchPtr[int64](1),
-			MeterInterval:          benchPtr(RecurringIntervalMonth),
-			MeterIntervalCount:     benchPtr[int64](1),
+			RecurringInterval:      ptr(RecurringIntervalMonth),
+			RecurringIntervalCount: ptr[int64](1),
+			MeterInterval:          ptr(RecurringIntervalMonth),
+			MeterIntervalCount:     ptr[int64](1),
 			IsRecurring:            true,
 			OrganizationID:         orgID,
 			Prices:                 prices,
@@ -192,8 +190,8 @@ func benchOrder(i int) *CustomerOrder {
 			},
 			Medias: []ProductMediaFileRead{{
 				ID: "m-0001", OrganizationID: orgID, Name: "hero.png", Path: orgID + "/product_media/hero.png", MIMEType: "image/png", Size: 482113,
-				StorageVersion: benchPtr("v1"), ChecksumEtag: benchPtr("\"5d41402abc4b2a76b9719d911017c592\""), ChecksumSHA256Base64: benchPtr("LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
-				ChecksumSHA256Hex: benchPtr("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"), LastModifiedAt: t(-9000 * time.Hour), Version: benchPtr("3"),
+				StorageVersion: ptr("v1"), ChecksumEtag: ptr("\"5d41402abc4b2a76b9719d911017c592\""), ChecksumSHA256Base64: ptr("LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
+				ChecksumSHA256Hex: ptr("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"), LastModifiedAt: t(-9000 * time.Hour), Version: ptr("3"),
 				Service: "product_media", IsUploaded: true, CreatedAt: t0.Add(-9000 * time.Hour), SizeReadable: "470.8 KB",
 				PublicURL: "https://polar-public-files.s3.amazonaws.com/" + orgID + "/product_media/hero.png",
 			}},
@@ -203,15 +201,15 @@ func benchOrder(i int) *CustomerOrder {
 				ID:                   orgID,
 				Name:                 "Acme Analytics",
 				Slug:                 "acme-analytics",
-				AvatarURL:            benchPtr("https://avatars.githubusercontent.com/u/105373340?v=4"),
+				AvatarURL:            ptr("https://avatars.githubusercontent.com/u/105373340?v=4"),
 				ProrationBehavior:    SubscriptionProrationBehaviorProrate,
 				AllowCustomerUpdates: true,
 				CustomerPortalSettings: OrganizationCustomerPortalSettings{
 					Usage:        CustomerPortalUsageSettings{Show: true},
-					Subscription: CustomerPortalSubscriptionSettings{UpdateSeats: true, UpdatePlan: true, Pause: benchPtr(false), UpdateUnits: benchPtr(true)},
-					Customer:     &CustomerPortalCustomerSettings{AllowEmailChange: benchPtr(true)},
+					Subscription: CustomerPortalSubscriptionSettings{UpdateSeats: true, UpdatePlan: true, Pause: ptr(false), UpdateUnits: ptr(true)},
+					Customer:     &CustomerPortalCustomerSettings{AllowEmailChange: ptr(true)},
 				},
-				OrganizationFeatures: &CustomerOrganizationFeatureSettings{MemberModelEnabled: benchPtr(true), CheckoutLocalizationEnabled: benchPtr(false)},
+				OrganizationFeatures: &CustomerOrganizationFeatureSettings{MemberModelEnabled: ptr(true), CheckoutLocalizationEnabled: ptr(false)},
 			},
 		},
 		Subscription: &CustomerOrderSubscription{
@@ -225,30 +223,30 @@ func benchOrder(i int) *CustomerOrder {
 			Status:                      SubscriptionStatusActive,
 			CurrentPeriodStart:          t0,
 			CurrentPeriodEnd:            t0.AddDate(0, 1, 0),
-			CurrentMeterPeriodStart:     benchPtr(t0),
-			CurrentMeterPeriodEnd:       benchPtr(t0.AddDate(0, 1, 0)),
+			CurrentMeterPeriodStart:     ptr(t0),
+			CurrentMeterPeriodEnd:       ptr(t0.AddDate(0, 1, 0)),
 			TrialStart:                  t(-2000 * time.Hour),
 			TrialEnd:                    t(-1664 * time.Hour),
 			CancelAtPeriodEnd:           false,
 			StartedAt:                   t(-2000 * time.Hour),
 			CustomerID:                  "0d2e6f8a-5b1c-4d37-9e84-a3f7c2b6e015",
 			ProductID:                   productID,
-			DiscountID:                  benchPtr("7c4a1e9b-2d5f-4836-b0e7-f1a6d3c8b249"),
-			CheckoutID:                  benchPtr("e5b9c3a7-8f2d-41e6-a7c0-4d1b9f5e2a68"),
-			Seats:                       benchPtr[int64](5),
-			CustomerCancellationReason:  benchPtr(CustomerCancellationReasonTooExpensive),
-			CustomerCancellationComment: benchPtr("Reconsidered after the discount."),
-			Units:                       benchPtr[int64](3),
+			DiscountID:                  ptr("7c4a1e9b-2d5f-4836-b0e7-f1a6d3c8b249"),
+			CheckoutID:                  ptr("e5b9c3a7-8f2d-41e6-a7c0-4d1b9f5e2a68"),
+			Seats:                       ptr[int64](5),
+			CustomerCancellationReason:  ptr(CustomerCancellationReasonTooExpensive),
+			CustomerCancellationComment: ptr("Reconsidered after the discount."),
+			Units:                       ptr[int64](3),
 		},
 		Items: []OrderItemSchema{
-			{CreatedAt: t0, ModifiedAt: t(time.Minute), ID: "i-0001", Label: "Analytics Pro (Team) — 5 seats", Amount: 3000, TaxAmount: 540, ProductPriceID: benchPtr("p-seat-0003"), StartTimestamp: benchPtr(t0), EndTimestamp: benchPtr(t0.AddDate(0, 1, 0))},
-			{CreatedAt: t0, ID: "i-0002", Label: "API calls (12,400 × $0.05 / 1,000)", Amount: 620, TaxAmount: 112, ProductPriceID: benchPtr("p-metered-0004"), StartTimestamp: t(-30 * 24 * time.Hour), EndTimestamp: benchPtr(t0)},
-			{CreatedAt: t0, ID: "i-0003", Label: "Remaining time on 2 seats after 14 March 2026", Amount: 480, TaxAmount: 86, Proration: true, ProductPriceID: benchPtr("p-seat-0003")},
+			{CreatedAt: t0, ModifiedAt: t(time.Minute), ID: "i-0001", Label: "Analytics Pro (Team) — 5 seats", Amount: 3000, TaxAmount: 540, ProductPriceID: ptr("p-seat-0003"), StartTimestamp: ptr(t0), EndTimestamp: ptr(t0.AddDate(0, 1, 0))},
+			{CreatedAt: t0, ID: "i-0002", Label: "API calls (12,400 × $0.05 / 1,000)", Amount: 620, TaxAmount: 112, ProductPriceID: ptr("p-metered-0004"), StartTimestamp: t(-30 * 24 * time.Hour), EndTimestamp: ptr(t0)},
+			{CreatedAt: t0, ID: "i-0003", Label: "Remaining time on 2 seats after 14 March 2026", Amount: 480, TaxAmount: 86, Proration: true, ProductPriceID: ptr("p-seat-0003")},
 		},
 		Description:         "Analytics Pro (Team)",
 		RefundableAmount:    3690,
 		RefundableTaxAmount: 738,
-		Units:               benchPtr[int64](3),
+		Units:               ptr[int64](3),
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -100,19 +101,10 @@ func TestLimiterConcurrentCallersShareBuckets(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if got := maxInWindow(sortDurations(times), time.Second); got > 3 {
+		if got := maxInWindow(slices.Sorted(slices.Values(times)), time.Second); got > 3 {
 			t.Fatalf("%d license-key requests within a second", got)
 		}
 	})
-}
-
-func sortDurations(ds []time.Duration) []time.Duration {
-	for i := 1; i < len(ds); i++ {
-		for j := i; j > 0 && ds[j] < ds[j-1]; j-- {
-			ds[j], ds[j-1] = ds[j-1], ds[j]
-		}
-	}
-	return ds
 }
 
 func TestLimiterKeysAreSeparate(t *testing.T) {
@@ -182,13 +174,23 @@ func TestLimiterContext(t *testing.T) {
 	})
 }
 
+// limiterWithBusyKeys returns a default limiter keeping at most maxKeys
+// keys, in which each busy key has spent its license-key burst.
+func limiterWithBusyKeys(t *testing.T, maxKeys int, busy ...string) *limiter {
+	t.Helper()
+	limits := DefaultRateLimits(Production)
+	limits.MaxKeys = maxKeys
+	l := mustLimiter(t, limits).(*limiter)
+	spec, _ := specFor(Window{Limit: 3, Per: time.Second})
+	for _, k := range busy {
+		sendTimes(t, l, ZoneLicenseKeys, k, spec.burst)
+	}
+	return l
+}
+
 func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		limits := DefaultRateLimits(Production)
-		limits.MaxKeys = 2
-		l := mustLimiter(t, limits).(*limiter)
-		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
-		sendTimes(t, l, ZoneLicenseKeys, "busy", spec.burst) // busy's bucket is empty
+		l := limiterWithBusyKeys(t, 2, "busy") // busy's bucket is empty
 		for _, k := range []string{"b", "c", "d"} {
 			if err := l.Wait(bg(), ZoneAPI, k); err != nil {
 				t.Fatal(err)
@@ -207,21 +209,15 @@ func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
 			}
 			time.Sleep(time.Minute)
 		}
-		if n := l.keyCount(); n > limits.MaxKeys {
-			t.Fatalf("%d keys kept, bound %d", n, limits.MaxKeys)
+		if n := l.keyCount(); n > l.maxKeys {
+			t.Fatalf("%d keys kept, bound %d", n, l.maxKeys)
 		}
 	})
 }
 
 func TestLimiterStaysBoundedWhileKeysAreBusy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		limits := DefaultRateLimits(Production)
-		limits.MaxKeys = 3
-		l := mustLimiter(t, limits).(*limiter)
-		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
-		for _, k := range []string{"a", "b", "c"} { // three busy keys fill the map
-			sendTimes(t, l, ZoneLicenseKeys, k, spec.burst)
-		}
+		l := limiterWithBusyKeys(t, 3, "a", "b", "c") // three busy keys fill the map
 		kept := l.keys["a"]
 		// A new key shares the overflow set instead of pushing a busy one out.
 		start := time.Now()
@@ -232,8 +228,8 @@ func TestLimiterStaysBoundedWhileKeysAreBusy(t *testing.T) {
 		if err := l.Wait(bg(), ZoneLicenseKeys, "e"); err != nil || time.Since(start) == 0 {
 			t.Fatalf("e did not share d's buckets (%v)", err)
 		}
-		if n := l.keyCount(); n != limits.MaxKeys || l.keys["a"] != kept {
-			t.Fatalf("%d keys kept (bound %d); busy key a kept: %v", n, limits.MaxKeys, l.keys["a"] == kept)
+		if n := l.keyCount(); n != l.maxKeys || l.keys["a"] != kept {
+			t.Fatalf("%d keys kept (bound %d); busy key a kept: %v", n, l.maxKeys, l.keys["a"] == kept)
 		}
 	})
 }

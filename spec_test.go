@@ -348,13 +348,8 @@ func checkEnum(t *testing.T, pkg *goPackage, where, goName string, values any) {
 // member's Go type implements it. The members are checked as schemas of
 // their own.
 func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any) {
-	gt, ok := schemaTypes[name]
+	gt, ok := goTypeOf(t, name, reflect.Interface, "a union")
 	if !ok {
-		t.Errorf("no Go type for schema %s", name)
-		return
-	}
-	if gt.Kind() != reflect.Interface {
-		t.Errorf("schema %s is a union; its Go type %v should be an interface", name, gt)
 		return
 	}
 	if !pkg.types[gt.Name()+"Unknown"] {
@@ -470,14 +465,25 @@ func zeroMembers(t *testing.T, gt reflect.Type) map[string]json.RawMessage {
 	return m
 }
 
-func checkObject(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+// goTypeOf returns the registered Go type of schema name, which must be of
+// the given kind.
+func goTypeOf(t *testing.T, name string, kind reflect.Kind, what string) (reflect.Type, bool) {
+	t.Helper()
 	gt, ok := schemaTypes[name]
 	if !ok {
 		t.Errorf("no Go type for schema %s", name)
-		return
+		return nil, false
 	}
-	if gt.Kind() != reflect.Struct {
-		t.Errorf("schema %s: Go type %v is not a struct", name, gt)
+	if gt.Kind() != kind {
+		t.Errorf("schema %s is %s; its Go type %v should be a %v", name, what, gt, kind)
+		return nil, false
+	}
+	return gt, true
+}
+
+func checkObject(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+	gt, ok := goTypeOf(t, name, reflect.Struct, "an object")
+	if !ok {
 		return
 	}
 	if gt == apiErrorType {
