@@ -422,7 +422,7 @@ func BenchmarkListQuery(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		u, err := c.buildURL(ordersPath, "", opts)
+		u, err := c.buildURL(ordersList.op, "", opts)
 		if err != nil {
 			b.Fatal(err)
 		}

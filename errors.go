@@ -23,24 +23,31 @@ const maxErrorBody = 64 << 10
 //	if errors.Is(err, polar.ErrResourceNotFound) { ... }
 type APIError struct {
 	// StatusCode is the HTTP status.
-	StatusCode int `json:"-"`
+	StatusCode int
 	// Name is the error member of the body, such as "ResourceNotFound"
 	// or "invalid_token"; empty when the body has none.
-	Name string `json:"error"`
+	Name string
 	// Detail is the detail member of the body (or error_description for
 	// token errors), when it is text.
-	Detail string `json:"detail"`
-	// APIVersion is the Polar-Version the server answered with.
-	APIVersion string `json:"-"`
+	Detail string
 	// Method and Path name the operation, Path as a template such as
 	// /v1/customer-portal/orders/{id}.
-	Method, Path string `json:"-"`
+	Method, Path string
+	// Attempt is the attempt that got this answer: 1 for the first, more
+	// when earlier attempts were retried. An answer to a retry may describe
+	// the effect of an earlier attempt, such as a subscription that the
+	// first DELETE canceled.
+	Attempt int
 	// Header holds the answer's headers.
-	Header http.Header `json:"-"`
+	Header http.Header
 	// Body is the start of the body (at most 64 KiB) when it could not be
 	// parsed as an error document, such as a proxy's HTML page.
-	Body []byte `json:"-"`
+	Body []byte
 }
+
+// APIVersion returns the Polar-Version the server answered with, such as
+// "2026-10".
+func (e *APIError) APIVersion() string { return e.Header.Get("Polar-Version") }
 
 func (e *APIError) Error() string {
 	msg := "polar: " + e.Method + " " + e.Path + ": " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode)
@@ -62,12 +69,14 @@ func (e *APIError) Is(target error) bool {
 	return ok && e.Name != "" && string(n) == e.Name
 }
 
-// ValidationError is the error for a 422 answer that lists invalid request
-// fields. errors.As also finds its *APIError.
+// ValidationError is the error for a 422 answer that names no domain
+// error: the request did not pass the server's validation. Errors lists
+// each invalid field; it is empty when the server named none (a body of
+// {} or "detail": null). errors.As also finds its *APIError.
 type ValidationError struct {
 	*APIError
 	// Errors lists each invalid field.
-	Errors []ValidationDetail `json:"detail"`
+	Errors []ValidationDetail
 }
 
 func (e *ValidationError) Error() string {
@@ -89,7 +98,7 @@ func (e *ValidationError) Unwrap() error { return e.APIError }
 // ValidationError schema).
 type ValidationDetail struct {
 	// Loc is where the field is: strings and ints, such as
-	// ["body", "items", 0, "email"].
+	// ["body", "items", 0, "email"] (see UnmarshalJSON for other values).
 	Loc []any `json:"loc"`
 	// Msg says what is wrong.
 	Msg string `json:"msg"`
@@ -101,7 +110,10 @@ type ValidationDetail struct {
 	Ctx map[string]any `json:"ctx,omitempty"`
 }
 
-// UnmarshalJSON decodes Loc items as string or int.
+// UnmarshalJSON decodes Loc items: a string stays a string, an integer
+// becomes an int, any other number a float64, null nil, and anything else
+// its raw JSON as a json.RawMessage. A malformed item never fails the
+// whole detail.
 func (d *ValidationDetail) UnmarshalJSON(b []byte) error {
 	type plain ValidationDetail
 	var aux struct {
@@ -112,20 +124,33 @@ func (d *ValidationDetail) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*d = ValidationDetail(aux.plain)
-	d.Loc = make([]any, 0, len(aux.Loc))
+	d.Loc = nil
+	if aux.Loc != nil {
+		d.Loc = make([]any, 0, len(aux.Loc))
+	}
 	for _, raw := range aux.Loc {
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			d.Loc = append(d.Loc, s)
-			continue
-		}
-		var n int
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return fmt.Errorf("polar: validation loc item %s: %w", raw, err)
-		}
-		d.Loc = append(d.Loc, n)
+		d.Loc = append(d.Loc, locItem(raw))
 	}
 	return nil
+}
+
+func locItem(raw json.RawMessage) any {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n int
+	if json.Unmarshal(raw, &n) == nil {
+		return n
+	}
+	var f float64
+	if json.Unmarshal(raw, &f) == nil {
+		return f
+	}
+	if isNull(raw) {
+		return nil
+	}
+	return append(json.RawMessage(nil), raw...)
 }
 
 func (d ValidationDetail) String() string {
@@ -216,22 +241,34 @@ var (
 	ErrNotReady = errors.New("polar: not ready yet (202 Accepted)")
 )
 
+// errorDoc is the body of an error answer.
+type errorDoc struct {
+	Error            string          `json:"error"`
+	Detail           json.RawMessage `json:"detail"`
+	ErrorDescription string          `json:"error_description"`
+}
+
+// errorNameOf returns the error member of a JSON error body, or "".
+func errorNameOf(body []byte) string {
+	var doc errorDoc
+	if len(bytes.TrimSpace(body)) == 0 || json.Unmarshal(body, &doc) != nil {
+		return ""
+	}
+	return doc.Error
+}
+
 // newResponseError builds the typed error of a non-2xx answer from at most
-// 64 KiB of its body.
-func newResponseError(resp *http.Response, method, path string) error {
+// 64 KiB of its body. attempt is the attempt that got the answer.
+func newResponseError(resp *http.Response, method, path string, attempt int) error {
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	e := &APIError{
 		StatusCode: resp.StatusCode,
-		APIVersion: resp.Header.Get("Polar-Version"),
 		Method:     method,
 		Path:       path,
+		Attempt:    attempt,
 		Header:     resp.Header,
 	}
-	var doc struct {
-		Error            string          `json:"error"`
-		Detail           json.RawMessage `json:"detail"`
-		ErrorDescription string          `json:"error_description"`
-	}
+	var doc errorDoc
 	var details []ValidationDetail
 	parsed := len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &doc) == nil
 	if parsed {
@@ -245,6 +282,7 @@ func newResponseError(resp *http.Response, method, path string) error {
 				if json.Unmarshal(d, &details) != nil {
 					e.Body = body
 				}
+			case 'n': // null
 			default:
 				e.Detail = string(d)
 			}
@@ -253,8 +291,10 @@ func newResponseError(resp *http.Response, method, path string) error {
 		e.Body = body
 	}
 	switch {
-	case resp.StatusCode == http.StatusTooManyRequests && isRateLimit(resp):
+	case resp.StatusCode == http.StatusTooManyRequests && e.Name == "":
 		return &RateLimitError{APIError: e, RetryAfter: blockOf(resp)}
+	case resp.StatusCode == http.StatusUnprocessableEntity && (e.Name == "" || e.Name == string(ErrRequestValidationError.(errorName))):
+		return &ValidationError{APIError: e, Errors: details}
 	case details != nil:
 		return &ValidationError{APIError: e, Errors: details}
 	}

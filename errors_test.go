@@ -20,7 +20,7 @@ func TestErrorMapping(t *testing.T) {
 		{"404 domain error", jsonAnswer(404, `{"error":"ResourceNotFound","detail":"Order not found."}`),
 			func(t *testing.T, err error) {
 				var e *APIError
-				if !errors.As(err, &e) || e.StatusCode != 404 || e.Name != "ResourceNotFound" || e.Detail != "Order not found." || e.APIVersion != "2026-10" {
+				if !errors.As(err, &e) || e.StatusCode != 404 || e.Name != "ResourceNotFound" || e.Detail != "Order not found." || e.APIVersion() != "2026-10" {
 					t.Fatalf("%#v", e)
 				}
 				if !errors.Is(err, ErrResourceNotFound) || errors.Is(err, ErrNotPermitted) {
@@ -178,7 +178,7 @@ func FuzzResponseError(f *testing.F) {
 			h.Set("Retry-After", retryAfterValue)
 		}
 		resp := &http.Response{StatusCode: status, Header: h, Body: io.NopCloser(strings.NewReader(body))}
-		err := newResponseError(resp, "GET", "/v1/customer-portal/orders/{id}")
+		err := newResponseError(resp, "GET", "/v1/customer-portal/orders/{id}", 1)
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != status || len(apiErr.Body) > maxErrorBody {
 			t.Fatalf("status %d body %q: %#v", status, body, err)

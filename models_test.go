@@ -461,8 +461,8 @@ func TestPriceVariantsWriteDiscriminators(t *testing.T) {
 
 	// Unknown variants write back exactly what they hold.
 	for _, v := range []Price{
-		&ProductPriceUnknown{Type: "x", Raw: json.RawMessage(`{"amount_type":"x","n":1}`)},
-		&LegacyRecurringProductPriceUnknown{Type: "x", Raw: json.RawMessage(`{"amount_type":"x","legacy":true}`)},
+		&ProductPriceUnknown{UnknownVariant{Type: "x", Raw: json.RawMessage(`{"amount_type":"x","n":1}`)}},
+		&LegacyRecurringProductPriceUnknown{UnknownVariant{Type: "x", Raw: json.RawMessage(`{"amount_type":"x","legacy":true}`)}},
 	} {
 		b, err := json.Marshal(v)
 		if err != nil || !bytes.Equal(b, reflect.ValueOf(v).Elem().FieldByName("Raw").Bytes()) {

@@ -53,18 +53,26 @@ var _ OrdersService = (*ordersService)(nil)
 const ordersPath = "/v1/customer-portal/orders/"
 
 var (
-	ordersList      = endpoint[*Page[CustomerOrder]]{operation{method: http.MethodGet, path: ordersPath}, decodeJSON[Page[CustomerOrder]]}
-	ordersGet       = endpoint[*CustomerOrder]{operation{method: http.MethodGet, path: ordersPath + "{id}"}, decodeJSON[CustomerOrder]}
-	ordersUpdate    = endpoint[*CustomerOrder]{operation{method: http.MethodPatch, path: ordersPath + "{id}", body: true}, decodeJSON[CustomerOrder]}
-	ordersGenInv    = endpoint[struct{}]{operation{method: http.MethodPost, path: ordersPath + "{id}/invoice"}, nil}
-	ordersInvoice   = endpoint[*CustomerOrderInvoice]{operation{method: http.MethodGet, path: ordersPath + "{id}/invoice"}, decodeJSON[CustomerOrderInvoice]}
-	ordersReceipt   = endpoint[*CustomerOrderReceipt]{operation{method: http.MethodGet, path: ordersPath + "{id}/receipt", accepted202: true}, decodeJSON[CustomerOrderReceipt]}
-	ordersPayStatus = endpoint[*CustomerOrderPaymentStatus]{operation{method: http.MethodGet, path: ordersPath + "{id}/payment-status"}, decodeJSON[CustomerOrderPaymentStatus]}
-	ordersConfirm   = endpoint[*CustomerOrderPaymentConfirmation]{operation{method: http.MethodPost, path: ordersPath + "{id}/confirm-payment", body: true}, decodeJSON[CustomerOrderPaymentConfirmation]}
+	ordersList = declare[OrderListOptions, none, *Page[CustomerOrder]](operation{
+		id: "customer_portal:orders:list", method: http.MethodGet, path: ordersPath})
+	ordersGet = declare[none, none, *CustomerOrder](operation{
+		id: "customer_portal:orders:get", method: http.MethodGet, path: ordersPath + "{id}"})
+	ordersUpdate = declare[none, *CustomerOrderUpdate, *CustomerOrder](operation{
+		id: "customer_portal:orders:update", method: http.MethodPatch, path: ordersPath + "{id}"})
+	ordersGenerateInvoice = declare[none, none, none](operation{
+		id: "customer_portal:orders:generate_invoice", method: http.MethodPost, path: ordersPath + "{id}/invoice"})
+	ordersInvoice = declare[none, none, *CustomerOrderInvoice](operation{
+		id: "customer_portal:orders:invoice", method: http.MethodGet, path: ordersPath + "{id}/invoice"})
+	ordersReceipt = declare[none, none, *CustomerOrderReceipt](operation{
+		id: "customer_portal:orders:receipt", method: http.MethodGet, path: ordersPath + "{id}/receipt", notReadyOn202: true})
+	ordersPaymentStatus = declare[none, none, *CustomerOrderPaymentStatus](operation{
+		id: "customer_portal:orders:get_payment_status", method: http.MethodGet, path: ordersPath + "{id}/payment-status"})
+	ordersConfirmRetryPayment = declare[none, *CustomerOrderConfirmPayment, *CustomerOrderPaymentConfirmation](operation{
+		id: "customer_portal:orders:confirm_retry_payment", method: http.MethodPost, path: ordersPath + "{id}/confirm-payment"})
 )
 
 func (s *ordersService) List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error) {
-	return ordersList.do(ctx, s.client, "", opts, nil)
+	return ordersList.query(ctx, s.client, opts)
 }
 
 func (s *ordersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error] {
@@ -72,32 +80,32 @@ func (s *ordersService) All(ctx context.Context, opts *OrderListOptions) iter.Se
 }
 
 func (s *ordersService) Get(ctx context.Context, id string) (*CustomerOrder, error) {
-	return ordersGet.do(ctx, s.client, id, nil, nil)
+	return ordersGet.call(ctx, s.client, id)
 }
 
 func (s *ordersService) Update(ctx context.Context, id string, body *CustomerOrderUpdate) (*CustomerOrder, error) {
-	return ordersUpdate.do(ctx, s.client, id, nil, body)
+	return ordersUpdate.send(ctx, s.client, id, body)
 }
 
 func (s *ordersService) GenerateInvoice(ctx context.Context, id string) error {
-	_, err := ordersGenInv.do(ctx, s.client, id, nil, nil)
+	_, err := ordersGenerateInvoice.call(ctx, s.client, id)
 	return err
 }
 
 func (s *ordersService) Invoice(ctx context.Context, id string) (*CustomerOrderInvoice, error) {
-	return ordersInvoice.do(ctx, s.client, id, nil, nil)
+	return ordersInvoice.call(ctx, s.client, id)
 }
 
 func (s *ordersService) Receipt(ctx context.Context, id string) (*CustomerOrderReceipt, error) {
-	return ordersReceipt.do(ctx, s.client, id, nil, nil)
+	return ordersReceipt.call(ctx, s.client, id)
 }
 
 func (s *ordersService) PaymentStatus(ctx context.Context, id string) (*CustomerOrderPaymentStatus, error) {
-	return ordersPayStatus.do(ctx, s.client, id, nil, nil)
+	return ordersPaymentStatus.call(ctx, s.client, id)
 }
 
 func (s *ordersService) ConfirmRetryPayment(ctx context.Context, id string, body *CustomerOrderConfirmPayment) (*CustomerOrderPaymentConfirmation, error) {
-	return ordersConfirm.do(ctx, s.client, id, nil, body)
+	return ordersConfirmRetryPayment.send(ctx, s.client, id, body)
 }
 
 // OrderListOptions filters and sorts Orders.List and Orders.All. Filters

@@ -341,11 +341,10 @@ func TestOrdersPathEscaping(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
 	c := newTestClient(t, srv, testToken)
 	for id, want := range map[string]string{
-		"../../customers/me": "/v1/customer-portal/orders/..%2F..%2Fcustomers%2Fme",
-		"a/b?c=d#e":          "/v1/customer-portal/orders/a%2Fb%3Fc=d%23e",
-		"%2e%2e":             "/v1/customer-portal/orders/%252e%252e",
-		"x y":                "/v1/customer-portal/orders/x%20y",
-		orderID + "/receipt": "/v1/customer-portal/orders/" + orderID + "%2Freceipt",
+		"a?c=d#e": "/v1/customer-portal/orders/a%3Fc=d%23e",
+		"x y":     "/v1/customer-portal/orders/x%20y",
+		"%41":     "/v1/customer-portal/orders/%2541",
+		"...":     "/v1/customer-portal/orders/...",
 	} {
 		before := srv.count()
 		if _, err := c.Orders.Get(bg(), id); err != nil {
@@ -354,6 +353,27 @@ func TestOrdersPathEscaping(t *testing.T) {
 		if got := srv.requests()[before].RequestURI; got != want {
 			t.Errorf("id %q reached %q, want %q", id, got, want)
 		}
+	}
+}
+
+// TestPathArgumentsCannotReachOtherEndpoints: servers such as Starlette
+// decode %2F before routing, so an ID with a separator or a dot segment,
+// as sent or once decoded, would reach another endpoint. Such IDs are
+// refused before sending, and the error names the argument.
+func TestPathArgumentsCannotReachOtherEndpoints(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, testOrderJSON))
+	c := newTestClient(t, srv, testToken)
+	for _, id := range []string{
+		"a/invoice", "../", "x/../../subscriptions/", `a\b`, orderID + "/receipt",
+		".", "..", "%2e", "%2E%2e", "a%2Finvoice", "a%5Cb", "%252e%252e",
+	} {
+		_, err := c.Orders.Get(bg(), id)
+		if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "id ") {
+			t.Errorf("%q: err = %v, want an invalid-argument error naming id", id, err)
+		}
+	}
+	if n := srv.count(); n != 0 {
+		t.Fatalf("%d requests sent", n)
 	}
 }
 
@@ -380,3 +400,39 @@ func firstErr[T any](seq func(func(T, error) bool)) error {
 	}
 	return nil
 }
+
+var _ = addOpCases(
+	opCase{id: "customer_portal:orders:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			_, err := c.Orders.List(ctx, &OrderListOptions{ProductID: []string{testUUID}})
+			return err
+		}},
+	opCase{id: "customer_portal:orders:get", answer: testOrderJSON,
+		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Orders.Get(ctx, id); return err }},
+	opCase{id: "customer_portal:orders:update", answer: testOrderJSON,
+		call: func(ctx context.Context, c *Client, id string) error {
+			_, err := c.Orders.Update(ctx, id, &CustomerOrderUpdate{BillingName: Set("ACME")})
+			return err
+		},
+		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Orders.Update(ctx, testUUID, nil); return err }},
+	opCase{id: "customer_portal:orders:generate_invoice", status: http.StatusAccepted, answer: "null",
+		call: func(ctx context.Context, c *Client, id string) error { return c.Orders.GenerateInvoice(ctx, id) }},
+	opCase{id: "customer_portal:orders:invoice", answer: `{"url":"https://example.com/i.pdf"}`,
+		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Orders.Invoice(ctx, id); return err }},
+	opCase{id: "customer_portal:orders:receipt", answer: `{"url":"https://example.com/r.pdf"}`,
+		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Orders.Receipt(ctx, id); return err }},
+	opCase{id: "customer_portal:orders:get_payment_status", answer: `{"status":"succeeded"}`,
+		call: func(ctx context.Context, c *Client, id string) error {
+			_, err := c.Orders.PaymentStatus(ctx, id)
+			return err
+		}},
+	opCase{id: "customer_portal:orders:confirm_retry_payment", answer: `{"status":"succeeded"}`,
+		call: func(ctx context.Context, c *Client, id string) error {
+			_, err := c.Orders.ConfirmRetryPayment(ctx, id, &CustomerOrderConfirmPayment{PaymentMethodID: testUUID})
+			return err
+		},
+		nilBody: func(ctx context.Context, c *Client) error {
+			_, err := c.Orders.ConfirmRetryPayment(ctx, testUUID, nil)
+			return err
+		}},
+)

@@ -19,25 +19,17 @@
 package polar
 
 import (
-	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/url"
-	"reflect"
-	"regexp"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -98,9 +90,12 @@ func (e Environment) String() string {
 type Client struct {
 	core *core
 	// auth returns the Authorization header value, built once per token.
-	auth   credential
-	key    string // rate-limit key: a hash of the token, never the token
-	common service
+	auth credential
+	key  string // rate-limit key: a hash of the token, never the token
+	// authErr refuses every authenticated call of a client made by
+	// WithToken with a token that cannot be sent.
+	authErr error
+	common  service
 
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
@@ -135,158 +130,15 @@ var (
 	contentTypeJSON = []string{"application/json"}
 )
 
-// An Option configures a Client in NewClient.
-type Option func(*config) error
-
-type config struct {
-	env        Environment
-	baseURL    string
-	httpClient *http.Client
-	timeout    time.Duration
-	policy     *RetryPolicy
-	noRetries  bool
-	limiter    Limiter
-	noLimits   bool
-	logger     *slog.Logger
-	userAgent  string
-	apiVersion string
-	limiterSet bool
-	timeoutSet bool
-	baseURLSet bool
-}
-
-// WithEnvironment selects Production (the default) or Sandbox: the base URL
-// and the server-side rate limits the client stays within.
-func WithEnvironment(env Environment) Option {
-	return func(c *config) error {
-		if env != Production && env != Sandbox {
-			return fmt.Errorf("polar: unknown environment %d", int(env))
-		}
-		c.env = env
-		return nil
-	}
-}
-
-// WithBaseURL sends requests to rawURL instead of the environment's URL, for
-// example a test server or a proxy. Rate limits still follow the
-// environment. The URL must be absolute http or https, without query or
-// fragment; a path prefix is kept.
-func WithBaseURL(rawURL string) Option {
-	return func(c *config) error {
-		c.baseURL = rawURL
-		c.baseURLSet = true
-		return nil
-	}
-}
-
-// WithHTTPClient makes the client send through hc. Its transport is wrapped
-// (by the rate limiter and per-attempt logging), never replaced, and its
-// Timeout bounds each attempt. Its CheckRedirect and Jar are kept.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		if hc == nil {
-			return errors.New("polar: WithHTTPClient: nil *http.Client")
-		}
-		c.httpClient = hc
-		return nil
-	}
-}
-
-// WithTimeout bounds each attempt of a call (default 30 s), so that a call
-// whose context has no deadline cannot hang. Retries get a fresh timeout.
-func WithTimeout(d time.Duration) Option {
-	return func(c *config) error {
-		if d <= 0 {
-			return fmt.Errorf("polar: WithTimeout: timeout must be positive, got %v", d)
-		}
-		c.timeout = d
-		c.timeoutSet = true
-		return nil
-	}
-}
-
-// WithRetryPolicy sets how failed attempts are retried. Zero fields take
-// the defaults (3 retries, 500 ms, 30 s).
-func WithRetryPolicy(p RetryPolicy) Option {
-	return func(c *config) error {
-		c.policy = &p
-		return nil
-	}
-}
-
-// WithoutRetries makes every call a single attempt.
-func WithoutRetries() Option {
-	return func(c *config) error {
-		c.noRetries = true
-		return nil
-	}
-}
-
-// WithRateLimits replaces the client-side rate limiter, for example with one
-// shared by every replica of a service. See NewRateLimiter for the default.
-func WithRateLimits(l Limiter) Option {
-	return func(c *config) error {
-		if l == nil {
-			return errors.New("polar: WithRateLimits: nil Limiter (use WithoutRateLimits)")
-		}
-		c.limiter = l
-		c.limiterSet = true
-		return nil
-	}
-}
-
-// WithoutRateLimits turns client-side rate limiting off. Server-side 429
-// answers are still retried or returned as *RateLimitError.
-func WithoutRateLimits() Option {
-	return func(c *config) error {
-		c.noLimits = true
-		return nil
-	}
-}
-
-// WithLogger logs one debug line per attempt: method, path template,
-// status, attempt number and time spent waiting for the rate limiter. It
-// never logs tokens, query values or bodies.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.logger = l
-		return nil
-	}
-}
-
-// WithUserAgent puts product (such as "myapp/1.2") in front of the
-// User-Agent header, which otherwise reads "polar-go/<version> (go<version>)".
-func WithUserAgent(product string) Option {
-	return func(c *config) error {
-		if strings.ContainsAny(product, "\r\n") || strings.TrimSpace(product) == "" {
-			return fmt.Errorf("polar: WithUserAgent: invalid value %q", product)
-		}
-		c.userAgent = product
-		return nil
-	}
-}
-
-var apiVersionRE = regexp.MustCompile(`^\d{4}-\d{2}$`)
-
-// WithAPIVersion sends version (YYYY-MM) as Polar-Version instead of
-// DefaultAPIVersion. The types of this package are written for
-// DefaultAPIVersion; fields a newer version adds are ignored when decoding.
-func WithAPIVersion(version string) Option {
-	return func(c *config) error {
-		if !apiVersionRE.MatchString(version) {
-			return fmt.Errorf("polar: WithAPIVersion: want YYYY-MM, got %q", version)
-		}
-		c.apiVersion = version
-		return nil
-	}
-}
-
 // NewClient returns a client that authenticates with token, a customer or
 // member session token (or an organization access token for
 // Sessions.Create). The token may be empty for the operations that need
 // none, such as license-key validation. NewClient reports invalid or
 // contradictory options as an error.
 func NewClient(token string, opts ...Option) (*Client, error) {
+	if err := checkToken(token); err != nil {
+		return nil, err
+	}
 	cfg := config{env: Production, apiVersion: DefaultAPIVersion}
 	for _, o := range opts {
 		if o == nil {
@@ -296,8 +148,11 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if cfg.noLimits && cfg.limiterSet {
-		return nil, errors.New("polar: WithRateLimits and WithoutRateLimits contradict each other")
+	if cfg.noLimits && (cfg.limiter != nil || cfg.limits != nil) {
+		return nil, errors.New("polar: WithLimiter or WithRateLimits contradicts WithoutRateLimits")
+	}
+	if cfg.limiter != nil && cfg.limits != nil {
+		return nil, errors.New("polar: WithRateLimits configures the default limiter, which WithLimiter replaces")
 	}
 	if cfg.noRetries && cfg.policy != nil {
 		return nil, errors.New("polar: WithRetryPolicy and WithoutRetries contradict each other")
@@ -339,6 +194,9 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	default:
 		limits := DefaultRateLimits(cfg.env)
 		limits.MaxBlockWait = policy.MaxWait
+		if cfg.limits != nil {
+			limits = *cfg.limits
+		}
 		if co.limiter, err = NewRateLimiter(limits); err != nil {
 			return nil, err
 		}
@@ -398,6 +256,31 @@ func newClient(co *core, token string) *Client {
 	return c
 }
 
+// checkToken refuses a token that cannot travel in an HTTP header. The
+// error never contains the token.
+func checkToken(token string) error {
+	for i := 0; i < len(token); i++ {
+		if b := token[i]; b < 0x20 || b == 0x7f {
+			return fmt.Errorf("polar: %w: the token has a control character at byte %d", ErrInvalidArgument, i)
+		}
+	}
+	return nil
+}
+
+// sdkService is implemented by this package's own service types, so that
+// WithToken can tell them from a caller's stand-ins.
+type sdkService interface{ sdkService() }
+
+func (*ordersService) sdkService() {}
+
+// inherit keeps a service the caller put in the parent client: only this
+// package's own implementations are rebound to the new token.
+func inherit[S any](dst *S, parent S) {
+	if _, own := any(parent).(sdkService); !own {
+		*dst = parent
+	}
+}
+
 // A credential yields the Authorization header of one token. It redacts
 // itself under every fmt verb, and being a func it shows as an address at
 // most when a printer reaches it by reflection: nothing prints the token.
@@ -419,7 +302,22 @@ func limiterKey(token string) string {
 // enough to call per incoming request of a backend that serves many
 // customers. An empty token makes a client for the operations that need
 // none.
-func (c *Client) WithToken(token string) *Client { return newClient(c.core, token) }
+//
+// Services of c that were replaced by other implementations (stand-ins in
+// tests) are carried over as they are; this package's own services are
+// bound to the new token.
+//
+// A token that cannot be sent in a header (one with a control character)
+// gives a client whose authenticated calls all fail with an error matching
+// ErrInvalidArgument, without sending anything.
+func (c *Client) WithToken(token string) *Client {
+	child := newClient(c.core, token)
+	if err := checkToken(token); err != nil {
+		child.auth, child.authErr = nil, err
+	}
+	inherit(&child.Orders, c.Orders)
+	return child
+}
 
 // Environment returns the environment the client was made for.
 func (c *Client) Environment() Environment { return c.core.env }
@@ -444,261 +342,3 @@ func (c *Client) GoString() string { return c.String() }
 
 // Format prints String under every verb, so no verb can show the token.
 func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
-
-// An operation names one call of the API: everything a service method
-// states about it besides its result type. The one request path (send)
-// does the rest.
-type operation struct {
-	method string
-	// path is the path as the API document writes it, trailing slash
-	// included, with at most one {parameter}.
-	path string
-	// public operations are sent without Authorization: a stale token would
-	// turn them into 401s.
-	public bool
-	// zone is the rate-limit zone besides ZoneAPI, if any.
-	zone Zone
-	// accepted202 makes a 202 answer mean "not ready yet" (ErrNotReady).
-	accepted202 bool
-	// body says a request body is required.
-	body bool
-}
-
-// An endpoint is an operation with its decode step, which turns a 2xx body
-// into the result (interface results such as unions cannot go through a
-// plain *T). A nil decode means the call has no result.
-type endpoint[T any] struct {
-	operation
-	decode func([]byte) (T, error)
-}
-
-// decodeJSON is the decode step for a plain struct result.
-func decodeJSON[T any](b []byte) (*T, error) {
-	v := new(T)
-	if err := json.Unmarshal(b, v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}
-
-// do sends one call: it validates the arguments, builds the request, sends
-// it through the retrying transport and decodes the answer. id fills the
-// path parameter; opts (a pointer to an options struct, or nil) becomes the
-// query; body, when not nil, is sent as JSON.
-func (e *endpoint[T]) do(ctx context.Context, c *Client, id string, opts, body any) (T, error) {
-	var zero T
-	data, err := c.send(ctx, &e.operation, e.decode != nil, id, opts, body)
-	if err != nil || e.decode == nil {
-		return zero, err
-	}
-	defer releaseBuffer(data)
-	v, err := e.decode(data.Bytes())
-	if err != nil {
-		return zero, fmt.Errorf("polar: %s %s: decoding response: %w", e.method, e.path, err)
-	}
-	return v, nil
-}
-
-// errNilContext is returned when a method is called with a nil context.
-var errNilContext = errors.New("polar: nil Context")
-
-// send is the non-generic body of do. It returns the response body when
-// wantBody is set and the status is 2xx.
-func (c *Client) send(ctx context.Context, op *operation, wantBody bool, id string, opts, body any) (*bytes.Buffer, error) {
-	if ctx == nil {
-		return nil, errNilContext
-	}
-	method, tmpl := op.method, op.path
-	rawURL, err := c.buildURL(tmpl, id, opts)
-	if err != nil {
-		return nil, err
-	}
-	var payload []byte
-	if isNil(body) {
-		if op.body {
-			return nil, fmt.Errorf("polar: %s %s: request body is required", method, tmpl)
-		}
-	} else if payload, err = json.Marshal(body); err != nil {
-		return nil, fmt.Errorf("polar: %s %s: encoding request body: %w", method, tmpl, err)
-	}
-
-	st := &callState{op: op}
-	if !op.public {
-		st.key = c.key
-	}
-	ctx = context.WithValue(ctx, callKey{}, st)
-	hasBody := method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut
-	if hasBody {
-		ctx = st.traceWrites(ctx)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
-	if err != nil {
-		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, err)
-	}
-	h := req.Header
-	h["Accept"] = acceptJSON
-	h["Polar-Version"] = c.core.versionHdr
-	h["User-Agent"] = c.core.uaHdr
-	if !op.public && c.auth != nil {
-		h["Authorization"] = c.auth()
-	}
-	rreq := &retryablehttp.Request{Request: req}
-	if hasBody {
-		h["Content-Type"] = contentTypeJSON
-		// An untyped nil body keeps ContentLength 0 with no Body, which
-		// net/http sends as "Content-Length: 0" for these methods: Polar
-		// answers a chunked request with 411.
-		if payload != nil {
-			err = rreq.SetBody(payload)
-		} else {
-			err = rreq.SetBody(nil)
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-
-	resp, err := c.core.hc.Do(rreq)
-	if err != nil {
-		if resp != nil { // the call was cancelled with an answer in hand
-			resp.Body.Close()
-		}
-		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, err)
-	}
-	defer resp.Body.Close()
-	if capture, ok := ctx.Value(responseKey{}).(*Response); ok {
-		capture.StatusCode = resp.StatusCode
-		capture.Header = resp.Header
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newResponseError(resp, method, tmpl)
-	}
-	if resp.StatusCode == http.StatusAccepted && op.accepted202 {
-		drain(resp.Body)
-		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, ErrNotReady)
-	}
-	if !wantBody {
-		drain(resp.Body)
-		return nil, nil
-	}
-	buf := getBuffer()
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
-	}
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		releaseBuffer(buf)
-		return nil, fmt.Errorf("polar: %s %s: reading response: %w", method, tmpl, err)
-	}
-	return buf, nil
-}
-
-// buildURL returns the absolute URL of tmpl with its parameter set to id
-// and the query encoded from opts.
-func (c *Client) buildURL(tmpl, id string, opts any) (string, error) {
-	before, rest, hasParam := strings.Cut(tmpl, "{")
-	var after string
-	if hasParam {
-		_, after, _ = strings.Cut(rest, "}")
-		if err := checkID(id); err != nil {
-			return "", fmt.Errorf("polar: %s: %w", tmpl, err)
-		}
-	}
-	var rawQuery string
-	if !isNil(opts) {
-		if l, ok := opts.(lister); ok {
-			if err := l.listOptions().validate(); err != nil {
-				return "", fmt.Errorf("polar: %s: %w", tmpl, err)
-			}
-		}
-		v, err := query.Values(opts)
-		if err != nil {
-			return "", fmt.Errorf("polar: %s: encoding query: %w", tmpl, err)
-		}
-		rawQuery = v.Encode()
-	}
-	var sb strings.Builder
-	sb.Grow(len(c.core.baseStr) + len(tmpl) + len(id)*3 + len(rawQuery) + 1)
-	sb.WriteString(c.core.baseStr)
-	sb.WriteString(before)
-	if hasParam {
-		sb.WriteString(url.PathEscape(id))
-		sb.WriteString(after)
-	}
-	if rawQuery != "" {
-		sb.WriteByte('?')
-		sb.WriteString(rawQuery)
-	}
-	return sb.String(), nil
-}
-
-// checkID rejects path arguments that could not name a resource, or could
-// reach another endpoint once a server or proxy normalized the path. Other
-// characters are escaped.
-func checkID(id string) error {
-	switch id {
-	case "":
-		return errors.New("empty ID")
-	case ".", "..":
-		return fmt.Errorf("invalid ID %q", id)
-	}
-	return nil
-}
-
-// isNil reports whether v is nil or a nil pointer, map or slice.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
-}
-
-// drain reads what is left of a small body so that the connection can be
-// reused; a large rest is not worth reading and the connection is dropped.
-func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 4<<10)) }
-
-var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
-
-// releaseBuffer returns a body buffer to the pool. Decoded values never
-// alias it (encoding/json copies strings and raw messages).
-func releaseBuffer(b *bytes.Buffer) {
-	if b == nil || b.Cap() > 4<<20 {
-		return
-	}
-	b.Reset()
-	bufferPool.Put(b)
-}
-
-// Response is the metadata of a call's HTTP answer.
-type Response struct {
-	// StatusCode is the HTTP status of the final attempt.
-	StatusCode int
-	// Header holds the answer's headers.
-	Header http.Header
-}
-
-// APIVersion returns the Polar-Version the server answered with.
-func (r *Response) APIVersion() string { return r.Header.Get("Polar-Version") }
-
-// Sandbox reports whether the answer came from the sandbox environment.
-func (r *Response) Sandbox() bool { return r.Header.Get("X-Polar-Sandbox") == "1" }
-
-type responseKey struct{}
-
-// WithResponse returns a context that makes a call made with it fill *dst
-// with the metadata of its HTTP answer, without changing method signatures:
-//
-//	var resp polar.Response
-//	order, err := client.Orders.Get(polar.WithResponse(ctx, &resp), id)
-//	fmt.Println(resp.StatusCode, resp.APIVersion())
-//
-// dst is filled whenever an answer arrived, also when the call then fails.
-// Use one context (and one Response) per call.
-func WithResponse(ctx context.Context, dst *Response) context.Context {
-	return context.WithValue(ctx, responseKey{}, dst)
-}

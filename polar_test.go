@@ -22,8 +22,8 @@ func TestNewClientRejectsBadOptions(t *testing.T) {
 		"nil HTTP client":       {WithHTTPClient(nil)},
 		"zero timeout":          {WithTimeout(0)},
 		"retries contradiction": {WithRetryPolicy(RetryPolicy{MaxRetries: 2}), WithoutRetries()},
-		"limits contradiction":  {WithRateLimits(mustLimiter(t, DefaultRateLimits(Production))), WithoutRateLimits()},
-		"nil limiter":           {WithRateLimits(nil)},
+		"limits contradiction":  {WithLimiter(mustLimiter(t, DefaultRateLimits(Production))), WithoutRateLimits()},
+		"nil limiter":           {WithLimiter(nil)},
 		"timeout contradiction": {WithHTTPClient(&http.Client{Timeout: time.Second}), WithTimeout(time.Minute)},
 		"negative retries":      {WithRetryPolicy(RetryPolicy{MaxRetries: -1})},
 		"min above max wait":    {WithRetryPolicy(RetryPolicy{MinWait: time.Minute, MaxWait: time.Second})},
@@ -98,12 +98,13 @@ func TestNoAuthorizationWithoutToken(t *testing.T) {
 
 // publicForTest stands for the operations that take no token, such as
 // license-key validation.
-var publicForTest = endpoint[*CustomerOrderInvoice]{operation{method: http.MethodPost, path: "/v1/customer-portal/license-keys/validate", public: true, zone: ZoneLicenseKeys}, decodeJSON[CustomerOrderInvoice]}
+var publicForTest = newEndpoint[none, map[string]string, *CustomerOrderInvoice](operation{
+	id: "test:public", method: http.MethodPost, path: "/v1/customer-portal/license-keys/validate", public: true, zone: ZoneLicenseKeys})
 
 func TestPublicOperationsSendNoToken(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, `{"url":"x"}`))
 	c := newTestClient(t, srv, testToken)
-	if _, err := publicForTest.do(bg(), c, "", nil, map[string]string{"key": "K"}); err != nil {
+	if _, err := publicForTest.send(bg(), c, "", map[string]string{"key": "K"}); err != nil {
 		t.Fatal(err)
 	}
 	checkCommonHeaders(t, srv.requests()[0], false)

@@ -2,7 +2,6 @@ package polar
 
 import (
 	"bytes"
-	"encoding/json"
 	"time"
 )
 
@@ -61,62 +60,34 @@ const (
 
 // ProductPriceUnknown is a ProductPrice whose amount_type this SDK does not
 // know. It keeps the raw JSON, which it marshals back unchanged.
-type ProductPriceUnknown struct {
-	// Type is the amount_type the server sent.
-	Type string
-	// Raw is the whole price object as received.
-	Raw json.RawMessage
-}
+type ProductPriceUnknown struct{ UnknownVariant }
 
 func (*ProductPriceUnknown) isPrice()        {}
 func (*ProductPriceUnknown) isProductPrice() {}
 
-// MarshalJSON returns the raw JSON as received.
-func (p ProductPriceUnknown) MarshalJSON() ([]byte, error) { return marshalRaw(p.Raw) }
-
 // LegacyRecurringProductPriceUnknown is a LegacyRecurringProductPrice whose
 // amount_type this SDK does not know. It keeps the raw JSON, which it
 // marshals back unchanged.
-type LegacyRecurringProductPriceUnknown struct {
-	// Type is the amount_type the server sent.
-	Type string
-	// Raw is the whole price object as received.
-	Raw json.RawMessage
-}
+type LegacyRecurringProductPriceUnknown struct{ UnknownVariant }
 
 func (*LegacyRecurringProductPriceUnknown) isPrice()                       {}
 func (*LegacyRecurringProductPriceUnknown) isLegacyRecurringProductPrice() {}
 
-// MarshalJSON returns the raw JSON as received.
-func (p LegacyRecurringProductPriceUnknown) MarshalJSON() ([]byte, error) { return marshalRaw(p.Raw) }
+var productPrices = newUnion("ProductPrice", []string{"amount_type"}, "",
+	func(u UnknownVariant) ProductPrice { return &ProductPriceUnknown{u} },
+	is[ProductPrice, ProductPriceFixed]("fixed"),
+	is[ProductPrice, ProductPriceCustom]("custom"),
+	is[ProductPrice, ProductPriceSeatBased]("seat_based"),
+	is[ProductPrice, ProductPriceMeteredUnit]("metered_unit"),
+	is[ProductPrice, ProductPriceUnitBased]("unit_based"),
+	is[ProductPrice, ProductPriceMeteredTiers]("metered_tiers"),
+)
 
-var productPrices = &union[ProductPrice]{
-	name: "ProductPrice",
-	tag:  tagAt("amount_type"),
-	variants: map[string]func() ProductPrice{
-		"fixed":         func() ProductPrice { return new(ProductPriceFixed) },
-		"custom":        func() ProductPrice { return new(ProductPriceCustom) },
-		"seat_based":    func() ProductPrice { return new(ProductPriceSeatBased) },
-		"metered_unit":  func() ProductPrice { return new(ProductPriceMeteredUnit) },
-		"unit_based":    func() ProductPrice { return new(ProductPriceUnitBased) },
-		"metered_tiers": func() ProductPrice { return new(ProductPriceMeteredTiers) },
-	},
-	unknown: func(tag string, raw json.RawMessage) ProductPrice {
-		return &ProductPriceUnknown{Type: tag, Raw: raw}
-	},
-}
-
-var legacyRecurringProductPrices = &union[LegacyRecurringProductPrice]{
-	name: "LegacyRecurringProductPrice",
-	tag:  tagAt("amount_type"),
-	variants: map[string]func() LegacyRecurringProductPrice{
-		"fixed":  func() LegacyRecurringProductPrice { return new(LegacyRecurringProductPriceFixed) },
-		"custom": func() LegacyRecurringProductPrice { return new(LegacyRecurringProductPriceCustom) },
-	},
-	unknown: func(tag string, raw json.RawMessage) LegacyRecurringProductPrice {
-		return &LegacyRecurringProductPriceUnknown{Type: tag, Raw: raw}
-	},
-}
+var legacyRecurringProductPrices = newUnion("LegacyRecurringProductPrice", []string{"amount_type"}, `"type":"recurring","legacy":true`,
+	func(u UnknownVariant) LegacyRecurringProductPrice { return &LegacyRecurringProductPriceUnknown{u} },
+	is[LegacyRecurringProductPrice, LegacyRecurringProductPriceFixed]("fixed"),
+	is[LegacyRecurringProductPrice, LegacyRecurringProductPriceCustom]("custom"),
+)
 
 // decodePrice decodes one element of a mixed prices array. Both unions use
 // amount_type fixed and custom, so legacy: true decides first; one scan
@@ -177,10 +148,10 @@ type LegacyRecurringProductPriceFixed struct {
 func (*LegacyRecurringProductPriceFixed) isPrice()                       {}
 func (*LegacyRecurringProductPriceFixed) isLegacyRecurringProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"fixed","type":"recurring","legacy":true).
+// MarshalJSON writes the price with its discriminator.
 func (p LegacyRecurringProductPriceFixed) MarshalJSON() ([]byte, error) {
 	type plain LegacyRecurringProductPriceFixed
-	return marshalTagged(`"amount_type":"fixed","type":"recurring","legacy":true`, plain(p))
+	return marshalAs[LegacyRecurringProductPriceFixed](legacyRecurringProductPrices, plain(p))
 }
 
 // LegacyRecurringProductPriceCustom is a pay-what-you-want recurring price
@@ -221,10 +192,10 @@ type LegacyRecurringProductPriceCustom struct {
 func (*LegacyRecurringProductPriceCustom) isPrice()                       {}
 func (*LegacyRecurringProductPriceCustom) isLegacyRecurringProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"custom","type":"recurring","legacy":true).
+// MarshalJSON writes the price with its discriminator.
 func (p LegacyRecurringProductPriceCustom) MarshalJSON() ([]byte, error) {
 	type plain LegacyRecurringProductPriceCustom
-	return marshalTagged(`"amount_type":"custom","type":"recurring","legacy":true`, plain(p))
+	return marshalAs[LegacyRecurringProductPriceCustom](legacyRecurringProductPrices, plain(p))
 }
 
 // ProductPriceFixed is a fixed price for a product.
@@ -254,10 +225,10 @@ type ProductPriceFixed struct {
 func (*ProductPriceFixed) isPrice()        {}
 func (*ProductPriceFixed) isProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"fixed").
+// MarshalJSON writes the price with its discriminator.
 func (p ProductPriceFixed) MarshalJSON() ([]byte, error) {
 	type plain ProductPriceFixed
-	return marshalTagged(`"amount_type":"fixed"`, plain(p))
+	return marshalAs[ProductPriceFixed](productPrices, plain(p))
 }
 
 // ProductPriceCustom is a pay-what-you-want price for a product.
@@ -292,10 +263,10 @@ type ProductPriceCustom struct {
 func (*ProductPriceCustom) isPrice()        {}
 func (*ProductPriceCustom) isProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"custom").
+// MarshalJSON writes the price with its discriminator.
 func (p ProductPriceCustom) MarshalJSON() ([]byte, error) {
 	type plain ProductPriceCustom
-	return marshalTagged(`"amount_type":"custom"`, plain(p))
+	return marshalAs[ProductPriceCustom](productPrices, plain(p))
 }
 
 // ProductPriceSeatBased is a seat-based price for a product.
@@ -325,10 +296,10 @@ type ProductPriceSeatBased struct {
 func (*ProductPriceSeatBased) isPrice()        {}
 func (*ProductPriceSeatBased) isProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"seat_based").
+// MarshalJSON writes the price with its discriminator.
 func (p ProductPriceSeatBased) MarshalJSON() ([]byte, error) {
 	type plain ProductPriceSeatBased
-	return marshalTagged(`"amount_type":"seat_based"`, plain(p))
+	return marshalAs[ProductPriceSeatBased](productPrices, plain(p))
 }
 
 // ProductPriceMeteredUnit is a metered, usage-based, price for a product, with a
@@ -366,10 +337,10 @@ type ProductPriceMeteredUnit struct {
 func (*ProductPriceMeteredUnit) isPrice()        {}
 func (*ProductPriceMeteredUnit) isProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"metered_unit").
+// MarshalJSON writes the price with its discriminator.
 func (p ProductPriceMeteredUnit) MarshalJSON() ([]byte, error) {
 	type plain ProductPriceMeteredUnit
-	return marshalTagged(`"amount_type":"metered_unit"`, plain(p))
+	return marshalAs[ProductPriceMeteredUnit](productPrices, plain(p))
 }
 
 // ProductPriceUnitBased is a price per unit bought, in tiers.
@@ -391,10 +362,10 @@ type ProductPriceUnitBased struct {
 func (*ProductPriceUnitBased) isPrice()        {}
 func (*ProductPriceUnitBased) isProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"unit_based").
+// MarshalJSON writes the price with its discriminator.
 func (p ProductPriceUnitBased) MarshalJSON() ([]byte, error) {
 	type plain ProductPriceUnitBased
-	return marshalTagged(`"amount_type":"unit_based"`, plain(p))
+	return marshalAs[ProductPriceUnitBased](productPrices, plain(p))
 }
 
 // ProductPriceMeteredTiers is a metered, usage-based price in tiers.
@@ -416,10 +387,10 @@ type ProductPriceMeteredTiers struct {
 func (*ProductPriceMeteredTiers) isPrice()        {}
 func (*ProductPriceMeteredTiers) isProductPrice() {}
 
-// MarshalJSON writes the price with its discriminator ("amount_type":"metered_tiers").
+// MarshalJSON writes the price with its discriminator.
 func (p ProductPriceMeteredTiers) MarshalJSON() ([]byte, error) {
 	type plain ProductPriceMeteredTiers
-	return marshalTagged(`"amount_type":"metered_tiers"`, plain(p))
+	return marshalAs[ProductPriceMeteredTiers](productPrices, plain(p))
 }
 
 // ProductPriceSeatTiers is the list of pricing tiers of a seat-based price.

@@ -279,14 +279,14 @@ func TestCustomLimiterContract(t *testing.T) {
 		jsonAnswer(200, `{"url":"x"}`),
 	))
 	rl := &recordingLimiter{}
-	c, err := NewClient(testToken, WithBaseURL(srv.URL), fastRetries, WithRateLimits(rl))
+	c, err := NewClient(testToken, WithBaseURL(srv.URL), fastRetries, WithLimiter(rl))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.Orders.Get(bg(), orderID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := publicForTest.do(bg(), c, "", nil, map[string]string{"key": "K"}); err != nil {
+	if _, err := publicForTest.send(bg(), c, "", map[string]string{"key": "K"}); err != nil {
 		t.Fatal(err)
 	}
 	key := limiterKey(testToken)

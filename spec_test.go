@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"io/fs"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,24 +24,21 @@ import (
 // module root (the test's working directory).
 const specFile = "../shared/polar-openapi-2026-10-customer-portal.json"
 
-// implementedOperations lists the operations the SDK implements, each with
-// the type of its query options (nil when the operation has no query
-// parameters). Add one line per operation as services land.
-var implementedOperations = []struct {
-	id    string
-	query reflect.Type
-}{
-	{"customer_portal:orders:list", reflect.TypeFor[OrderListOptions]()},
-	{"customer_portal:orders:get", nil},
-	{"customer_portal:orders:update", nil},
-	{"customer_portal:orders:generate_invoice", nil},
-	{"customer_portal:orders:invoice", nil},
-	{"customer_portal:orders:receipt", nil},
-	{"customer_portal:orders:get_payment_status", nil},
-	{"customer_portal:orders:confirm_retry_payment", nil},
+// errorBody is the shape of every domain error body, which
+// newResponseError parses into an *APIError.
+type errorBody struct {
+	Error  string `json:"error"`
+	Detail string `json:"detail"`
 }
 
-var apiErrorType = reflect.TypeFor[APIError]()
+var apiErrorType = reflect.TypeFor[errorBody]()
+
+// httpValidationError is the shape of a 422 validation body, which
+// newResponseError parses into a *ValidationError.
+type httpValidationError struct {
+	Error  string             `json:"error"`
+	Detail []ValidationDetail `json:"detail"`
+}
 
 // schemaTypes maps the document's object and union schemas to their Go
 // types. Enum schemas need no entry: their Go type carries the schema's
@@ -49,7 +47,7 @@ var schemaTypes = map[string]reflect.Type{
 	// Shared
 	"ListResource_CustomerOrder_": reflect.TypeFor[Page[CustomerOrder]](),
 	"Pagination":                  reflect.TypeFor[Pagination](),
-	"HTTPValidationError":         reflect.TypeFor[ValidationError](),
+	"HTTPValidationError":         reflect.TypeFor[httpValidationError](),
 	"ValidationError":             reflect.TypeFor[ValidationDetail](),
 
 	// Error bodies {"error": name, "detail": text}
@@ -122,30 +120,37 @@ var intProperties = map[string]string{
 // properties, keyed by schema.
 var extraJSONNames = map[string][]string{
 	// The 422 body carries "error": "RequestValidationError", which the
-	// schema leaves out; ValidationError reads it through its APIError.
+	// schema leaves out.
 	"HTTPValidationError": {"error"},
 }
 
-// TestSpecCoverage checks the models against the OpenAPI document: every
-// schema that an implemented operation reaches has a Go type, every
-// property a JSON name on it with a matching Go type, every enum value a
-// constant, every error body a sentinel, and every query parameter a field
-// of the operation's options.
+// TestSpecCoverage walks the operation registry and checks each operation
+// against the OpenAPI document: method, path, whether it is public, its
+// query options, request body and result types, and, for every schema the
+// registered operations reach, that it has a Go type, every property a JSON
+// name with a matching Go type, every enum value a constant and every error
+// body a sentinel.
 func TestSpecCoverage(t *testing.T) {
 	spec := loadSpec(t)
 	pkg := parseGoPackage(t)
 
 	var roots []any
-	for _, op := range implementedOperations {
-		o, ok := spec.operations[op.id]
+	for _, id := range slices.Sorted(maps.Keys(registry)) {
+		op := registry[id]
+		so, ok := spec.operations[id]
 		if !ok {
-			t.Errorf("operation %s is not in %s", op.id, specFile)
+			t.Errorf("registered operation %s is not in %s", id, specFile)
 			continue
 		}
-		roots = append(roots, o.raw)
-		t.Run(op.id, func(t *testing.T) { checkQuery(t, spec, op.id, o, op.query) })
+		roots = append(roots, so.raw)
+		t.Run("operation "+id, func(t *testing.T) {
+			for _, p := range checkOperation(op, so) {
+				t.Error(p)
+			}
+			checkQuery(t, spec, id, so, op.query)
+		})
 	}
-	t.Logf("%d of %d operations implemented", len(implementedOperations), len(spec.operations))
+	t.Logf("%d of the document's %d operations are registered", len(registry), len(spec.operations))
 
 	reached := spec.reachable(roots)
 	for _, name := range reached {
@@ -162,6 +167,141 @@ func TestSpecCoverage(t *testing.T) {
 				t.Errorf("schema %s: neither object, enum nor union; teach this test about it", name)
 			}
 		})
+	}
+}
+
+// checkOperation compares a registered operation with the document's.
+func checkOperation(op *operation, so specOperation) (problems []string) {
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if got, want := op.method, strings.ToUpper(so.method); got != want {
+		errorf("method %s, the document says %s", got, want)
+	}
+	if op.path != so.path {
+		errorf("path %s, the document says %s", op.path, so.path)
+	}
+	security, _ := so.raw["security"].([]any)
+	if public := len(security) == 0; op.public != public {
+		errorf("public = %v, the document's security is %v", op.public, so.raw["security"])
+	}
+
+	// The request body.
+	var bodySchema map[string]any
+	if rb, ok := so.raw["requestBody"].(map[string]any); ok {
+		bodySchema = jsonSchemaOf(rb)
+	}
+	switch {
+	case bodySchema == nil && op.body != nil:
+		errorf("sends a %v body; the document has none", op.body)
+	case bodySchema != nil && op.body == nil:
+		errorf("sends no body; the document wants %v", bodySchema)
+	case bodySchema != nil:
+		problems = append(problems, checkSchemaType("request body", bodySchema, op.body)...)
+	}
+
+	// The result: the first 2xx answer with content.
+	responses, _ := so.raw["responses"].(map[string]any)
+	var resultSchema map[string]any
+	for _, code := range slices.Sorted(maps.Keys(responses)) {
+		if code[0] != '2' {
+			continue
+		}
+		r, _ := responses[code].(map[string]any)
+		if s := jsonSchemaOf(r); s != nil && resultSchema == nil {
+			resultSchema = s
+		}
+		if code == "202" && resultSchema == nil && !op.notReadyOn202 && op.kind != resultNone {
+			errorf("a 202 without content is documented: set notReadyOn202 or declare no result")
+		}
+	}
+	switch {
+	case resultSchema == nil && op.result != nil:
+		errorf("decodes a %v; the document answers no content", op.result)
+	case resultSchema != nil && op.result == nil:
+		errorf("declares no result; the document answers %v", resultSchema)
+	case resultSchema != nil:
+		problems = append(problems, checkSchemaType("result", resultSchema, op.result)...)
+	}
+	return problems
+}
+
+// jsonSchemaOf returns the application/json schema of a request body or
+// response object, or nil.
+func jsonSchemaOf(v map[string]any) map[string]any {
+	content, _ := v["content"].(map[string]any)
+	mt, _ := content["application/json"].(map[string]any)
+	s, _ := mt["schema"].(map[string]any)
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// checkSchemaType checks that Go type gt (a pointer is followed) is the
+// type of schema s: the type registered for its $ref, or for an anyOf of
+// references an interface that each member's type implements.
+func checkSchemaType(what string, s map[string]any, gt reflect.Type) (problems []string) {
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	for gt.Kind() == reflect.Pointer {
+		gt = gt.Elem()
+	}
+	if name, ok := refName(s["$ref"]); ok {
+		want, known := schemaTypes[name]
+		switch {
+		case !known && gt.Name() != name:
+			errorf("%s is %v; the document's %s has no Go type in schemaTypes", what, gt, name)
+		case known && want != gt:
+			errorf("%s is %v, want %v (schema %s)", what, gt, want, name)
+		}
+		return problems
+	}
+	members := unionMembers(s["anyOf"])
+	if len(members) == 0 {
+		members = unionMembers(s["oneOf"])
+	}
+	if len(members) == 0 || gt.Kind() != reflect.Interface {
+		errorf("%s is %v; the document's schema is %v", what, gt, s)
+		return problems
+	}
+	for _, m := range members {
+		mt, ok := schemaTypes[m]
+		if !ok {
+			errorf("%s: no Go type for member schema %s", what, m)
+			continue
+		}
+		if mt.Kind() == reflect.Struct {
+			mt = reflect.PointerTo(mt)
+		}
+		if !mt.Implements(gt) {
+			errorf("%s: %v (schema %s) does not implement %v", what, mt, m, gt)
+		}
+	}
+	return problems
+}
+
+// TestSpecWalkCatchesMistakes declares operations wrongly on purpose: the
+// walk must report each mistake.
+func TestSpecWalkCatchesMistakes(t *testing.T) {
+	spec := loadSpec(t)
+	so := spec.operations["customer_portal:orders:update"]
+	good := *ordersUpdate.op
+	if p := checkOperation(&good, so); len(p) != 0 {
+		t.Fatalf("the real declaration has problems: %v", p)
+	}
+	mistakes := map[string]func(op *operation){
+		"wrong path":      func(op *operation) { op.path = "/v1/customer-portal/orders/{id}/" },
+		"wrong method":    func(op *operation) { op.method = http.MethodPut },
+		"public":          func(op *operation) { op.public = true },
+		"wrong body type": func(op *operation) { op.body = reflect.TypeFor[*CustomerOrderConfirmPayment]() },
+		"no body":         func(op *operation) { op.body = nil },
+		"wrong result":    func(op *operation) { op.result = reflect.TypeFor[*CustomerOrderInvoice]() },
+		"no result":       func(op *operation) { op.result, op.kind = nil, resultNone },
+	}
+	for name, mistake := range mistakes {
+		op := good
+		mistake(&op)
+		if p := checkOperation(&op, so); len(p) == 0 {
+			t.Errorf("%s: not reported", name)
+		}
 	}
 }
 

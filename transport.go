@@ -1,17 +1,22 @@
 package polar
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -44,17 +49,25 @@ var defaultRetryPolicy = RetryPolicy{MaxRetries: 3, MinWait: 500 * time.Millisec
 
 // callState travels in a request's context from the service method through
 // go-retryablehttp to the per-attempt transport. Attempts of one call are
-// sequential, so its fields need no lock.
+// sequential and only they touch attempt and ended.
 type callState struct {
 	op      *operation
 	key     string // rate-limit key; "" for tokenless calls
 	attempt int
-	// wrote records whether the current attempt's request was written to
-	// the connection: after that, a POST or PATCH may have taken effect.
-	wrote bool
 	// ended is when the previous attempt returned, for the log line of the
 	// next one (kept only with a logger).
 	ended time.Time
+	// cur is the state of the current attempt of a call with a body.
+	cur atomic.Pointer[attemptState]
+}
+
+// attemptState is what one attempt of a POST, PATCH or PUT records. Each
+// attempt has its own, so that net/http's write goroutine, which may report
+// after RoundTrip returned, only ever touches the attempt it wrote.
+type attemptState struct {
+	// wrote records whether the request was written to the connection:
+	// after that, the server may have acted on it.
+	wrote atomic.Bool
 	trace httptrace.ClientTrace
 }
 
@@ -65,15 +78,24 @@ func stateOf(ctx context.Context) *callState {
 	return st
 }
 
-// traceWrites attaches an httptrace hook that records whether the request
-// was written, for the retry decision of non-idempotent calls.
+// traceWrites starts the state of a new attempt with a body and returns
+// the context that records its write.
 func (st *callState) traceWrites(ctx context.Context) context.Context {
-	st.trace.WroteRequest = func(info httptrace.WroteRequestInfo) {
+	a := &attemptState{}
+	a.trace.WroteRequest = func(info httptrace.WroteRequestInfo) {
 		if info.Err == nil {
-			st.wrote = true
+			a.wrote.Store(true)
 		}
 	}
-	return httptrace.WithClientTrace(ctx, &st.trace)
+	st.cur.Store(a)
+	return httptrace.WithClientTrace(ctx, &a.trace)
+}
+
+// mayHaveActed reports whether the current attempt's request was written,
+// so that the server may have acted on it.
+func (st *callState) mayHaveActed() bool {
+	a := st.cur.Load()
+	return a != nil && a.wrote.Load()
 }
 
 func (st *callState) idempotent() bool {
@@ -155,7 +177,7 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 }
 
 // checkRetry is the retry policy for go-retryablehttp. It decides by the
-// operation's retry class (from the context), the status and the body kind.
+// operation's retry class (from the context), the status and the body.
 func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctxErr := ctx.Err(); ctxErr != nil {
 		if err != nil && !errors.Is(err, ctxErr) {
@@ -171,18 +193,18 @@ func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		if !retryableError(err) {
 			return false, err
 		}
-		return st.idempotent() || !st.wrote, nil
+		return st.idempotent() || !st.mayHaveActed(), nil
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		if !isRateLimit(resp) {
-			return false, nil
+		if !rateLimited(resp) {
+			return false, nil // a business answer, such as ManualRetryLimitExceeded
 		}
 		d, ok := retryAfter(resp.Header, time.Now())
-		return !ok || d <= co.policy.MaxWait, nil
+		return !ok || co.canWait(ctx, d), nil
 	case http.StatusServiceUnavailable:
 		d, ok := retryAfter(resp.Header, time.Now())
-		if ok && d > co.policy.MaxWait {
+		if ok && !co.canWait(ctx, d) {
 			return false, nil
 		}
 		return st.idempotent() || ok, nil
@@ -190,6 +212,18 @@ func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		return st.idempotent(), nil
 	}
 	return false, nil
+}
+
+// canWait reports whether a Retry-After of d is worth waiting out: within
+// the policy's MaxWait, and within the context's deadline (otherwise the
+// call ends at once with the answer in hand rather than sleeping until the
+// deadline).
+func (co *core) canWait(ctx context.Context, d time.Duration) bool {
+	if d > co.policy.MaxWait {
+		return false
+	}
+	deadline, ok := ctx.Deadline()
+	return !ok || time.Until(deadline) > d
 }
 
 // redirectError marks a redirect that was refused; a retry would be
@@ -200,20 +234,29 @@ func (e *redirectError) Error() string { return e.err.Error() }
 func (e *redirectError) Unwrap() error { return e.err }
 
 // retryableError tells transient connection errors from those a retry
-// cannot mend. checkRetry has already ruled out the call's own context, so
-// a deadline here is the per-attempt timeout, which a retry may well mend.
+// cannot mend, such as a refused redirect, a certificate error or a header
+// net/http will not send. Only errors known to be transient are retried.
+// checkRetry has already ruled out the call's own context, so a deadline
+// here is the per-attempt timeout, which a retry may well mend.
 func retryableError(err error) bool {
 	var le *limiterError
 	var re *redirectError
 	var unknownAuthority x509.UnknownAuthorityError
 	var certErr *x509.CertificateInvalidError
 	var hostErr x509.HostnameError
+	var tlsErr *tls.CertificateVerificationError
 	switch {
 	case errors.Is(err, context.Canceled), errors.As(err, &le), errors.As(err, &re),
-		errors.As(err, &unknownAuthority), errors.As(err, &certErr), errors.As(err, &hostErr):
+		errors.As(err, &unknownAuthority), errors.As(err, &certErr), errors.As(err, &hostErr),
+		errors.As(err, &tlsErr):
 		return false
 	}
-	return true
+	var netErr net.Error
+	return errors.As(err, &netErr) ||
+		errors.Is(err, context.DeadlineExceeded) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
 }
 
 // backoff waits Retry-After when the answer carries one (checkRetry has
@@ -243,35 +286,61 @@ func expBackoff(minWait, maxWait time.Duration, attempt int) time.Duration {
 	return half + rand.N(d-half+1)
 }
 
-// retryAfter parses a Retry-After header: seconds or an HTTP date.
+// maxRetryAfter bounds a Retry-After: Polar's longest block is 900 s, and
+// a larger figure must neither overflow time.Duration nor block a caller
+// for longer than a day.
+const maxRetryAfter = 24 * time.Hour
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date. Past
+// dates and negative values mean 0; values past maxRetryAfter are capped.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := h.Get("Retry-After")
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
-		if s < 0 {
+	if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		switch {
+		case s <= 0:
 			return 0, true
+		case s >= int64(maxRetryAfter/time.Second):
+			return maxRetryAfter, true
 		}
 		return time.Duration(s) * time.Second, true
 	}
 	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
+		return min(max(t.Sub(now), 0), maxRetryAfter), true
 	}
 	return 0, false
 }
 
-// isRateLimit tells a rate-limiting 429 (empty body, Retry-After) from a
-// business 429 such as ManualRetryLimitExceeded, which has a JSON error
-// body and no Retry-After.
-func isRateLimit(resp *http.Response) bool {
-	if resp.StatusCode != http.StatusTooManyRequests {
-		return false
+// peekedBody holds the start of a 429 answer's body, read once so that the
+// limiter, the retry policy and the error builder all judge the same bytes.
+type peekedBody struct {
+	*bytes.Reader
+	named bool // the body is a JSON document naming an error
+}
+
+func (*peekedBody) Close() error { return nil }
+
+// rateLimited tells a rate-limiting 429 from a business 429 such as
+// ManualRetryLimitExceeded: the body decides. A 429 whose JSON body names
+// an error is that error, whatever its headers say; Polar's limiter
+// answers with an empty body.
+func rateLimited(resp *http.Response) bool {
+	return resp.StatusCode == http.StatusTooManyRequests && !peek(resp).named
+}
+
+// peek reads up to maxErrorBody bytes of resp's body once and puts them
+// back in front of the reader.
+func peek(resp *http.Response) *peekedBody {
+	if pb, ok := resp.Body.(*peekedBody); ok {
+		return pb
 	}
-	if resp.Header.Get("Retry-After") != "" {
-		return true
-	}
-	return !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json")
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	resp.Body.Close()
+	pb := &peekedBody{Reader: bytes.NewReader(b), named: errorNameOf(b) != ""}
+	resp.Body = pb
+	return pb
 }
 
 // attemptTransport is the inner transport under go-retryablehttp: every
@@ -307,7 +376,7 @@ func (b *cancelOnClose) Close() error {
 // no Retry-After (Polar always sends one).
 const defaultBlock = time.Second
 
-// blockOf returns how long a rate-limit 429 blocks its caller.
+// blockOf returns how long a rate-limiting 429 blocks its caller.
 func blockOf(resp *http.Response) time.Duration {
 	if d, ok := retryAfter(resp.Header, time.Now()); ok {
 		return d
@@ -322,7 +391,6 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		return t.next.RoundTrip(req)
 	}
 	st.attempt++
-	st.wrote = false
 	var backoff, waited time.Duration
 	if t.logger != nil && !st.ended.IsZero() {
 		backoff = time.Since(st.ended)
@@ -339,10 +407,15 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			return nil, &limiterError{err}
 		}
 	}
+	actx := ctx
+	if req.Method == http.MethodPost || req.Method == http.MethodPatch || req.Method == http.MethodPut {
+		actx = st.traceWrites(actx)
+	}
 	var cancel context.CancelFunc
 	if t.timeout > 0 {
-		var actx context.Context
-		actx, cancel = context.WithTimeout(ctx, t.timeout)
+		actx, cancel = context.WithTimeout(actx, t.timeout)
+	}
+	if actx != ctx {
 		req = req.WithContext(actx)
 	}
 	resp, err := t.next.RoundTrip(req)
@@ -353,7 +426,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		}
 	}
-	if err == nil && t.limiter != nil && isRateLimit(resp) {
+	if err == nil && t.limiter != nil && rateLimited(resp) {
 		t.limiter.Block(st.key, blockOf(resp))
 	}
 	if t.logger != nil {

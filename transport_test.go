@@ -17,13 +17,14 @@ import (
 )
 
 // deleteForTest stands for the DELETE operations of other services.
-var deleteForTest = endpoint[struct{}]{operation{method: http.MethodDelete, path: "/v1/customer-portal/subscriptions/{id}"}, nil}
+var deleteForTest = newEndpoint[none, none, none](operation{
+	id: "test:delete", method: http.MethodDelete, path: "/v1/customer-portal/subscriptions/{id}"})
 
 // calls of each retry class, all against the same server.
 var retryClassCalls = map[string]func(c *Client) error{
 	"GET": func(c *Client) error { _, err := c.Orders.Get(bg(), orderID); return err },
 	"DELETE": func(c *Client) error {
-		_, err := deleteForTest.do(bg(), c, orderID, nil, nil)
+		_, err := deleteForTest.call(bg(), c, orderID)
 		return err
 	},
 	"POST": func(c *Client) error {
@@ -338,7 +339,7 @@ func TestLimiterDeadlineError(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ft := &fakeTransport{answer: func(int, *http.Request) *http.Response { return answer(200, testOrderJSON) }}
 		lim := mustLimiter(t, DefaultRateLimits(Production))
-		c := fakeClient(t, ft, WithRateLimits(lim))
+		c := fakeClient(t, ft, WithLimiter(lim))
 		lim.Block(c.key, 10*time.Second)
 		ctx, cancel := context.WithTimeout(bg(), time.Second)
 		defer cancel()

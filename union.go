@@ -5,44 +5,97 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
+	"strconv"
 	"unicode/utf8"
 )
 
-// A union describes one discriminated union of the API once, as data: where
-// its discriminator lives, which Go type each discriminator value decodes
-// into, and what becomes of a value the SDK does not know yet.
+// A union describes one discriminated union of the API once, as data:
+// where its discriminator lives, which Go type each discriminator value
+// decodes into, and the fallback for a value the SDK does not know yet.
+// The same table gives each variant's MarshalJSON its discriminator, so a
+// value is written in exactly one place.
 //
 // Decoding reads the discriminator with a light scan of the raw bytes (no
 // intermediate map or probe struct), then unmarshals the bytes once into the
 // chosen variant.
 type union[T any] struct {
 	name string
-	// tag finds the discriminator in a raw JSON object: the contents of a
-	// JSON string, unescaped.
-	tag func(raw []byte) ([]byte, bool)
+	// path leads to the discriminator through nested objects, such as
+	// {"amount_type"} or {"benefit", "type"}.
+	path []string
 	// variants maps a discriminator value to a constructor of a pointer
 	// variant, which the raw bytes are unmarshalled into.
 	variants map[string]func() T
-	// unknown builds the fallback variant for an unlisted or missing
-	// discriminator value; raw is a private copy of the value.
-	unknown func(tag string, raw json.RawMessage) T
+	// tags holds, per variant struct type, the members its MarshalJSON
+	// writes in front of its fields: the discriminator and any constant
+	// members common to the union (fixed).
+	tags map[reflect.Type]string
+	// unknown wraps the fallback for an unlisted or missing discriminator
+	// value.
+	unknown func(UnknownVariant) T
 }
 
-// tagAt returns a tag function reading the string found by following path
-// through nested objects, for example {"benefit", "type"}.
-func tagAt(path ...string) func([]byte) ([]byte, bool) {
-	return func(raw []byte) ([]byte, bool) {
-		v, ok := lookup(raw, path...)
-		if !ok {
-			return nil, false
-		}
-		return jsonString(v)
+// A variant is one row of a union's table: a discriminator value and the
+// struct type it decodes into.
+type variant[T any] struct {
+	tag string
+	typ reflect.Type
+	new func() T
+}
+
+// is declares that discriminator value tag decodes into a *V, which must
+// implement T.
+func is[T, V any](tag string) variant[T] {
+	mk := func() T { return any(new(V)).(T) }
+	mk() // a *V that does not implement T panics here, at init
+	return variant[T]{tag: tag, typ: reflect.TypeFor[V](), new: mk}
+}
+
+// unionDecoders holds the decoder of every union by its interface type,
+// for results and pages whose item type is a union.
+var unionDecoders = map[reflect.Type]func([]byte) (any, error){}
+
+// newUnion declares a union discriminated by the string at path. fixed is a
+// JSON fragment of constant members every known variant carries, such as
+// `"legacy":true`, or "".
+func newUnion[T any](name string, path []string, fixed string, unknown func(UnknownVariant) T, variants ...variant[T]) *union[T] {
+	u := &union[T]{
+		name:     name,
+		path:     path,
+		variants: make(map[string]func() T, len(variants)),
+		tags:     make(map[reflect.Type]string, len(variants)),
+		unknown:  unknown,
 	}
+	for _, v := range variants {
+		u.variants[v.tag] = v.new
+		if len(path) == 1 { // a nested discriminator belongs to the nested struct
+			tag, _ := json.Marshal(v.tag)
+			u.tags[v.typ] = strconv.Quote(path[0]) + ":" + string(tag)
+			if fixed != "" {
+				u.tags[v.typ] += "," + fixed
+			}
+		}
+	}
+	unionDecoders[reflect.TypeFor[T]()] = func(b []byte) (any, error) { return u.decode(b) }
+	return u
+}
+
+// unionDecoder returns the decoder of the union interface type t.
+func unionDecoder(t reflect.Type) func([]byte) (any, error) {
+	dec, ok := unionDecoders[t]
+	if !ok {
+		panic("polar: no union declared for " + t.String())
+	}
+	return dec
 }
 
 func (u *union[T]) decode(raw []byte) (T, error) {
 	raw = bytes.TrimSpace(raw)
-	tag, _ := u.tag(raw)
+	var tag []byte
+	if v, ok := lookup(raw, u.path...); ok {
+		tag, _ = jsonString(v)
+	}
 	return u.decodeTagged(raw, tag)
 }
 
@@ -60,7 +113,68 @@ func (u *union[T]) decodeTagged(raw, tag []byte) (T, error) {
 		}
 		return v, nil
 	}
-	return u.unknown(string(tag), append(json.RawMessage(nil), raw...)), nil
+	return u.unknown(UnknownVariant{Type: string(tag), Raw: append(json.RawMessage(nil), raw...)}), nil
+}
+
+// marshalAs writes a variant of type V, whose fields plain holds without
+// V's MarshalJSON method, with V's discriminator from u's table in front.
+func marshalAs[V, T any](u *union[T], plain any) ([]byte, error) {
+	return marshalTagged(u.tags[reflect.TypeFor[V]()], plain)
+}
+
+// UnknownVariant is the shape shared by the Unknown variant of every union:
+// a value whose discriminator this SDK does not know yet. It keeps the raw
+// JSON, which it marshals back unchanged.
+type UnknownVariant struct {
+	// Type is the discriminator value the server sent ("" when missing).
+	Type string
+	// Raw is the whole object as received.
+	Raw json.RawMessage
+}
+
+// MarshalJSON returns the raw JSON as received.
+func (u UnknownVariant) MarshalJSON() ([]byte, error) {
+	if len(u.Raw) == 0 {
+		return []byte("null"), nil
+	}
+	return u.Raw, nil
+}
+
+// unionPage is implemented by every *Page; its method is used for pages
+// whose item type is a union interface.
+type unionPage interface{ decodeUnionPage([]byte) error }
+
+// isUnionPage reports whether the Page struct type t holds union items.
+func isUnionPage(t reflect.Type) bool {
+	f, ok := t.FieldByName("Items")
+	return ok && f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.Interface
+}
+
+var pageKeys = []string{"items", "pagination"}
+
+// decodeUnionPage decodes a page whose items are a union: each item goes
+// through the union's decoder.
+func (p *Page[T]) decodeUnionPage(b []byte) error {
+	if !json.Valid(b) { // the scanner below trusts its input
+		return errors.New("invalid JSON")
+	}
+	var found [2][]byte
+	members(bytes.TrimSpace(b), pageKeys, found[:])
+	if found[1] != nil {
+		if err := json.Unmarshal(found[1], &p.Pagination); err != nil {
+			return err
+		}
+	}
+	dec := unionDecoder(reflect.TypeFor[T]())
+	items := decodeFunc[T](func(raw []byte) (T, error) {
+		v, err := dec(raw)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return v.(T), nil
+	})
+	return items.decodeSlice(found[0], &p.Items)
 }
 
 // A decodeFunc turns one raw JSON value into a union's interface type: the
@@ -104,12 +218,12 @@ func (d decodeFunc[T]) decodeSlice(raw []byte, dst *[]T) error {
 }
 
 // marshalTagged marshals v (a struct without its discriminator fields) and
-// writes the discriminator members in front: tags is a JSON fragment such as
-// `"amount_type":"fixed"`.
+// writes the members tags (a JSON fragment such as `"amount_type":"fixed"`)
+// in front.
 func marshalTagged(tags string, v any) ([]byte, error) {
 	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
+	if err != nil || tags == "" {
+		return b, err
 	}
 	if len(b) < 2 || b[0] != '{' {
 		return nil, errors.New("polar: variant did not marshal to an object")
@@ -121,14 +235,6 @@ func marshalTagged(tags string, v any) ([]byte, error) {
 		out = append(out, ',')
 	}
 	return append(out, b[1:]...), nil
-}
-
-// marshalRaw returns the raw JSON kept by an Unknown variant.
-func marshalRaw(raw json.RawMessage) ([]byte, error) {
-	if len(raw) == 0 {
-		return []byte("null"), nil
-	}
-	return raw, nil
 }
 
 // The scanner below walks JSON that encoding/json has already validated

@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"encoding/json"
 	"testing"
 )
 
@@ -17,20 +16,14 @@ type testGrantDiscord struct {
 	} `json:"benefit"`
 }
 
-type testGrantUnknown struct {
-	Type string
-	Raw  json.RawMessage
-}
+type testGrantUnknown struct{ UnknownVariant }
 
 func (*testGrantDiscord) isTestGrant() {}
 func (*testGrantUnknown) isTestGrant() {}
 
-var testGrants = &union[testGrant]{
-	name:     "testGrant",
-	tag:      tagAt("benefit", "type"),
-	variants: map[string]func() testGrant{"discord": func() testGrant { return new(testGrantDiscord) }},
-	unknown:  func(tag string, raw json.RawMessage) testGrant { return &testGrantUnknown{tag, raw} },
-}
+var testGrants = newUnion("testGrant", []string{"benefit", "type"}, "",
+	func(u UnknownVariant) testGrant { return &testGrantUnknown{u} },
+	is[testGrant, testGrantDiscord]("discord"))
 
 func TestUnionNestedDiscriminator(t *testing.T) {
 	g, err := testGrants.decode([]byte(`{"id":"g1","type":"not this one","benefit":{"name":"{\"type\":\"x\"}","type":"discord"}}`))

@@ -1,0 +1,166 @@
+package polar
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// An Option configures a Client in NewClient.
+type Option func(*config) error
+
+type config struct {
+	env        Environment
+	baseURL    string
+	httpClient *http.Client
+	timeout    time.Duration
+	policy     *RetryPolicy
+	noRetries  bool
+	limiter    Limiter
+	limits     *RateLimits
+	noLimits   bool
+	logger     *slog.Logger
+	userAgent  string
+	apiVersion string
+	timeoutSet bool
+	baseURLSet bool
+}
+
+// WithEnvironment selects Production (the default) or Sandbox: the base URL
+// and the server-side rate limits the client stays within.
+func WithEnvironment(env Environment) Option {
+	return func(c *config) error {
+		if env != Production && env != Sandbox {
+			return fmt.Errorf("polar: unknown environment %d", int(env))
+		}
+		c.env = env
+		return nil
+	}
+}
+
+// WithBaseURL sends requests to rawURL instead of the environment's URL, for
+// example a test server or a proxy. Rate limits still follow the
+// environment. The URL must be absolute http or https, without query or
+// fragment; a path prefix is kept.
+func WithBaseURL(rawURL string) Option {
+	return func(c *config) error {
+		c.baseURL = rawURL
+		c.baseURLSet = true
+		return nil
+	}
+}
+
+// WithHTTPClient makes the client send through hc. Its transport is wrapped
+// (by the rate limiter and per-attempt logging), never replaced, and its
+// Timeout bounds each attempt. Its CheckRedirect and Jar are kept.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *config) error {
+		if hc == nil {
+			return errors.New("polar: WithHTTPClient: nil *http.Client")
+		}
+		c.httpClient = hc
+		return nil
+	}
+}
+
+// WithTimeout bounds each attempt of a call (default 30 s), so that a call
+// whose context has no deadline cannot hang. Retries get a fresh timeout.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("polar: WithTimeout: timeout must be positive, got %v", d)
+		}
+		c.timeout = d
+		c.timeoutSet = true
+		return nil
+	}
+}
+
+// WithRetryPolicy sets how failed attempts are retried. Zero fields take
+// the defaults (3 retries, 500 ms, 30 s).
+func WithRetryPolicy(p RetryPolicy) Option {
+	return func(c *config) error {
+		c.policy = &p
+		return nil
+	}
+}
+
+// WithoutRetries makes every call a single attempt.
+func WithoutRetries() Option {
+	return func(c *config) error {
+		c.noRetries = true
+		return nil
+	}
+}
+
+// WithRateLimits makes the default limiter (NewRateLimiter) keep limits
+// instead of DefaultRateLimits of the environment, for example scaled down
+// for a test server or raised for a negotiated quota.
+func WithRateLimits(limits RateLimits) Option {
+	return func(c *config) error {
+		c.limits = &limits
+		return nil
+	}
+}
+
+// WithLimiter replaces the client-side rate limiter, for example with one
+// shared by every replica of a service (see Limiter).
+func WithLimiter(l Limiter) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("polar: WithLimiter: nil Limiter (use WithoutRateLimits)")
+		}
+		c.limiter = l
+		return nil
+	}
+}
+
+// WithoutRateLimits turns client-side rate limiting off. Server-side 429
+// answers are still retried or returned as *RateLimitError.
+func WithoutRateLimits() Option {
+	return func(c *config) error {
+		c.noLimits = true
+		return nil
+	}
+}
+
+// WithLogger logs one debug line per attempt: method, path template,
+// status, attempt number and time spent waiting for the rate limiter. It
+// never logs tokens, query values or bodies.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		c.logger = l
+		return nil
+	}
+}
+
+// WithUserAgent puts product (such as "myapp/1.2") in front of the
+// User-Agent header, which otherwise reads "polar-go/<version> (go<version>)".
+func WithUserAgent(product string) Option {
+	return func(c *config) error {
+		if strings.ContainsAny(product, "\r\n") || strings.TrimSpace(product) == "" {
+			return fmt.Errorf("polar: WithUserAgent: invalid value %q", product)
+		}
+		c.userAgent = product
+		return nil
+	}
+}
+
+var apiVersionRE = regexp.MustCompile(`^\d{4}-\d{2}$`)
+
+// WithAPIVersion sends version (YYYY-MM) as Polar-Version instead of
+// DefaultAPIVersion. The types of this package are written for
+// DefaultAPIVersion; fields a newer version adds are ignored when decoding.
+func WithAPIVersion(version string) Option {
+	return func(c *config) error {
+		if !apiVersionRE.MatchString(version) {
+			return fmt.Errorf("polar: WithAPIVersion: want YYYY-MM, got %q", version)
+		}
+		c.apiVersion = version
+		return nil
+	}
+}

@@ -1,0 +1,454 @@
+package polar
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/google/go-querystring/query"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// An operation is one call of the API as the OpenAPI document names it.
+// Each is declared once, by declare, and kept in the registry that the
+// spec walk, the operation table test and the contract test read.
+type operation struct {
+	// id is the OpenAPI operationId, such as "customer_portal:orders:get".
+	id     string
+	method string
+	// path is the path as the API document writes it, trailing slash
+	// included, with at most one {parameter}.
+	path string
+	// public operations are sent without Authorization: a stale token
+	// would turn them into 401s.
+	public bool
+	// zone is the rate-limit zone besides ZoneAPI, if any.
+	zone Zone
+	// notReadyOn202 makes a 202 answer mean "not ready yet" (ErrNotReady)
+	// where a result is expected.
+	notReadyOn202 bool
+
+	// Filled by declare from the endpoint's type parameters.
+	param  string       // name of the path parameter, "" if none
+	query  reflect.Type // options struct; nil without query parameters
+	body   reflect.Type // request body; nil without one (then none is sent)
+	result reflect.Type // nil without a result
+	kind   resultKind
+}
+
+// resultKind says how a 2xx body becomes a result.
+type resultKind uint8
+
+const (
+	resultNone      resultKind = iota
+	resultObject               // a pointer to a struct, decoded by encoding/json
+	resultUnion                // a union interface, decoded by its union
+	resultUnionPage            // a *Page of a union interface
+)
+
+// none stands for "no query", "no body" or "no result" in an endpoint's
+// type parameters.
+type none struct{}
+
+// registry holds every declared operation by operationId.
+var registry = map[string]*operation{}
+
+// An endpoint is an operation with the Go types of its query options (Q),
+// request body (B) and result (R), each named once where it is declared:
+//
+//	var ordersGet = declare[none, none, *CustomerOrder](operation{
+//		id: "customer_portal:orders:get", method: http.MethodGet, path: ordersPath + "{id}",
+//	})
+//
+// Q is the options struct (not a pointer), B the body type as callers pass
+// it, and R the result: a pointer to a struct, a union interface, or a
+// pointer to a Page of either. none leaves a slot empty. A body is
+// required whenever B is not none.
+type endpoint[Q, B, R any] struct {
+	op *operation
+}
+
+// declare registers op under its operationId and returns its endpoint.
+// It panics on a second declaration of an id or on types it cannot send or
+// decode: both are mistakes in this package, caught by any test.
+func declare[Q, B, R any](op operation) endpoint[Q, B, R] {
+	if _, dup := registry[op.id]; dup || op.id == "" {
+		panic("polar: operation declared twice or without id: " + op.id)
+	}
+	e := newEndpoint[Q, B, R](op)
+	registry[op.id] = e.op
+	return e
+}
+
+// newEndpoint fills in what the type parameters say about op.
+func newEndpoint[Q, B, R any](op operation) endpoint[Q, B, R] {
+	if _, rest, ok := strings.Cut(op.path, "{"); ok {
+		op.param, _, _ = strings.Cut(rest, "}")
+	}
+	noneType := reflect.TypeFor[none]()
+	if q := reflect.TypeFor[Q](); q != noneType {
+		if q.Kind() != reflect.Struct {
+			panic("polar: query options of " + op.id + " must be a struct type")
+		}
+		op.query = q
+	}
+	if b := reflect.TypeFor[B](); b != noneType {
+		op.body = b
+	}
+	if r := reflect.TypeFor[R](); r != noneType {
+		op.result = r
+		switch {
+		case r.Kind() == reflect.Interface:
+			op.kind = resultUnion
+		case r.Kind() == reflect.Pointer && r.Implements(reflect.TypeFor[unionPage]()) && isUnionPage(r.Elem()):
+			op.kind = resultUnionPage
+		case r.Kind() == reflect.Pointer && r.Elem().Kind() == reflect.Struct:
+			op.kind = resultObject
+		default:
+			panic("polar: result of " + op.id + " must be a pointer to a struct or a union interface")
+		}
+	}
+	return endpoint[Q, B, R]{&op}
+}
+
+// call sends an operation that takes at most a path argument.
+func (e endpoint[Q, B, R]) call(ctx context.Context, c *Client, arg string) (R, error) {
+	var body B
+	return e.do(ctx, c, arg, nil, body)
+}
+
+// query sends an operation that takes query options.
+func (e endpoint[Q, B, R]) query(ctx context.Context, c *Client, opts *Q) (R, error) {
+	var body B
+	return e.do(ctx, c, "", opts, body)
+}
+
+// send sends an operation with a request body (and a path argument if its
+// path has one).
+func (e endpoint[Q, B, R]) send(ctx context.Context, c *Client, arg string, body B) (R, error) {
+	return e.do(ctx, c, arg, nil, body)
+}
+
+// do is the one road every call travels: validate the arguments, build the
+// request, send it through the retrying transport, decode the answer.
+func (e endpoint[Q, B, R]) do(ctx context.Context, c *Client, arg string, opts *Q, body B) (R, error) {
+	var zero R
+	var q, b any
+	if opts != nil {
+		q = opts
+	}
+	if e.op.body != nil {
+		b = body
+	}
+	data, err := c.send(ctx, e.op, arg, q, b)
+	if err != nil || e.op.kind == resultNone {
+		return zero, err
+	}
+	defer releaseBuffer(data)
+	v, err := decodeResult[R](e.op, data.Bytes())
+	if err != nil {
+		return zero, fmt.Errorf("polar: %s %s: decoding response: %w", e.op.method, e.op.path, err)
+	}
+	return v, nil
+}
+
+// decodeResult turns a 2xx body into the operation's result. Every result
+// of the API is a JSON object: anything else, null included, is an error
+// rather than an empty value.
+func decodeResult[R any](op *operation, b []byte) (R, error) {
+	var r R
+	if i := skipSpace(b, 0); i >= len(b) || b[i] != '{' {
+		return r, fmt.Errorf("want a JSON object, got %s", excerpt(bytes.TrimSpace(b), 20))
+	}
+	switch op.kind {
+	case resultUnion:
+		v, err := unionDecoder(op.result)(b)
+		if err != nil {
+			return r, err
+		}
+		return v.(R), nil
+	case resultUnionPage:
+		p := reflect.New(op.result.Elem()).Interface()
+		if err := p.(unionPage).decodeUnionPage(b); err != nil {
+			return r, err
+		}
+		return p.(R), nil
+	}
+	err := json.Unmarshal(b, &r)
+	return r, err
+}
+
+// ErrInvalidArgument matches the errors of calls refused before anything
+// was sent because an argument could not be right: an empty or unsafe
+// path argument, a missing body, list options out of range.
+var ErrInvalidArgument = errors.New("invalid argument")
+
+// argError reports an invalid argument of operation op.
+func argError(op *operation, format string, args ...any) error {
+	return fmt.Errorf("polar: %s %s: %w: %s", op.method, op.path, ErrInvalidArgument, fmt.Sprintf(format, args...))
+}
+
+// errNilContext is returned when a method is called with a nil context.
+var errNilContext = fmt.Errorf("polar: %w: nil Context", ErrInvalidArgument)
+
+// send is the non-generic part of do. It returns the body of a 2xx answer
+// when the operation has a result.
+func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body any) (*bytes.Buffer, error) {
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if c.authErr != nil && !op.public {
+		return nil, c.authErr
+	}
+	method, tmpl := op.method, op.path
+	rawURL, err := c.buildURL(op, arg, opts)
+	if err != nil {
+		return nil, err
+	}
+	var payload []byte
+	if op.body != nil {
+		if isNil(body) {
+			return nil, argError(op, "request body is required")
+		}
+		if payload, err = json.Marshal(body); err != nil {
+			return nil, fmt.Errorf("polar: %s %s: encoding request body: %w", method, tmpl, err)
+		}
+	}
+
+	st := &callState{op: op}
+	if !op.public {
+		st.key = c.key
+	}
+	ctx = context.WithValue(ctx, callKey{}, st)
+	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
+	if err != nil {
+		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, err)
+	}
+	h := req.Header
+	h["Accept"] = acceptJSON
+	h["Polar-Version"] = c.core.versionHdr
+	h["User-Agent"] = c.core.uaHdr
+	if !op.public && c.auth != nil {
+		h["Authorization"] = c.auth()
+	}
+	rreq := &retryablehttp.Request{Request: req}
+	if method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut {
+		h["Content-Type"] = contentTypeJSON
+		// A nil payload keeps ContentLength 0 with no Body, which net/http
+		// sends as "Content-Length: 0" for these methods: Polar answers a
+		// chunked request with 411.
+		var err error
+		if payload != nil {
+			err = rreq.SetBody(payload)
+		} else {
+			err = rreq.SetBody(nil)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+
+	resp, err := c.core.hc.Do(rreq)
+	if err != nil {
+		if resp != nil { // the call was cancelled with an answer in hand
+			resp.Body.Close()
+		}
+		return nil, callError(op, err)
+	}
+	defer resp.Body.Close()
+	if capture, ok := ctx.Value(responseKey{}).(*Response); ok {
+		capture.StatusCode = resp.StatusCode
+		capture.Header = resp.Header
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newResponseError(resp, method, tmpl, st.attempt)
+	}
+	if resp.StatusCode == http.StatusAccepted && op.notReadyOn202 {
+		drain(resp.Body)
+		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, ErrNotReady)
+	}
+	if op.kind == resultNone {
+		drain(resp.Body)
+		return nil, nil
+	}
+	return readBody(resp, op)
+}
+
+// callError turns the error of a call that got no answer into one that
+// names the operation by method and path template only: net/http's
+// *url.Error carries the full URL, query values included.
+func callError(op *operation, err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var rle *RateLimitError
+	if errors.As(err, &rle) && rle.Method == "" {
+		// Refused by the limiter: nothing was sent.
+		rle.Method, rle.Path = op.method, op.path
+		return rle
+	}
+	return fmt.Errorf("polar: %s %s: %w", op.method, op.path, err)
+}
+
+// MaxResponseSize bounds the body of a successful answer that is read.
+// The largest answers of the API (a page of 100 subscriptions with their
+// products) are well under a megabyte.
+const MaxResponseSize = 32 << 20
+
+// ErrResponseTooLarge matches the error of an answer whose body exceeds
+// MaxResponseSize.
+var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxResponseSize)
+
+// readBody reads a 2xx body into a pooled buffer. Memory follows the bytes
+// that arrive, not the Content-Length the server announces.
+func readBody(resp *http.Response, op *operation) (*bytes.Buffer, error) {
+	if resp.ContentLength > MaxResponseSize {
+		return nil, fmt.Errorf("polar: %s %s: %w (Content-Length %d)", op.method, op.path, ErrResponseTooLarge, resp.ContentLength)
+	}
+	buf := getBuffer()
+	if n := resp.ContentLength; n > 0 {
+		buf.Grow(int(min(n, 1<<20)))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxResponseSize+1))
+	if err == nil && n > MaxResponseSize {
+		err = ErrResponseTooLarge
+	}
+	if err != nil {
+		releaseBuffer(buf)
+		return nil, fmt.Errorf("polar: %s %s: reading response: %w", op.method, op.path, err)
+	}
+	return buf, nil
+}
+
+// buildURL returns the absolute URL of op with its path parameter set to
+// arg and the query encoded from opts.
+func (c *Client) buildURL(op *operation, arg string, opts any) (string, error) {
+	before, after := op.path, ""
+	if op.param != "" {
+		if err := checkPathArg(arg); err != nil {
+			return "", argError(op, "%s %s", op.param, err)
+		}
+		before, after, _ = strings.Cut(op.path, "{")
+		_, after, _ = strings.Cut(after, "}")
+	}
+	var rawQuery string
+	if opts != nil && !isNil(opts) {
+		if l, ok := opts.(lister); ok {
+			if err := l.listOptions().validate(); err != nil {
+				return "", argError(op, "%v", err)
+			}
+		}
+		v, err := query.Values(opts)
+		if err != nil {
+			return "", fmt.Errorf("polar: %s %s: encoding query: %w", op.method, op.path, err)
+		}
+		rawQuery = v.Encode()
+	}
+	var sb strings.Builder
+	sb.Grow(len(c.core.baseStr) + len(op.path) + len(arg)*3 + len(rawQuery) + 1)
+	sb.WriteString(c.core.baseStr)
+	sb.WriteString(before)
+	if op.param != "" {
+		sb.WriteString(url.PathEscape(arg))
+		sb.WriteString(after)
+	}
+	if rawQuery != "" {
+		sb.WriteByte('?')
+		sb.WriteString(rawQuery)
+	}
+	return sb.String(), nil
+}
+
+// checkPathArg refuses path arguments that could not name a resource, or
+// that could reach another endpoint once a server or proxy decodes and
+// normalizes the path: Starlette, for one, decodes %2F into a separator.
+// Other characters are escaped.
+func checkPathArg(arg string) error {
+	if arg == "" {
+		return errors.New("is empty")
+	}
+	for s, i := arg, 0; i < 8; i++ { // as sent, then percent-decoded until it stays
+		if strings.ContainsAny(s, `/\`) {
+			return fmt.Errorf("%q contains a path separator", arg)
+		}
+		if s == "." || s == ".." {
+			return fmt.Errorf("%q is a dot segment", arg)
+		}
+		d, err := url.PathUnescape(s)
+		if err != nil || d == s {
+			break
+		}
+		s = d
+	}
+	return nil
+}
+
+// isNil reports whether v is nil or a nil pointer, map, slice or
+// interface.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// drain reads what is left of a small body so that the connection can be
+// reused; a large rest is not worth reading and the connection is dropped.
+func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 4<<10)) }
+
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
+
+// releaseBuffer returns a body buffer to the pool. Decoded values never
+// alias it (encoding/json copies strings and raw messages).
+func releaseBuffer(b *bytes.Buffer) {
+	if b == nil || b.Cap() > 4<<20 {
+		return
+	}
+	b.Reset()
+	bufferPool.Put(b)
+}
+
+// Response is the metadata of a call's HTTP answer.
+type Response struct {
+	// StatusCode is the HTTP status of the final attempt.
+	StatusCode int
+	// Header holds the answer's headers.
+	Header http.Header
+}
+
+// APIVersion returns the Polar-Version the server answered with, such as
+// "2026-10".
+func (r *Response) APIVersion() string { return r.Header.Get("Polar-Version") }
+
+// Sandbox reports whether the answer came from the sandbox environment.
+func (r *Response) Sandbox() bool { return r.Header.Get("X-Polar-Sandbox") == "1" }
+
+type responseKey struct{}
+
+// WithResponse returns a context that makes a call made with it fill *dst
+// with the metadata of its HTTP answer, without changing method signatures:
+//
+//	var resp polar.Response
+//	order, err := client.Orders.Get(polar.WithResponse(ctx, &resp), id)
+//	fmt.Println(resp.StatusCode, resp.APIVersion())
+//
+// dst is filled whenever an answer arrived, also when the call then fails.
+// Use one context (and one Response) per call.
+func WithResponse(ctx context.Context, dst *Response) context.Context {
+	return context.WithValue(ctx, responseKey{}, dst)
+}
