@@ -109,6 +109,18 @@ var schemaTypes = map[string]reflect.Type{
 	"Tiers":                               reflect.TypeFor[Tiers](),
 }
 
+// addSchemaTypes adds the schema-to-type entries of one service; each
+// service's test file calls it from a package-level variable.
+func addSchemaTypes(m map[string]reflect.Type) bool {
+	for name, typ := range m {
+		if prev, dup := schemaTypes[name]; dup && prev != typ {
+			panic("schema " + name + " mapped twice")
+		}
+		schemaTypes[name] = typ
+	}
+	return true
+}
+
 // intProperties are integer properties deliberately typed int rather than
 // int64, keyed schema.property.
 var intProperties = map[string]string{
