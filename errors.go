@@ -135,6 +135,9 @@ func (d *ValidationDetail) UnmarshalJSON(b []byte) error {
 }
 
 func locItem(raw json.RawMessage) any {
+	if isNull(raw) {
+		return nil
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -146,9 +149,6 @@ func locItem(raw json.RawMessage) any {
 	var f float64
 	if json.Unmarshal(raw, &f) == nil {
 		return f
-	}
-	if isNull(raw) {
-		return nil
 	}
 	return append(json.RawMessage(nil), raw...)
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 func TestErrorMapping(t *testing.T) {
@@ -185,4 +187,45 @@ func FuzzResponseError(f *testing.F) {
 		}
 		_ = err.Error()
 	})
+}
+
+// TestValidationErrorShapes: any 422 that names no domain error is a
+// *ValidationError, with or without details; odd loc items decode as
+// documented on ValidationDetail.UnmarshalJSON.
+func TestValidationErrorShapes(t *testing.T) {
+	for body, want := range map[string][]ValidationDetail{
+		`{}`:                                  nil,
+		`{"detail": null}`:                    nil,
+		`{"error": "RequestValidationError"}`: nil,
+		`{"detail": "Unprocessable"}`:         nil,
+		``:                                    nil,
+		`{"detail": [{"loc": [null, 1.5, "body", 2, {"a": 1}], "msg": "m", "type": "t"}]}`: {
+			{Loc: []any{nil, 1.5, "body", 2, json.RawMessage(`{"a": 1}`)}, Msg: "m", Type: "t"},
+		},
+		`{"detail": [{"loc": null, "msg": "m", "type": "t"}]}`: {{Msg: "m", Type: "t"}},
+	} {
+		srv := newRecorder(t, jsonAnswer(422, body))
+		c := newTestClient(t, srv, testToken)
+		_, err := c.Orders.Get(bg(), orderID)
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
+			t.Errorf("%s: %#v is not a *ValidationError", body, err)
+			continue
+		}
+		if diff := cmp.Diff(want, ve.Errors); diff != "" {
+			t.Errorf("%s: details (-want +got):\n%s", body, diff)
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 422 {
+			t.Errorf("%s: no *APIError inside", body)
+		}
+	}
+	// A domain 422 stays its own error.
+	srv := newRecorder(t, jsonAnswer(422, `{"error":"OrderNotEligibleForRetry","detail":"no"}`))
+	c := newTestClient(t, srv, testToken)
+	_, err := c.Orders.Get(bg(), orderID)
+	var ve *ValidationError
+	if errors.As(err, &ve) || !errors.Is(err, ErrOrderNotEligibleForRetry) {
+		t.Errorf("domain 422: %#v", err)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -250,6 +251,10 @@ func retryableError(err error) bool {
 		errors.As(err, &unknownAuthority), errors.As(err, &certErr), errors.As(err, &hostErr),
 		errors.As(err, &tlsErr):
 		return false
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) { // a net.Error itself, whatever its cause
+		err = ue.Err
 	}
 	var netErr net.Error
 	return errors.As(err, &netErr) ||

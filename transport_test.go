@@ -592,3 +592,90 @@ func TestCancelledCallClosesTheAnswerInHand(t *testing.T) {
 		t.Fatal("response body left open")
 	}
 }
+
+// TestRetryAfterOverflow: figures too large for time.Duration are capped,
+// never wrapped; a cap past MaxWait is a *RateLimitError at once that
+// blocks the caller; past or negative values mean 0.
+func TestRetryAfterOverflow(t *testing.T) {
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"9999999999":            maxRetryAfter,
+		"18446744074":           maxRetryAfter,
+		"99999999999999999999":  maxRetryAfter,
+		"-5":                    0,
+		"-99999999999999999999": 0,
+	} {
+		if got, ok := retryAfter(http.Header{"Retry-After": {v}}, now); !ok || got != want {
+			t.Errorf("Retry-After %q = %v, %v; want %v", v, got, ok, want)
+		}
+	}
+	for _, v := range []string{"9999999999", "18446744074"} {
+		synctest.Test(t, func(t *testing.T) {
+			ft := &fakeTransport{answer: func(int, *http.Request) *http.Response { return answer(429, "", "Retry-After", v) }}
+			c := fakeClient(t, ft)
+			_, err := c.Orders.Get(bg(), orderID)
+			var rle *RateLimitError
+			if !errors.As(err, &rle) || rle.RetryAfter != maxRetryAfter || ft.calls() != 1 {
+				t.Fatalf("Retry-After %s: %v after %d attempts", v, err, ft.calls())
+			}
+			// The caller is blocked: the next call is refused unsent.
+			if _, err := c.Orders.Get(bg(), orderID); !errors.As(err, &rle) || ft.calls() != 1 {
+				t.Fatalf("Retry-After %s: next call %v after %d attempts", v, err, ft.calls())
+			}
+		})
+	}
+}
+
+// TestBusiness429WithRetryAfter: the body decides. A 429 whose JSON body
+// names an error is that error, sent once, never a *RateLimitError, and it
+// blocks nobody, whatever Retry-After says.
+func TestBusiness429WithRetryAfter(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ft := &fakeTransport{answer: func(n int, r *http.Request) *http.Response {
+			if n == 1 {
+				return answer(429, `{"error":"ManualRetryLimitExceeded","detail":"Too many retries."}`,
+					"Content-Type", "application/json", "Retry-After", "0")
+			}
+			return answer(200, testOrderJSON, "Content-Type", "application/json")
+		}}
+		c := fakeClient(t, ft)
+		_, err := c.Orders.ConfirmRetryPayment(bg(), orderID, &CustomerOrderConfirmPayment{PaymentMethodID: "pm"})
+		var rle *RateLimitError
+		if !errors.Is(err, ErrManualRetryLimitExceeded) || errors.As(err, &rle) || errors.Is(err, ErrRateLimited) {
+			t.Fatalf("err = %#v", err)
+		}
+		if ft.calls() != 1 {
+			t.Fatalf("sent %d times", ft.calls())
+		}
+		start := time.Now()
+		if _, err := c.Orders.Get(bg(), orderID); err != nil || time.Since(start) != 0 {
+			t.Fatalf("the customer was blocked: %v after %v", err, time.Since(start))
+		}
+	})
+}
+
+// TestWriteFlagIsPerAttempt reproduces the race on the "request was
+// written" flag: the server answers 503 with Retry-After before reading a
+// large PATCH body, so net/http's write goroutine reports the first
+// attempt's write while the retry is already under way. Run with -race.
+func TestWriteFlagIsPerAttempt(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	// newRecorder reads the body before answering; answer before reading.
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "0")
+		w.Header().Set("Connection", "close")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	c := newTestClient(t, srv, testToken)
+	big := strings.Repeat("x", 8<<20)
+	for range 3 {
+		_, err := c.Orders.Update(bg(), orderID, &CustomerOrderUpdate{BillingName: Set(big)})
+		var apiErr *APIError
+		if err == nil || (!errors.As(err, &apiErr) && !retryableError(err)) {
+			t.Fatalf("err = %v", err)
+		}
+	}
+}
