@@ -5,6 +5,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -112,3 +114,28 @@ func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
 }
 
 func bg() context.Context { return context.Background() }
+
+// fixture returns the wire fixture testdata/name: an answer body as the
+// API sends it. A missing file panics: the test naming it is broken.
+func fixture(name string) []byte { return mustReadFile(filepath.Join("testdata", name)) }
+
+func mustReadFile(path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// fixtureNames returns the names of the JSON fixtures in testdata/, sorted.
+func fixtureNames(t testing.TB) []string {
+	t.Helper()
+	names, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, n := range names {
+		names[i] = filepath.Base(n)
+	}
+	return names
+}

@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/polarportal/polar-go/internal/fixtures"
 )
 
 // jsonMeaning parses b and normalises it so that documents that mean the
@@ -89,7 +87,7 @@ func deleteJSONPath(t testing.TB, doc any, path ...any) {
 func decodeFixture[T any](t testing.TB, name string) *T {
 	t.Helper()
 	v := new(T)
-	if err := json.Unmarshal(fixtures.Bytes(name), v); err != nil {
+	if err := json.Unmarshal(fixture(name), v); err != nil {
 		t.Fatalf("decoding %s into %T: %v", name, v, err)
 	}
 	return v
@@ -104,7 +102,7 @@ func roundTrip[T any](t *testing.T, name string) {
 	if err != nil {
 		t.Fatalf("encoding %T: %v", v, err)
 	}
-	want, got := jsonMeaning(t, fixtures.Bytes(name)), jsonMeaning(t, out)
+	want, got := jsonMeaning(t, fixture(name)), jsonMeaning(t, out)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("%s: re-encoded %T differs from the fixture (-fixture +re-encoded):\n%s", name, *v, diff)
 	}
@@ -153,12 +151,12 @@ var uuid4Pattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89
 // TestFixturesWellFormed keeps the fixtures realistic: valid JSON, and
 // every ID a version-4 UUID as the server's path validation demands.
 func TestFixturesWellFormed(t *testing.T) {
-	names := fixtures.Names()
+	names := fixtureNames(t)
 	if len(names) < 9 {
 		t.Fatalf("only %d fixtures: %v", len(names), names)
 	}
 	for _, name := range names {
-		b := fixtures.Bytes(name)
+		b := fixture(name)
 		if !json.Valid(b) {
 			t.Errorf("%s is not valid JSON", name)
 			continue
@@ -306,7 +304,7 @@ func TestPriceVariants(t *testing.T) {
 // types, enum values and fields must not fail the call, and what the SDK
 // knows must re-encode unchanged.
 func TestUnknownsSurvive(t *testing.T) {
-	in := fixtures.Bytes("order_future.json")
+	in := fixture("order_future.json")
 	var o CustomerOrder
 	if err := json.Unmarshal(in, &o); err != nil {
 		t.Fatalf("decoding order_future.json: %v", err)
@@ -532,7 +530,7 @@ func FuzzDecodePrice(f *testing.F) {
 				} `json:"product"`
 			} `json:"items"`
 		}
-		if err := json.Unmarshal(fixtures.Bytes(name), &doc); err != nil {
+		if err := json.Unmarshal(fixture(name), &doc); err != nil {
 			f.Fatal(err)
 		}
 		for _, p := range doc.Product.Prices {
