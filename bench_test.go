@@ -115,21 +115,21 @@ func benchOrder(i int) *CustomerOrder {
 	)
 	meter := ProductPriceMeter{ID: meterID, Name: "API calls", Unit: MeterUnitCustom, CustomLabel: ptr("call"), CustomMultiplier: ptr[int64](1000)}
 	prices := []Price{
-		&ProductPriceFixed{CreatedAt: t0.Add(-400 * time.Hour), ModifiedAt: t(-300 * time.Hour), ID: "p-fixed-0001", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionExclusive), ProductID: productID, PriceAmount: 2900},
-		&ProductPriceCustom{CreatedAt: t0.Add(-400 * time.Hour), ID: "p-custom-0002", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID, MinimumAmount: 500, MaximumAmount: ptr[int64](100000), PresetAmount: ptr[int64](2500)},
-		&ProductPriceSeatBased{CreatedAt: t0.Add(-380 * time.Hour), ID: "p-seat-0003", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionInclusive), ProductID: productID, SeatTiers: ProductPriceSeatTiers{
+		&ProductPriceFixed{PriceBase: PriceBase{CreatedAt: t0.Add(-400 * time.Hour), ModifiedAt: t(-300 * time.Hour), ID: "p-fixed-0001", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionExclusive), ProductID: productID}, PriceAmount: 2900},
+		&ProductPriceCustom{PriceBase: PriceBase{CreatedAt: t0.Add(-400 * time.Hour), ID: "p-custom-0002", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID}, MinimumAmount: 500, MaximumAmount: ptr[int64](100000), PresetAmount: ptr[int64](2500)},
+		&ProductPriceSeatBased{PriceBase: PriceBase{CreatedAt: t0.Add(-380 * time.Hour), ID: "p-seat-0003", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionInclusive), ProductID: productID}, SeatTiers: ProductPriceSeatTiers{
 			SeatTierType: ptr(SeatTierTypeGraduated),
 			Tiers:        []ProductPriceSeatTier{{MinSeats: 1, MaxSeats: ptr[int64](10), PricePerSeat: 1200}, {MinSeats: 11, MaxSeats: ptr[int64](50), PricePerSeat: 1000}, {MinSeats: 51, PricePerSeat: 800}},
 			MinimumSeats: 1,
 		}},
-		&ProductPriceMeteredUnit{CreatedAt: t0.Add(-360 * time.Hour), ID: "p-metered-0004", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID, UnitAmount: "0.05", CapAmount: ptr[int64](50000), MeterID: meterID, Meter: meter},
-		&ProductPriceUnitBased{CreatedAt: t0.Add(-350 * time.Hour), ID: "p-unit-0005", Source: ProductPriceSourceAdHoc, PriceCurrency: "usd", ProductID: productID,
+		&ProductPriceMeteredUnit{PriceBase: PriceBase{CreatedAt: t0.Add(-360 * time.Hour), ID: "p-metered-0004", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID}, UnitAmount: "0.05", CapAmount: ptr[int64](50000), MeterID: meterID, Meter: meter},
+		&ProductPriceUnitBased{PriceBase: PriceBase{CreatedAt: t0.Add(-350 * time.Hour), ID: "p-unit-0005", Source: ProductPriceSourceAdHoc, PriceCurrency: "usd", ProductID: productID},
 			Tiers:        Tiers{Type: TierTypeVolume, Tiers: []Tier{{Bound: ptr[int64](100), UnitAmount: "150"}, {UnitAmount: "120"}}},
 			MinimumUnits: ptr[int64](1), MaximumUnits: ptr[int64](1000),
 			UnitLabel: map[string]map[string]string{"en": {"one": "seat", "other": "seats"}, "de": {"one": "Platz", "other": "Plätze"}},
 		},
-		&LegacyRecurringProductPriceFixed{CreatedAt: t0.Add(-9000 * time.Hour), ModifiedAt: t(-8000 * time.Hour), ID: "p-legacy-fixed-0006", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID, RecurringInterval: RecurringIntervalMonth, PriceAmount: 1900},
-		&LegacyRecurringProductPriceCustom{CreatedAt: t0.Add(-9000 * time.Hour), ID: "p-legacy-custom-0007", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID, RecurringInterval: RecurringIntervalYear, MinimumAmount: 1000, PresetAmount: ptr[int64](19000)},
+		&LegacyRecurringProductPriceFixed{PriceBase: PriceBase{CreatedAt: t0.Add(-9000 * time.Hour), ModifiedAt: t(-8000 * time.Hour), ID: "p-legacy-fixed-0006", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID}, RecurringInterval: RecurringIntervalMonth, PriceAmount: 1900},
+		&LegacyRecurringProductPriceCustom{PriceBase: PriceBase{CreatedAt: t0.Add(-9000 * time.Hour), ID: "p-legacy-custom-0007", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID}, RecurringInterval: RecurringIntervalYear, MinimumAmount: 1000, PresetAmount: ptr[int64](19000)},
 	}
 	return &CustomerOrder{
 		ID:                   id,

@@ -13,36 +13,54 @@ import (
 // owner or a billing manager of a team.
 type OrdersService interface {
 	// List returns one page of the customer's orders.
+	//
+	// API: GET /v1/customer-portal/orders/
 	List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error)
 	// All iterates over every order of every page, 100 at a time unless
 	// opts sets Limit.
+	//
+	// API: GET /v1/customer-portal/orders/ (every page)
 	All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error]
 	// Get returns an order by ID.
+	//
+	// API: GET /v1/customer-portal/orders/{id}
 	Get(ctx context.Context, id string) (*CustomerOrder, error)
 	// Update changes an order's billing name and address, which appear on
 	// its invoice. Fields left unset in body are not changed.
+	//
+	// API: PATCH /v1/customer-portal/orders/{id}
 	Update(ctx context.Context, id string, body *CustomerOrderUpdate) (*CustomerOrder, error)
 	// GenerateInvoice starts generating the order's invoice (the server
 	// answers 202). Once generated, an invoice is permanent: update the
 	// billing details first. Calling it again is harmless. It fails with
 	// ErrOrderNotEligibleForInvoice or ErrMissingInvoiceBillingDetails.
+	//
+	// API: POST /v1/customer-portal/orders/{id}/invoice
 	GenerateInvoice(ctx context.Context, id string) error
 	// Invoice returns the URL of the order's invoice. Until the invoice has
 	// been generated it fails with an error matching ErrInvoiceDoesNotExist,
 	// which differs from a missing order (ErrResourceNotFound).
+	//
+	// API: GET /v1/customer-portal/orders/{id}/invoice
 	Invoice(ctx context.Context, id string) (*CustomerOrderInvoice, error)
 	// Receipt returns a presigned URL of the order's receipt PDF. While the
 	// receipt is being rendered it fails with an error matching
 	// ErrNotReady; each such call queues another render, so poll with
 	// backoff.
+	//
+	// API: GET /v1/customer-portal/orders/{id}/receipt
 	Receipt(ctx context.Context, id string) (*CustomerOrderReceipt, error)
 	// PaymentStatus returns the current payment status of the order.
+	//
+	// API: GET /v1/customer-portal/orders/{id}/payment-status
 	PaymentStatus(ctx context.Context, id string) (*CustomerOrderPaymentStatus, error)
 	// ConfirmRetryPayment retries the payment of an order with a saved
 	// payment method or a new Stripe confirmation token. It is never
 	// retried automatically. It fails with ErrPaymentAlreadyInProgress,
 	// ErrOrderNotEligibleForRetry, or ErrManualRetryLimitExceeded (a 429
 	// that is not rate limiting) after five retries.
+	//
+	// API: POST /v1/customer-portal/orders/{id}/confirm-payment
 	ConfirmRetryPayment(ctx context.Context, id string, body *CustomerOrderConfirmPayment) (*CustomerOrderPaymentConfirmation, error)
 }
 
@@ -134,8 +152,9 @@ type CustomerOrder struct {
 	// Creation timestamp of the object.
 	CreatedAt time.Time `json:"created_at"`
 	// Last modification timestamp of the object.
-	ModifiedAt *time.Time  `json:"modified_at"`
-	Status     OrderStatus `json:"status"`
+	ModifiedAt *time.Time `json:"modified_at"`
+	// Status is the state of the order.
+	Status OrderStatus `json:"status"`
 	// Whether the order has been paid for.
 	Paid bool `json:"paid"`
 	// Amount in cents, before discounts and taxes.
@@ -150,21 +169,24 @@ type CustomerOrder struct {
 	TotalAmount int64 `json:"total_amount"`
 	// Customer's balance amount applied to this invoice. Can increase the total
 	// amount paid, if the customer has a negative balance, or decrease it, if the
-	// customer has a positive balance.Amount in cents.
+	// customer has a positive balance. Amount in cents.
 	AppliedBalanceAmount int64 `json:"applied_balance_amount"`
 	// Amount in cents that is due for this order.
 	DueAmount int64 `json:"due_amount"`
 	// Amount refunded in cents.
 	RefundedAmount int64 `json:"refunded_amount"`
 	// Sales tax refunded in cents.
-	RefundedTaxAmount int64              `json:"refunded_tax_amount"`
-	Currency          string             `json:"currency"`
-	BillingReason     OrderBillingReason `json:"billing_reason"`
+	RefundedTaxAmount int64  `json:"refunded_tax_amount"`
+	Currency          string `json:"currency"`
+	// BillingReason tells why the order was made: a purchase, or a subscription's
+	// creation, cycle or update.
+	BillingReason OrderBillingReason `json:"billing_reason"`
 	// The name of the customer that should appear on the invoice.
-	BillingName    *string  `json:"billing_name"`
+	BillingName *string `json:"billing_name"`
+	// BillingAddress is the address that appears on the invoice.
 	BillingAddress *Address `json:"billing_address"`
-	// The invoice number associated with this order. `null` while the order is in
-	// `draft` status; assigned at finalize.
+	// The invoice number associated with this order: nil while the order is
+	// a draft, assigned when it is finalized.
 	InvoiceNumber *string `json:"invoice_number"`
 	// Whether an invoice has been generated for this order.
 	IsInvoiceGenerated bool `json:"is_invoice_generated"`
@@ -173,17 +195,24 @@ type CustomerOrder struct {
 	// can be obtained via the receipt endpoint.
 	ReceiptNumber *string `json:"receipt_number"`
 	// Number of seats purchased (for seat-based one-time orders).
-	Seats          *int64  `json:"seats,omitempty"`
-	CustomerID     string  `json:"customer_id"`
-	ProductID      *string `json:"product_id"`
-	DiscountID     *string `json:"discount_id"`
+	Seats *int64 `json:"seats,omitempty"`
+	// CustomerID is the ID of the customer who placed the order.
+	CustomerID string `json:"customer_id"`
+	// ProductID is the ID of the product ordered, if any.
+	ProductID *string `json:"product_id"`
+	// DiscountID is the ID of the discount applied, if any.
+	DiscountID *string `json:"discount_id"`
+	// SubscriptionID is the ID of the subscription the order belongs to, if any.
 	SubscriptionID *string `json:"subscription_id"`
-	CheckoutID     *string `json:"checkout_id"`
-	// When the next automatic payment retry is scheduled. `null` if the order is
+	// CheckoutID is the ID of the checkout session that made the order, if any.
+	CheckoutID *string `json:"checkout_id"`
+	// When the next automatic payment retry is scheduled: nil if the order is
 	// not in dunning or all retries have been exhausted.
-	NextPaymentAttemptAt *time.Time                 `json:"next_payment_attempt_at,omitempty"`
-	Product              *CustomerOrderProduct      `json:"product"`
-	Subscription         *CustomerOrderSubscription `json:"subscription"`
+	NextPaymentAttemptAt *time.Time `json:"next_payment_attempt_at,omitempty"`
+	// Product is the product ordered, if any.
+	Product *CustomerOrderProduct `json:"product"`
+	// Subscription is the subscription the order belongs to, if any.
+	Subscription *CustomerOrderSubscription `json:"subscription"`
 	// Line items composing the order.
 	Items []OrderItemSchema `json:"items"`
 	// A summary description of the order.
@@ -193,8 +222,9 @@ type CustomerOrder struct {
 	RefundableAmount int64 `json:"refundable_amount"`
 	// Sales tax in cents that would be refunded if the full refundable amount is
 	// refunded.
-	RefundableTaxAmount int64  `json:"refundable_tax_amount"`
-	Units               *int64 `json:"units"`
+	RefundableTaxAmount int64 `json:"refundable_tax_amount"`
+	// Units is the number of units bought with a unit-based price, if any.
+	Units *int64 `json:"units"`
 }
 
 // OrderStatus is the state of an order.
@@ -239,9 +269,13 @@ type OrderItemSchema struct {
 	// Whether this charge is due to a proration.
 	Proration bool `json:"proration"`
 	// Associated price ID, if any.
-	ProductPriceID *string    `json:"product_price_id"`
+	ProductPriceID *string `json:"product_price_id"`
+	// StartTimestamp is when the period the item charges for starts, if it
+	// charges for a period.
 	StartTimestamp *time.Time `json:"start_timestamp"`
-	EndTimestamp   *time.Time `json:"end_timestamp"`
+	// EndTimestamp is when the period the item charges for ends, if it charges
+	// for a period.
+	EndTimestamp *time.Time `json:"end_timestamp"`
 }
 
 // CustomerOrderSubscription is the subscription an order belongs to.
@@ -282,7 +316,7 @@ type CustomerOrderSubscription struct {
 	// Whether the subscription will be canceled at the end of the current period.
 	CancelAtPeriodEnd bool `json:"cancel_at_period_end"`
 	// The timestamp when the subscription was canceled. The subscription might
-	// still be active if `cancel_at_period_end` is `true`.
+	// still be active if CancelAtPeriodEnd is true.
 	CanceledAt *time.Time `json:"canceled_at"`
 	// The timestamp when the subscription started.
 	StartedAt *time.Time `json:"started_at"`
@@ -290,7 +324,7 @@ type CustomerOrderSubscription struct {
 	EndsAt *time.Time `json:"ends_at"`
 	// The timestamp when the subscription ended.
 	EndedAt *time.Time `json:"ended_at"`
-	// The timestamp when the subscription entered `past_due` status.
+	// The timestamp when the subscription entered the past_due status.
 	PastDueAt *time.Time `json:"past_due_at,omitempty"`
 	// Whether the subscription will be paused at the end of the current period.
 	PauseAtPeriodEnd bool `json:"pause_at_period_end"`
@@ -305,13 +339,17 @@ type CustomerOrderSubscription struct {
 	ProductID string `json:"product_id"`
 	// The ID of the applied discount, if any.
 	DiscountID *string `json:"discount_id"`
+	// The ID of the checkout session that created the subscription, if any.
 	CheckoutID *string `json:"checkout_id"`
 	// The number of seats for seat-based subscriptions. nil for non-seat
 	// subscriptions.
-	Seats                       *int64                      `json:"seats,omitempty"`
-	CustomerCancellationReason  *CustomerCancellationReason `json:"customer_cancellation_reason"`
-	CustomerCancellationComment *string                     `json:"customer_cancellation_comment"`
-	Units                       *int64                      `json:"units"`
+	Seats *int64 `json:"seats,omitempty"`
+	// The reason the customer gave for canceling, if any.
+	CustomerCancellationReason *CustomerCancellationReason `json:"customer_cancellation_reason"`
+	// The comment the customer left when canceling, if any.
+	CustomerCancellationComment *string `json:"customer_cancellation_comment"`
+	// The number of units of a unit-based subscription; nil for others.
+	Units *int64 `json:"units"`
 }
 
 // SubscriptionStatus is the state of a subscription.
@@ -346,12 +384,19 @@ const (
 
 // Address is a billing address as stored by Polar.
 type Address struct {
-	Line1      *string       `json:"line1,omitempty"`
-	Line2      *string       `json:"line2,omitempty"`
-	PostalCode *string       `json:"postal_code,omitempty"`
-	City       *string       `json:"city,omitempty"`
-	State      *string       `json:"state,omitempty"`
-	Country    CountryAlpha2 `json:"country"`
+	// Line1 is the first line of the street address.
+	Line1 *string `json:"line1,omitempty"`
+	// Line2 is the second line of the street address.
+	Line2 *string `json:"line2,omitempty"`
+	// PostalCode is the postal or ZIP code.
+	PostalCode *string `json:"postal_code,omitempty"`
+	// City is the city or locality.
+	City *string `json:"city,omitempty"`
+	// State is the state, province or region, as an ISO 3166-2 subdivision
+	// code where the country has them (such as US-NY).
+	State *string `json:"state,omitempty"`
+	// Country is the ISO 3166-1 alpha-2 country code.
+	Country CountryAlpha2 `json:"country"`
 }
 
 // CustomerOrderUpdate is the body of Orders.Update. Each field can be left

@@ -11,14 +11,18 @@ const MaxLimit = 100
 
 // Page is one page of a list: the API's ListResource.
 type Page[T any] struct {
-	Items      []T        `json:"items"`
+	// Items are the page's items, in the order the server sorted them.
+	Items []T `json:"items"`
+	// Pagination tells how many items and pages the whole list has.
 	Pagination Pagination `json:"pagination"`
 }
 
 // Pagination tells how many items and pages a list has in all.
 type Pagination struct {
+	// TotalCount is the number of items of the whole list.
 	TotalCount int `json:"total_count"`
-	MaxPage    int `json:"max_page"`
+	// MaxPage is the number of the last page at the requested page size.
+	MaxPage int `json:"max_page"`
 }
 
 // ListOptions selects a page. It is embedded in every list's options.

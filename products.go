@@ -1,479 +1,6 @@
 package polar
 
-import (
-	"bytes"
-	"time"
-)
-
-// Price is any price a product carries. A product's prices mix current
-// prices (ProductPrice) and deprecated recurring ones
-// (LegacyRecurringProductPrice); every variant of both, and both Unknown
-// variants, implement Price. Use a type switch:
-//
-//	switch p := price.(type) {
-//	case *polar.ProductPriceFixed:
-//		fmt.Println(p.PriceAmount, p.PriceCurrency)
-//	case *polar.ProductPriceUnknown:
-//		fmt.Println("price type not known to this SDK:", p.Type)
-//	}
-type Price interface {
-	isPrice()
-}
-
-// ProductPrice is a current product price, discriminated by amount_type.
-// Its variants are *ProductPriceFixed, *ProductPriceCustom,
-// *ProductPriceSeatBased, *ProductPriceMeteredUnit, *ProductPriceUnitBased,
-// *ProductPriceMeteredTiers, and *ProductPriceUnknown for an amount type
-// this SDK does not know.
-type ProductPrice interface {
-	Price
-	isProductPrice()
-}
-
-// LegacyRecurringProductPrice is a deprecated recurring price (legacy: true),
-// discriminated by amount_type. Its variants are
-// *LegacyRecurringProductPriceFixed, *LegacyRecurringProductPriceCustom and
-// *LegacyRecurringProductPriceUnknown.
-type LegacyRecurringProductPrice interface {
-	Price
-	isLegacyRecurringProductPrice()
-}
-
-// ProductPriceSource tells whether a price is predefined or made on the fly.
-type ProductPriceSource string
-
-// Values of ProductPriceSource.
-const (
-	ProductPriceSourceCatalog ProductPriceSource = "catalog"
-	ProductPriceSourceAdHoc   ProductPriceSource = "ad_hoc"
-)
-
-// TaxBehaviorOption is how tax applies to a price.
-type TaxBehaviorOption string
-
-// Values of TaxBehaviorOption.
-const (
-	TaxBehaviorOptionLocation  TaxBehaviorOption = "location"
-	TaxBehaviorOptionInclusive TaxBehaviorOption = "inclusive"
-	TaxBehaviorOptionExclusive TaxBehaviorOption = "exclusive"
-)
-
-// ProductPriceUnknown is a ProductPrice whose amount_type this SDK does not
-// know. It keeps the raw JSON, which it marshals back unchanged.
-type ProductPriceUnknown struct{ UnknownVariant }
-
-func (*ProductPriceUnknown) isPrice()        {}
-func (*ProductPriceUnknown) isProductPrice() {}
-
-// LegacyRecurringProductPriceUnknown is a LegacyRecurringProductPrice whose
-// amount_type this SDK does not know. It keeps the raw JSON, which it
-// marshals back unchanged.
-type LegacyRecurringProductPriceUnknown struct{ UnknownVariant }
-
-func (*LegacyRecurringProductPriceUnknown) isPrice()                       {}
-func (*LegacyRecurringProductPriceUnknown) isLegacyRecurringProductPrice() {}
-
-var productPrices = newUnion("ProductPrice", []string{"amount_type"}, "",
-	func(u UnknownVariant) ProductPrice { return &ProductPriceUnknown{u} },
-	is[ProductPrice, ProductPriceFixed]("fixed"),
-	is[ProductPrice, ProductPriceCustom]("custom"),
-	is[ProductPrice, ProductPriceSeatBased]("seat_based"),
-	is[ProductPrice, ProductPriceMeteredUnit]("metered_unit"),
-	is[ProductPrice, ProductPriceUnitBased]("unit_based"),
-	is[ProductPrice, ProductPriceMeteredTiers]("metered_tiers"),
-)
-
-var legacyRecurringProductPrices = newUnion("LegacyRecurringProductPrice", []string{"amount_type"}, `"type":"recurring","legacy":true`,
-	func(u UnknownVariant) LegacyRecurringProductPrice { return &LegacyRecurringProductPriceUnknown{u} },
-	is[LegacyRecurringProductPrice, LegacyRecurringProductPriceFixed]("fixed"),
-	is[LegacyRecurringProductPrice, LegacyRecurringProductPriceCustom]("custom"),
-)
-
-// decodePrice decodes one element of a mixed prices array. Both unions use
-// amount_type fixed and custom, so legacy: true decides first; one scan
-// reads both members.
-func decodePrice(raw []byte) (Price, error) {
-	raw = bytes.TrimSpace(raw)
-	var found [2][]byte
-	members(raw, priceKeys[:], found[:])
-	tag, _ := jsonString(found[1])
-	if string(found[0]) == "true" {
-		return legacyRecurringProductPrices.decodeTagged(raw, tag)
-	}
-	return productPrices.decodeTagged(raw, tag)
-}
-
-var priceKeys = [2]string{"legacy", "amount_type"}
-
-// PriceList is a product's prices: current and legacy ones mixed, each
-// decoded through its union. It is a plain slice to range over and index.
-type PriceList []Price
-
-// UnmarshalJSON decodes each price into its variant. encoding/json hands
-// over the array's bytes without validating them again.
-func (l *PriceList) UnmarshalJSON(b []byte) error {
-	return decodeFunc[Price](decodePrice).decodeSlice(b, (*[]Price)(l))
-}
-
-// LegacyRecurringProductPriceFixed is a recurring price for a product, i.e. a
-// subscription.
-//
-// Deprecated: Polar sets the recurring interval on the product itself now;
-// older products still carry these prices.
-type LegacyRecurringProductPriceFixed struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the price.
-	ID string `json:"id"`
-	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
-	// a price created dynamically on a Checkout session.
-	Source ProductPriceSource `json:"source"`
-	// The currency in which the customer will be charged.
-	PriceCurrency string `json:"price_currency"`
-	// The tax behavior of the price. If null, it defaults to the organization's
-	// default tax behavior.
-	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
-	// Whether the price is archived and no longer available.
-	IsArchived bool `json:"is_archived"`
-	// The ID of the product owning the price.
-	ProductID string `json:"product_id"`
-	// The recurring interval of the price.
-	RecurringInterval RecurringInterval `json:"recurring_interval"`
-	// The price in cents.
-	PriceAmount int64 `json:"price_amount"`
-}
-
-func (*LegacyRecurringProductPriceFixed) isPrice()                       {}
-func (*LegacyRecurringProductPriceFixed) isLegacyRecurringProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p LegacyRecurringProductPriceFixed) MarshalJSON() ([]byte, error) {
-	type plain LegacyRecurringProductPriceFixed
-	return marshalAs[LegacyRecurringProductPriceFixed](legacyRecurringProductPrices, plain(p))
-}
-
-// LegacyRecurringProductPriceCustom is a pay-what-you-want recurring price
-// for a product, i.e. a subscription.
-//
-// Deprecated: Polar sets the recurring interval on the product itself now;
-// older products still carry these prices.
-type LegacyRecurringProductPriceCustom struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the price.
-	ID string `json:"id"`
-	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
-	// a price created dynamically on a Checkout session.
-	Source ProductPriceSource `json:"source"`
-	// The currency in which the customer will be charged.
-	PriceCurrency string `json:"price_currency"`
-	// The tax behavior of the price. If null, it defaults to the organization's
-	// default tax behavior.
-	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
-	// Whether the price is archived and no longer available.
-	IsArchived bool `json:"is_archived"`
-	// The ID of the product owning the price.
-	ProductID string `json:"product_id"`
-	// The recurring interval of the price.
-	RecurringInterval RecurringInterval `json:"recurring_interval"`
-	// The minimum amount the customer can pay. If 0, the price is 'free or pay
-	// what you want'.
-	MinimumAmount int64 `json:"minimum_amount"`
-	// The maximum amount the customer can pay.
-	MaximumAmount *int64 `json:"maximum_amount"`
-	// The initial amount shown to the customer.
-	PresetAmount *int64 `json:"preset_amount"`
-}
-
-func (*LegacyRecurringProductPriceCustom) isPrice()                       {}
-func (*LegacyRecurringProductPriceCustom) isLegacyRecurringProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p LegacyRecurringProductPriceCustom) MarshalJSON() ([]byte, error) {
-	type plain LegacyRecurringProductPriceCustom
-	return marshalAs[LegacyRecurringProductPriceCustom](legacyRecurringProductPrices, plain(p))
-}
-
-// ProductPriceFixed is a fixed price for a product.
-type ProductPriceFixed struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the price.
-	ID string `json:"id"`
-	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
-	// a price created dynamically on a Checkout session.
-	Source ProductPriceSource `json:"source"`
-	// The currency in which the customer will be charged.
-	PriceCurrency string `json:"price_currency"`
-	// The tax behavior of the price. If null, it defaults to the organization's
-	// default tax behavior.
-	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
-	// Whether the price is archived and no longer available.
-	IsArchived bool `json:"is_archived"`
-	// The ID of the product owning the price.
-	ProductID string `json:"product_id"`
-	// The price in cents.
-	PriceAmount int64 `json:"price_amount"`
-}
-
-func (*ProductPriceFixed) isPrice()        {}
-func (*ProductPriceFixed) isProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p ProductPriceFixed) MarshalJSON() ([]byte, error) {
-	type plain ProductPriceFixed
-	return marshalAs[ProductPriceFixed](productPrices, plain(p))
-}
-
-// ProductPriceCustom is a pay-what-you-want price for a product.
-type ProductPriceCustom struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the price.
-	ID string `json:"id"`
-	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
-	// a price created dynamically on a Checkout session.
-	Source ProductPriceSource `json:"source"`
-	// The currency in which the customer will be charged.
-	PriceCurrency string `json:"price_currency"`
-	// The tax behavior of the price. If null, it defaults to the organization's
-	// default tax behavior.
-	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
-	// Whether the price is archived and no longer available.
-	IsArchived bool `json:"is_archived"`
-	// The ID of the product owning the price.
-	ProductID string `json:"product_id"`
-	// The minimum amount the customer can pay. If 0, the price is 'free or pay
-	// what you want'.
-	MinimumAmount int64 `json:"minimum_amount"`
-	// The maximum amount the customer can pay.
-	MaximumAmount *int64 `json:"maximum_amount"`
-	// The initial amount shown to the customer.
-	PresetAmount *int64 `json:"preset_amount"`
-}
-
-func (*ProductPriceCustom) isPrice()        {}
-func (*ProductPriceCustom) isProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p ProductPriceCustom) MarshalJSON() ([]byte, error) {
-	type plain ProductPriceCustom
-	return marshalAs[ProductPriceCustom](productPrices, plain(p))
-}
-
-// ProductPriceSeatBased is a seat-based price for a product.
-type ProductPriceSeatBased struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the price.
-	ID string `json:"id"`
-	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
-	// a price created dynamically on a Checkout session.
-	Source ProductPriceSource `json:"source"`
-	// The currency in which the customer will be charged.
-	PriceCurrency string `json:"price_currency"`
-	// The tax behavior of the price. If null, it defaults to the organization's
-	// default tax behavior.
-	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
-	// Whether the price is archived and no longer available.
-	IsArchived bool `json:"is_archived"`
-	// The ID of the product owning the price.
-	ProductID string `json:"product_id"`
-	// Tiered pricing based on seat quantity
-	SeatTiers ProductPriceSeatTiers `json:"seat_tiers"`
-}
-
-func (*ProductPriceSeatBased) isPrice()        {}
-func (*ProductPriceSeatBased) isProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p ProductPriceSeatBased) MarshalJSON() ([]byte, error) {
-	type plain ProductPriceSeatBased
-	return marshalAs[ProductPriceSeatBased](productPrices, plain(p))
-}
-
-// ProductPriceMeteredUnit is a metered, usage-based, price for a product, with a
-// fixed unit price.
-type ProductPriceMeteredUnit struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the price.
-	ID string `json:"id"`
-	// The source of the price . `catalog` is a predefined price, while `ad_hoc` is
-	// a price created dynamically on a Checkout session.
-	Source ProductPriceSource `json:"source"`
-	// The currency in which the customer will be charged.
-	PriceCurrency string `json:"price_currency"`
-	// The tax behavior of the price. If null, it defaults to the organization's
-	// default tax behavior.
-	TaxBehavior *TaxBehaviorOption `json:"tax_behavior"`
-	// Whether the price is archived and no longer available.
-	IsArchived bool `json:"is_archived"`
-	// The ID of the product owning the price.
-	ProductID string `json:"product_id"`
-	// The price per unit in cents.
-	UnitAmount string `json:"unit_amount"`
-	// The maximum amount in cents that can be charged, regardless of the number of
-	// units consumed.
-	CapAmount *int64 `json:"cap_amount"`
-	// The ID of the meter associated to the price.
-	MeterID string `json:"meter_id"`
-	// The meter associated to the price.
-	Meter ProductPriceMeter `json:"meter"`
-}
-
-func (*ProductPriceMeteredUnit) isPrice()        {}
-func (*ProductPriceMeteredUnit) isProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p ProductPriceMeteredUnit) MarshalJSON() ([]byte, error) {
-	type plain ProductPriceMeteredUnit
-	return marshalAs[ProductPriceMeteredUnit](productPrices, plain(p))
-}
-
-// ProductPriceUnitBased is a price per unit bought, in tiers.
-type ProductPriceUnitBased struct {
-	CreatedAt     time.Time                    `json:"created_at"`
-	ModifiedAt    *time.Time                   `json:"modified_at"`
-	ID            string                       `json:"id"`
-	Source        ProductPriceSource           `json:"source"`
-	PriceCurrency string                       `json:"price_currency"`
-	TaxBehavior   *TaxBehaviorOption           `json:"tax_behavior"`
-	IsArchived    bool                         `json:"is_archived"`
-	ProductID     string                       `json:"product_id"`
-	Tiers         Tiers                        `json:"tiers"`
-	MinimumUnits  *int64                       `json:"minimum_units"`
-	UnitLabel     map[string]map[string]string `json:"unit_label"`
-	MaximumUnits  *int64                       `json:"maximum_units"`
-}
-
-func (*ProductPriceUnitBased) isPrice()        {}
-func (*ProductPriceUnitBased) isProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p ProductPriceUnitBased) MarshalJSON() ([]byte, error) {
-	type plain ProductPriceUnitBased
-	return marshalAs[ProductPriceUnitBased](productPrices, plain(p))
-}
-
-// ProductPriceMeteredTiers is a metered, usage-based price in tiers.
-type ProductPriceMeteredTiers struct {
-	CreatedAt     time.Time          `json:"created_at"`
-	ModifiedAt    *time.Time         `json:"modified_at"`
-	ID            string             `json:"id"`
-	Source        ProductPriceSource `json:"source"`
-	PriceCurrency string             `json:"price_currency"`
-	TaxBehavior   *TaxBehaviorOption `json:"tax_behavior"`
-	IsArchived    bool               `json:"is_archived"`
-	ProductID     string             `json:"product_id"`
-	CapAmount     *int64             `json:"cap_amount"`
-	MeterID       string             `json:"meter_id"`
-	Meter         ProductPriceMeter  `json:"meter"`
-	Tiers         Tiers              `json:"tiers"`
-}
-
-func (*ProductPriceMeteredTiers) isPrice()        {}
-func (*ProductPriceMeteredTiers) isProductPrice() {}
-
-// MarshalJSON writes the price with its discriminator.
-func (p ProductPriceMeteredTiers) MarshalJSON() ([]byte, error) {
-	type plain ProductPriceMeteredTiers
-	return marshalAs[ProductPriceMeteredTiers](productPrices, plain(p))
-}
-
-// ProductPriceSeatTiers is the list of pricing tiers of a seat-based price.
-// MinimumSeats is the first tier's MinSeats and MaximumSeats the last
-// tier's MaxSeats (nil for unlimited).
-type ProductPriceSeatTiers struct {
-	// How tiers are applied. 'volume' prices all seats at the matching tier's
-	// rate. 'graduated' prices each tier's range independently.
-	SeatTierType *SeatTierType `json:"seat_tier_type,omitempty"`
-	// List of pricing tiers
-	Tiers []ProductPriceSeatTier `json:"tiers"`
-	// Minimum number of seats required for purchase, derived from first tier.
-	MinimumSeats int64 `json:"minimum_seats"`
-	// Maximum number of seats allowed for purchase, derived from last tier. nil
-	// for unlimited.
-	MaximumSeats *int64 `json:"maximum_seats"`
-}
-
-// SeatTierType is how seat tiers apply: volume prices all seats at the
-// matching tier, graduated prices each tier range on its own.
-type SeatTierType string
-
-// Values of SeatTierType.
-const (
-	SeatTierTypeVolume    SeatTierType = "volume"
-	SeatTierTypeGraduated SeatTierType = "graduated"
-)
-
-// ProductPriceSeatTier is a pricing tier of a seat-based price.
-type ProductPriceSeatTier struct {
-	// Minimum number of seats (inclusive)
-	MinSeats int64 `json:"min_seats"`
-	// Maximum number of seats (inclusive). nil for unlimited.
-	MaxSeats *int64 `json:"max_seats,omitempty"`
-	// Price per seat in cents for this tier
-	PricePerSeat int64 `json:"price_per_seat"`
-}
-
-// ProductPriceMeter is the meter of a metered price.
-type ProductPriceMeter struct {
-	// The ID of the object.
-	ID string `json:"id"`
-	// The name of the meter.
-	Name string `json:"name"`
-	// The unit of the meter.
-	Unit MeterUnit `json:"unit"`
-	// The label for the custom unit.
-	CustomLabel *string `json:"custom_label"`
-	// The multiplier to convert from base unit to display scale.
-	CustomMultiplier *int64 `json:"custom_multiplier"`
-}
-
-// MeterUnit is the unit of a meter.
-type MeterUnit string
-
-// Values of MeterUnit.
-const (
-	MeterUnitScalar MeterUnit = "scalar"
-	MeterUnitToken  MeterUnit = "token"
-	MeterUnitCustom MeterUnit = "custom"
-)
-
-// Tiers are the pricing tiers of a unit-based or metered-tiers price.
-type Tiers struct {
-	Type  TierType `json:"type"`
-	Tiers []Tier   `json:"tiers"`
-}
-
-// TierType is how tiers apply: volume or graduated.
-type TierType string
-
-// Values of TierType.
-const (
-	TierTypeVolume    TierType = "volume"
-	TierTypeGraduated TierType = "graduated"
-)
-
-// Tier is one pricing tier: its upper bound (nil for the last) and its
-// unit amount, a decimal string in cents.
-type Tier struct {
-	Bound      *int64 `json:"bound,omitempty"`
-	UnitAmount string `json:"unit_amount"`
-}
+import "time"
 
 // CustomerOrderProduct is the product an order is for.
 type CustomerOrderProduct struct {
@@ -516,8 +43,9 @@ type CustomerOrderProduct struct {
 	// List of benefits granted by the product.
 	Benefits []BenefitPublic `json:"benefits"`
 	// List of medias associated to the product.
-	Medias       []ProductMediaFileRead `json:"medias"`
-	Organization CustomerOrganization   `json:"organization"`
+	Medias []ProductMediaFileRead `json:"medias"`
+	// The organization selling the product.
+	Organization CustomerOrganization `json:"organization"`
 }
 
 // TrialInterval is the unit of a trial period.
@@ -592,23 +120,39 @@ const (
 // ProductMediaFileRead is a file shown with a product.
 type ProductMediaFileRead struct {
 	// The ID of the object.
-	ID                   string     `json:"id"`
-	OrganizationID       string     `json:"organization_id"`
-	Name                 string     `json:"name"`
-	Path                 string     `json:"path"`
-	MIMEType             string     `json:"mime_type"`
-	Size                 int64      `json:"size"`
-	StorageVersion       *string    `json:"storage_version"`
-	ChecksumEtag         *string    `json:"checksum_etag"`
-	ChecksumSHA256Base64 *string    `json:"checksum_sha256_base64"`
-	ChecksumSHA256Hex    *string    `json:"checksum_sha256_hex"`
-	LastModifiedAt       *time.Time `json:"last_modified_at"`
-	Version              *string    `json:"version"`
-	Service              string     `json:"service"`
-	IsUploaded           bool       `json:"is_uploaded"`
-	CreatedAt            time.Time  `json:"created_at"`
-	SizeReadable         string     `json:"size_readable"`
-	PublicURL            string     `json:"public_url"`
+	ID string `json:"id"`
+	// The ID of the organization owning the file.
+	OrganizationID string `json:"organization_id"`
+	// The file name.
+	Name string `json:"name"`
+	// The path of the file in storage.
+	Path string `json:"path"`
+	// The MIME type of the file.
+	MIMEType string `json:"mime_type"`
+	// The size of the file in bytes.
+	Size int64 `json:"size"`
+	// The version of the file in storage, if any.
+	StorageVersion *string `json:"storage_version"`
+	// The ETag of the file, if known.
+	ChecksumEtag *string `json:"checksum_etag"`
+	// The SHA-256 checksum of the file in base64, if known.
+	ChecksumSHA256Base64 *string `json:"checksum_sha256_base64"`
+	// The SHA-256 checksum of the file in hex, if known.
+	ChecksumSHA256Hex *string `json:"checksum_sha256_hex"`
+	// When the file was last modified, if known.
+	LastModifiedAt *time.Time `json:"last_modified_at"`
+	// The version of the file, if any.
+	Version *string `json:"version"`
+	// The service the file belongs to (product_media).
+	Service string `json:"service"`
+	// Whether the upload of the file completed.
+	IsUploaded bool `json:"is_uploaded"`
+	// Creation timestamp of the file.
+	CreatedAt time.Time `json:"created_at"`
+	// The size of the file for people, such as "1.2 MB".
+	SizeReadable string `json:"size_readable"`
+	// The public URL of the file.
+	PublicURL string `json:"public_url"`
 }
 
 // CustomerOrganization is the organization selling a product, as its
@@ -652,28 +196,39 @@ const (
 // OrganizationCustomerPortalSettings are an organization's customer portal
 // settings.
 type OrganizationCustomerPortalSettings struct {
+	// Usage says whether the portal shows usage.
 	Usage        CustomerPortalUsageSettings        `json:"usage"`
+	// Subscription says which subscription changes customers may make.
 	Subscription CustomerPortalSubscriptionSettings `json:"subscription"`
+	// Customer says which customer details customers may change, if set.
 	Customer     *CustomerPortalCustomerSettings    `json:"customer,omitempty"`
 }
 
 // CustomerPortalUsageSettings says whether usage is shown in the portal.
 type CustomerPortalUsageSettings struct {
+	// Show tells whether usage is shown.
 	Show bool `json:"show"`
 }
 
 // CustomerPortalSubscriptionSettings says which subscription changes
 // customers may make in the portal.
 type CustomerPortalSubscriptionSettings struct {
+	// UpdateSeats tells whether customers may change their number of seats.
 	UpdateSeats bool  `json:"update_seats"`
+	// UpdatePlan tells whether customers may change product.
 	UpdatePlan  bool  `json:"update_plan"`
+	// Pause tells whether customers may pause their subscription, if set.
 	Pause       *bool `json:"pause,omitempty"`
+	// UpdateUnits tells whether customers may change their number of units,
+	// if set.
 	UpdateUnits *bool `json:"update_units,omitempty"`
 }
 
 // CustomerPortalCustomerSettings says which customer details customers may
 // change in the portal.
 type CustomerPortalCustomerSettings struct {
+	// AllowEmailChange tells whether customers may change their email address,
+	// if set.
 	AllowEmailChange *bool `json:"allow_email_change,omitempty"`
 }
 
