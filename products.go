@@ -197,11 +197,11 @@ const (
 // settings.
 type OrganizationCustomerPortalSettings struct {
 	// Usage says whether the portal shows usage.
-	Usage        CustomerPortalUsageSettings        `json:"usage"`
+	Usage CustomerPortalUsageSettings `json:"usage"`
 	// Subscription says which subscription changes customers may make.
 	Subscription CustomerPortalSubscriptionSettings `json:"subscription"`
 	// Customer says which customer details customers may change, if set.
-	Customer     *CustomerPortalCustomerSettings    `json:"customer,omitempty"`
+	Customer *CustomerPortalCustomerSettings `json:"customer,omitempty"`
 }
 
 // CustomerPortalUsageSettings says whether usage is shown in the portal.
@@ -214,11 +214,11 @@ type CustomerPortalUsageSettings struct {
 // customers may make in the portal.
 type CustomerPortalSubscriptionSettings struct {
 	// UpdateSeats tells whether customers may change their number of seats.
-	UpdateSeats bool  `json:"update_seats"`
+	UpdateSeats bool `json:"update_seats"`
 	// UpdatePlan tells whether customers may change product.
-	UpdatePlan  bool  `json:"update_plan"`
+	UpdatePlan bool `json:"update_plan"`
 	// Pause tells whether customers may pause their subscription, if set.
-	Pause       *bool `json:"pause,omitempty"`
+	Pause *bool `json:"pause,omitempty"`
 	// UpdateUnits tells whether customers may change their number of units,
 	// if set.
 	UpdateUnits *bool `json:"update_units,omitempty"`
