@@ -23,6 +23,7 @@ type config struct {
 	limiter    Limiter
 	limits     *RateLimits
 	noLimits   bool
+	prefetch   int
 	logger     *slog.Logger
 	userAgent  string
 	apiVersion string
@@ -115,6 +116,22 @@ func WithLimiter(l Limiter) Option {
 			return errors.New("polar: WithLimiter: nil Limiter (use WithoutRateLimits)")
 		}
 		c.limiter = l
+		return nil
+	}
+}
+
+// WithPrefetch makes the All iterators fetch up to n pages ahead of the
+// page being yielded, concurrently, once the first page has told how many
+// there are (default 0: one page at a time, each when the previous one is
+// consumed). A long walk then takes about as long as the rate limit
+// allows rather than one round trip per page. Pages past the last are
+// never requested, and a break cancels those in flight.
+func WithPrefetch(n int) Option {
+	return func(c *config) error {
+		if n < 0 || n > 64 {
+			return fmt.Errorf("polar: WithPrefetch: want 0 to 64 pages, got %d", n)
+		}
+		c.prefetch = n
 		return nil
 	}
 }

@@ -94,7 +94,7 @@ func (s *ordersService) List(ctx context.Context, opts *OrderListOptions) (*Page
 }
 
 func (s *ordersService) All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error] {
-	return listAll(ctx, opts, s.List)
+	return listAll(ctx, s.client, opts, s.List)
 }
 
 func (s *ordersService) Get(ctx context.Context, id string) (*CustomerOrder, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"sync"
 )
 
 // MaxLimit is the largest page size the API serves.
@@ -52,14 +53,20 @@ func (o *ListOptions) validate() error {
 
 // listAll is the one iterator behind every All method. It pages through a
 // list with a copy of the caller's options (100 items a page unless Limit
-// is set, from the caller's Page on) and yields every item. Nothing is
-// sent until the sequence is ranged over; it stops after the last page, at
-// the first error (yielded once, with the zero item), or as soon as the
-// caller breaks, and it leaves no goroutine behind.
+// is set, from the caller's Page on) and yields every item in order.
+// Nothing is sent until the sequence is ranged over; it stops after the
+// last page, at the first error (yielded once, with the zero item, after
+// the items of the pages before it), or as soon as the caller breaks, and
+// it leaves no goroutine behind.
+//
+// With WithPrefetch(n), up to n pages after the one being yielded are
+// fetched concurrently once the first page has told how many there are;
+// pages past max_page are never requested, and a break cancels those in
+// flight.
 func listAll[T, O any, PO interface {
 	*O
 	lister
-}](ctx context.Context, opts PO, list func(context.Context, PO) (*Page[T], error)) iter.Seq2[T, error] {
+}](ctx context.Context, c *Client, opts PO, list func(context.Context, PO) (*Page[T], error)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var o O
 		if opts != nil {
@@ -73,26 +80,117 @@ func listAll[T, O any, PO interface {
 		if lo.Page == 0 {
 			lo.Page = 1
 		}
-		var zero T
-		for {
-			page, err := list(ctx, po)
-			if err != nil {
-				yield(zero, err)
-				return
-			}
-			for _, item := range page.Items {
-				if !yield(item, nil) {
-					return
-				}
-			}
-			if len(page.Items) == 0 || lo.Page >= page.Pagination.MaxPage {
-				return
-			}
-			if ctx != nil && ctx.Err() != nil {
-				yield(zero, fmt.Errorf("polar: listing: %w", ctx.Err()))
-				return
-			}
-			lo.Page++
+		w := walk[T, O, PO]{ctx: ctx, opts: o, list: list, yield: yield}
+		if c != nil && c.core.prefetch > 0 && ctx != nil {
+			w.prefetch(c.core.prefetch)
+			return
+		}
+		w.lazy()
+	}
+}
+
+// A walk is one run of an All iterator.
+type walk[T, O any, PO interface {
+	*O
+	lister
+}] struct {
+	ctx   context.Context
+	opts  O // Page and Limit set
+	list  func(context.Context, PO) (*Page[T], error)
+	yield func(T, error) bool
+}
+
+// emit yields the items of page and reports whether the walk goes on.
+func (w *walk[T, O, PO]) emit(page *Page[T]) bool {
+	for _, item := range page.Items {
+		if !w.yield(item, nil) {
+			return false
+		}
+	}
+	return len(page.Items) > 0
+}
+
+func (w *walk[T, O, PO]) fail(err error) {
+	var zero T
+	w.yield(zero, err)
+}
+
+// lazy fetches one page at a time, each once the previous one is yielded.
+func (w *walk[T, O, PO]) lazy() {
+	po := PO(&w.opts)
+	lo := po.listOptions()
+	for {
+		page, err := w.list(w.ctx, po)
+		if err != nil {
+			w.fail(err)
+			return
+		}
+		if !w.emit(page) || lo.Page >= page.Pagination.MaxPage {
+			return
+		}
+		if w.ctx != nil && w.ctx.Err() != nil {
+			w.fail(fmt.Errorf("polar: listing: %w", w.ctx.Err()))
+			return
+		}
+		lo.Page++
+	}
+}
+
+// fetched is the outcome of one prefetched page.
+type fetched[T any] struct {
+	page *Page[T]
+	err  error
+}
+
+// prefetch fetches the first page, then keeps up to n of the following
+// pages in flight while yielding in order.
+func (w *walk[T, O, PO]) prefetch(n int) {
+	first, err := w.list(w.ctx, PO(&w.opts))
+	if err != nil {
+		w.fail(err)
+		return
+	}
+	start := PO(&w.opts).listOptions().Page
+	maxPage := first.Pagination.MaxPage
+	if !w.emit(first) || start >= maxPage {
+		return
+	}
+
+	ctx, cancel := context.WithCancel(w.ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait() // cancelled requests return at once
+	}()
+	var pending []chan fetched[T] // in page order
+	next := start + 1
+	fill := func() {
+		for ; next <= maxPage && len(pending) < n; next++ {
+			o := w.opts
+			PO(&o).listOptions().Page = next
+			ch := make(chan fetched[T], 1)
+			pending = append(pending, ch)
+			wg.Go(func() {
+				page, err := w.list(ctx, PO(&o))
+				ch <- fetched[T]{page, err}
+			})
+		}
+	}
+	fill()
+	for len(pending) > 0 {
+		r := <-pending[0]
+		pending = pending[1:]
+		if r.err != nil {
+			w.fail(r.err)
+			return
+		}
+		maxPage = max(maxPage, r.page.Pagination.MaxPage)
+		if len(r.page.Items) == 0 {
+			return
+		}
+		fill() // the next pages travel while this one is consumed
+		if !w.emit(r.page) {
+			return
 		}
 	}
 }

@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -163,6 +165,135 @@ func TestListOptionsValidate(t *testing.T) {
 	for _, bad := range []ListOptions{{Limit: 101}, {Limit: -1}, {Page: -1}} {
 		if err := bad.validate(); err == nil {
 			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
+
+// pageOf returns the page a list request asks for.
+func pageOf(r *http.Request) int {
+	p, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	return max(p, 1)
+}
+
+func TestPrefetchKeepsOrder(t *testing.T) {
+	// Page 2 answers only once pages 3 and 4 were asked for: they arrive
+	// before it, and their items must still come after its own.
+	var asked [6]chan struct{}
+	for i := range asked {
+		asked[i] = make(chan struct{})
+	}
+	serve := pagedOrders(500, 0)
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		p := pageOf(r)
+		close(asked[p])
+		if p == 2 {
+			<-asked[3]
+			<-asked[4]
+		}
+		serve(w, r)
+	})
+	c := newTestClient(t, srv, testToken, WithPrefetch(3))
+	if diff := cmp.Diff(orderIDs(1, 500), ids(t, c.Orders.All(bg(), nil))); diff != "" {
+		t.Fatal(diff)
+	}
+	if n := srv.count(); n != 5 {
+		t.Fatalf("%d requests for 5 pages", n)
+	}
+}
+
+func TestPrefetchNeverPassesMaxPage(t *testing.T) {
+	srv := newRecorder(t, pagedOrders(250, 0))
+	c := newTestClient(t, srv, testToken, WithPrefetch(8))
+	if diff := cmp.Diff(orderIDs(51, 250), ids(t, c.Orders.All(bg(), &OrderListOptions{ListOptions: ListOptions{Page: 2, Limit: 50}}))); diff != "" {
+		t.Fatal(diff)
+	}
+	var pages []int
+	for _, r := range srv.requests() {
+		u, _ := url.Parse(r.RequestURI)
+		p, _ := strconv.Atoi(u.Query().Get("page"))
+		pages = append(pages, p)
+	}
+	slices.Sort(pages)
+	if diff := cmp.Diff([]int{2, 3, 4, 5}, pages); diff != "" {
+		t.Fatalf("pages requested (-want +got):\n%s", diff)
+	}
+}
+
+func TestPrefetchBreakCancelsPagesInFlight(t *testing.T) {
+	cancelled := make(chan int, 8)
+	serve := pagedOrders(1000, 0)
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		if p := pageOf(r); p >= 3 {
+			<-r.Context().Done() // hangs until the client gives up
+			cancelled <- p
+			return
+		}
+		serve(w, r)
+	})
+	c := newTestClient(t, srv, testToken, WithPrefetch(2))
+	for o, err := range c.Orders.All(bg(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.ID == "order-101" { // the first item of page 2
+			break
+		}
+	}
+	// Pages 2 and 3 were in flight when page 1 was yielded; page 4 went
+	// out when page 2 arrived, and may have been cancelled before reaching
+	// the server. Nothing else is requested, and every page still in
+	// flight is cancelled.
+	reached := map[int]bool{}
+	for _, r := range srv.requests() {
+		u, _ := url.Parse(r.RequestURI)
+		p, _ := strconv.Atoi(u.Query().Get("page"))
+		reached[max(p, 1)] = true
+	}
+	if !reached[1] || !reached[2] || !reached[3] || len(reached) > 4 || (len(reached) == 4 && !reached[4]) {
+		t.Fatalf("pages requested: %v", reached)
+	}
+	for range len(reached) - 2 {
+		select {
+		case <-cancelled:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a page in flight was not cancelled")
+		}
+	}
+}
+
+func TestPrefetchErrorComesAfterEarlierPages(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		if pageOf(r) == 3 {
+			jsonAnswer(404, `{"error":"ResourceNotFound","detail":"gone"}`)(w, r)
+			return
+		}
+		pagedOrders(1000, 0)(w, r)
+	})
+	c := newTestClient(t, srv, testToken, WithPrefetch(4))
+	var got []string
+	var errs []error
+	for o, err := range c.Orders.All(bg(), nil) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(errs) > 0 {
+			t.Fatalf("item %s after the error", o.ID)
+		}
+		got = append(got, o.ID)
+	}
+	if diff := cmp.Diff(orderIDs(1, 200), got); diff != "" {
+		t.Fatal(diff)
+	}
+	if len(errs) != 1 || !errors.Is(errs[0], ErrResourceNotFound) {
+		t.Fatalf("errors %v", errs)
+	}
+}
+
+func TestWithPrefetchRejectsBadDepth(t *testing.T) {
+	for _, n := range []int{-1, 65} {
+		if _, err := NewClient("", WithPrefetch(n)); err == nil {
+			t.Errorf("WithPrefetch(%d) accepted", n)
 		}
 	}
 }

@@ -119,6 +119,7 @@ type core struct {
 	logger     *slog.Logger
 	policy     RetryPolicy
 	retries    bool
+	prefetch   int // pages the All iterators fetch ahead
 	versionHdr []string
 	uaHdr      []string
 }
@@ -180,6 +181,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		logger:     cfg.logger,
 		policy:     policy,
 		retries:    !cfg.noRetries,
+		prefetch:   cfg.prefetch,
 		versionHdr: []string{cfg.apiVersion},
 	}
 	ua := "polar-go/" + Version + " (" + runtime.Version() + ")"
