@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // A Zone is a group of operations that Polar rate-limits together.
@@ -86,13 +84,23 @@ func DefaultRateLimits(env Environment) RateLimits {
 }
 
 // bucketSpec is the token bucket that keeps one window: Polar counts fixed
-// windows, and a bucket that starts full lets at most burst + rate·Per
-// requests through in any span of length Per, so burst + rate·Per = Limit.
-// A quarter of the limit may go out at once; the rest is spread evenly.
+// windows, and a bucket that starts full lets at most burst + Per/interval
+// requests through in any span of length Per, so burst + Per/interval =
+// Limit. A quarter of the limit may go out at once; the rest is spread
+// evenly, one request per interval.
+//
+// The limiter keeps a bucket as its theoretical arrival time (GCRA): the
+// instant at which the bucket is full again. A request may go at t when
+// t >= tat - tolerance, and then moves tat to max(tat, t) + interval. A
+// bucket whose tat has passed is full.
 type bucketSpec struct {
-	limit rate.Limit
-	burst int
+	burst    int
+	interval time.Duration // time to refill one request, rounded up
 }
+
+// tolerance is how far ahead of its tat a bucket still lets a request go:
+// the burst, less the request itself.
+func (s bucketSpec) tolerance() int64 { return int64(s.burst-1) * int64(s.interval) }
 
 func specFor(w Window) (bucketSpec, error) {
 	if w.Limit <= 0 || w.Per <= 0 {
@@ -102,14 +110,15 @@ func specFor(w Window) (bucketSpec, error) {
 	if burst >= w.Limit && w.Limit > 1 {
 		burst = w.Limit - 1
 	}
-	refill := float64(max(w.Limit-burst, 1)) / w.Per.Seconds() // a limit of 1 still refills
-
-	return bucketSpec{limit: rate.Limit(refill), burst: burst}, nil
+	refills := int64(max(w.Limit-burst, 1)) // a limit of 1 still refills
+	// Rounding the interval up keeps the refill at or below the window's.
+	interval := (int64(w.Per) + refills - 1) / refills
+	return bucketSpec{burst: burst, interval: time.Duration(interval)}, nil
 }
 
-// NewRateLimiter returns the default Limiter: token buckets from
-// golang.org/x/time/rate, one set per key, kept in a bounded map. It
-// reports a window with a non-positive Limit or Per as an error.
+// NewRateLimiter returns the default Limiter: token buckets, one set per
+// key, kept in a bounded map. It reports a window with a non-positive Limit
+// or Per as an error.
 func NewRateLimiter(limits RateLimits) (Limiter, error) {
 	l := &limiter{
 		zones:        make(map[Zone][]bucketSpec, len(limits.Zones)),
@@ -133,6 +142,7 @@ func NewRateLimiter(limits RateLimits) (Limiter, error) {
 			l.zones[z] = append(l.zones[z], s)
 		}
 	}
+	l.epoch = l.now()
 	return l, nil
 }
 
@@ -141,28 +151,32 @@ type limiter struct {
 	maxBlockWait time.Duration
 	maxKeys      int
 	now          func() time.Time
+	epoch        time.Time // times are kept as nanoseconds since epoch
 
 	mu        sync.Mutex
 	keys      map[string]*keyState
 	overflow  *keyState // shared by new keys while the map is full of busy ones
-	lastSweep time.Time
+	lastSweep int64
 }
 
 type keyState struct {
-	buckets      map[Zone][]*rate.Limiter
-	blockedUntil time.Time
+	tats         map[Zone][]int64 // per zone, each bucket's tat
+	blockedUntil int64
 }
+
+// at returns t as the limiter keeps times.
+func (l *limiter) at(t time.Time) int64 { return int64(t.Sub(l.epoch)) }
 
 // state returns the buckets of key, making them on first use. Called with
 // l.mu held.
-func (l *limiter) state(key string, now time.Time) *keyState {
+func (l *limiter) state(key string, now int64) *keyState {
 	if ks, ok := l.keys[key]; ok {
 		return ks
 	}
 	if len(l.keys) >= l.maxKeys {
 		// A sweep walks every key; once a second is enough while the map
 		// stays full.
-		if now.Sub(l.lastSweep) >= time.Second || now.Before(l.lastSweep) {
+		if now-l.lastSweep >= int64(time.Second) || now < l.lastSweep {
 			l.sweep(now)
 			l.lastSweep = now
 		}
@@ -178,12 +192,12 @@ func (l *limiter) state(key string, now time.Time) *keyState {
 	return ks
 }
 
-func newKeyState() *keyState { return &keyState{buckets: make(map[Zone][]*rate.Limiter, 1)} }
+func newKeyState() *keyState { return &keyState{tats: make(map[Zone][]int64, 1)} }
 
 // sweep forgets keys that are not blocked and whose buckets are all full
 // again: made anew, they would start exactly where they are, so a busy key
 // can never come back with a fresh burst. Called with l.mu held.
-func (l *limiter) sweep(now time.Time) {
+func (l *limiter) sweep(now int64) {
 	for k, ks := range l.keys {
 		if ks.idle(now) {
 			delete(l.keys, k)
@@ -191,13 +205,13 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-func (ks *keyState) idle(now time.Time) bool {
-	if now.Before(ks.blockedUntil) {
+func (ks *keyState) idle(now int64) bool {
+	if now < ks.blockedUntil {
 		return false
 	}
-	for _, bs := range ks.buckets {
-		for _, b := range bs {
-			if b.TokensAt(now) < float64(b.Burst()) {
+	for _, tats := range ks.tats {
+		for _, tat := range tats {
+			if tat > now {
 				return false
 			}
 		}
@@ -205,60 +219,61 @@ func (ks *keyState) idle(now time.Time) bool {
 	return true
 }
 
-func (l *limiter) bucketsOf(ks *keyState, zone Zone) []*rate.Limiter {
-	if bs, ok := ks.buckets[zone]; ok {
-		return bs
+func (l *limiter) tatsOf(ks *keyState, zone Zone) []int64 {
+	if tats, ok := ks.tats[zone]; ok {
+		return tats
 	}
-	specs := l.zones[zone]
-	bs := make([]*rate.Limiter, len(specs))
-	for i, s := range specs {
-		bs[i] = rate.NewLimiter(s.limit, s.burst)
-	}
-	ks.buckets[zone] = bs
-	return bs
+	tats := make([]int64, len(l.zones[zone])) // zero: full
+	ks.tats[zone] = tats
+	return tats
 }
 
-// Wait implements Limiter. It reserves a token in every bucket of the zone
-// (after any block of the key) and sleeps for the longest delay; the
-// reservations are given back if the wait is abandoned.
+// Wait implements Limiter. Under the lock it finds the earliest instant at
+// which every bucket of the zone (and any block of the key) lets the
+// request go, and charges the request to each bucket at that instant; it
+// then sleeps until then. A wait that cannot fit the context's deadline is
+// refused before it is charged.
 func (l *limiter) Wait(ctx context.Context, zone Zone, key string) error {
+	specs := l.zones[zone]
 	l.mu.Lock()
-	now := l.now()
+	nowT := l.now()
+	now := l.at(nowT)
 	ks := l.state(key, now)
-	from := now
-	if blocked := ks.blockedUntil.Sub(now); blocked > 0 {
-		if blocked > l.maxBlockWait {
+	at := now
+	if blocked := ks.blockedUntil - now; blocked > 0 {
+		if blocked > int64(l.maxBlockWait) {
 			l.mu.Unlock()
-			return newBlockedError(blocked)
+			return newBlockedError(time.Duration(blocked))
 		}
-		from = ks.blockedUntil
+		at = ks.blockedUntil
 	}
-	buckets := l.bucketsOf(ks, zone)
-	var delay time.Duration
-	var reservations [2]*rate.Reservation
-	rs := reservations[:0]
-	for _, b := range buckets {
-		r := b.ReserveN(from, 1)
-		rs = append(rs, r)
-		delay = max(delay, r.DelayFrom(now))
+	tats := l.tatsOf(ks, zone)
+	for i, s := range specs {
+		at = max(at, tats[i]-s.tolerance())
 	}
-	if from.After(now) {
-		delay = max(delay, from.Sub(now))
+	delay := time.Duration(at - now)
+	if delay > 0 {
+		if deadline, ok := ctx.Deadline(); ok && !deadline.After(nowT.Add(delay)) {
+			l.mu.Unlock()
+			return fmt.Errorf("polar: rate limit: a wait of %v would pass the context deadline: %w", delay, context.DeadlineExceeded)
+		}
+		if err := ctx.Err(); err != nil {
+			l.mu.Unlock()
+			return fmt.Errorf("polar: rate limit: %w", err)
+		}
+	}
+	var inline [4]int64
+	prev := inline[:0]
+	if delay > 0 {
+		prev = append(prev, tats...)
+	}
+	for i, s := range specs {
+		tats[i] = max(tats[i], at) + int64(s.interval)
 	}
 	l.mu.Unlock()
 
 	if delay <= 0 {
 		return nil
-	}
-	cancel := func() {
-		t := l.now()
-		for _, r := range rs {
-			r.CancelAt(t)
-		}
-	}
-	if deadline, ok := ctx.Deadline(); ok && deadline.Sub(now) < delay {
-		cancel()
-		return fmt.Errorf("polar: rate limit: a wait of %v would pass the context deadline: %w", delay, context.DeadlineExceeded)
 	}
 	timer := time.NewTimer(delay)
 	defer timer.Stop()
@@ -266,8 +281,28 @@ func (l *limiter) Wait(ctx context.Context, zone Zone, key string) error {
 	case <-timer.C:
 		return nil
 	case <-ctx.Done():
-		cancel()
+		l.giveBack(tats, specs, at, prev)
 		return fmt.Errorf("polar: rate limit: %w", ctx.Err())
+	}
+}
+
+// giveBack undoes the charge of an abandoned wait due at instant at, made
+// on buckets tats that stood at prev before. It restores a bucket only while
+// that charge is still the bucket's last one: the bucket then holds exactly
+// what it would hold had the wait never been made. Once another wait has
+// been charged on top, that wait's instant was computed with this charge in
+// place, and handing the charge back could let a later wait into the same
+// window; the charge is then kept, as it is once its instant has come.
+func (l *limiter) giveBack(tats []int64, specs []bucketSpec, at int64, prev []int64) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.at(l.now()) >= at {
+		return
+	}
+	for i, s := range specs {
+		if tats[i] == max(prev[i], at)+int64(s.interval) {
+			tats[i] = prev[i]
+		}
 	}
 }
 
@@ -278,12 +313,13 @@ func (l *limiter) Block(key string, retryAfter time.Duration) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	now := l.now()
+	now := l.at(l.now())
 	ks := l.state(key, now)
-	if until := now.Add(retryAfter); until.After(ks.blockedUntil) {
-		ks.blockedUntil = until
-	}
+	ks.blockedUntil = max(ks.blockedUntil, now+int64(min(retryAfter, maxBlock)))
 }
+
+// maxBlock caps a block so that instants cannot overflow.
+const maxBlock = 100 * 365 * 24 * time.Hour
 
 // keyCount returns the number of keys kept, for tests.
 func (l *limiter) keyCount() int {

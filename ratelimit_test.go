@@ -3,6 +3,8 @@ package polar
 import (
 	"context"
 	"errors"
+	"maps"
+	"math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
@@ -63,7 +65,7 @@ func TestLimiterZonesStayWithinServerWindows(t *testing.T) {
 						}
 						// Burst plus refill use the whole window.
 						spec, _ := specFor(w)
-						if float64(spec.burst)+float64(spec.limit)*w.Per.Seconds() > float64(w.Limit)+1e-9 {
+						if spec.burst+int(w.Per/spec.interval) > w.Limit {
 							t.Errorf("bucket %+v overshoots %+v", spec, w)
 						}
 					}
@@ -304,5 +306,155 @@ func TestCustomLimiterContract(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(rl.waits, ","), testToken) {
 		t.Fatal("the limiter saw the token")
+	}
+}
+
+// cancelLimits are small windows, so that a test sees many of them.
+var cancelLimits = RateLimits{
+	Zones: map[Zone][]Window{
+		"one": {{Limit: 1, Per: 300 * time.Millisecond}},
+		"ten": {{Limit: 10, Per: time.Second}},
+		"two": {{Limit: 3, Per: 500 * time.Millisecond}, {Limit: 5, Per: 2 * time.Second}},
+		"mix": {{Limit: 2, Per: 400 * time.Millisecond}, {Limit: 9, Per: 3 * time.Second}},
+	},
+	MaxBlockWait: time.Second,
+}
+
+// releases records when Waits returned nil, per key and zone, relative to
+// the start of the test.
+type releases struct {
+	start time.Time
+	mu    sync.Mutex
+	at    map[string][]time.Duration // key + " " + zone
+}
+
+func newReleases() *releases {
+	return &releases{start: time.Now(), at: make(map[string][]time.Duration)}
+}
+
+func (r *releases) add(key string, zone Zone) {
+	d := time.Since(r.start)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.at[key+" "+string(zone)] = append(r.at[key+" "+string(zone)], d)
+}
+
+// check reports every window of limits that the releases overshoot.
+func (r *releases) check(t *testing.T, limits RateLimits) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, times := range r.at {
+		zone := Zone(name[strings.IndexByte(name, ' ')+1:])
+		times = slices.Sorted(slices.Values(times))
+		for _, w := range limits.Zones[zone] {
+			if got := maxInWindow(times, w.Per); got > w.Limit {
+				t.Errorf("%s: %d requests within %v, limit %d; released at %v", name, got, w.Per, w.Limit, times)
+			}
+		}
+	}
+}
+
+func TestLimiterCancelDuringBlockLetsNoExtraWindowThrough(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, cancelLimits)
+		rel := newReleases()
+		l.Block("a", 500*time.Millisecond)
+		var wg sync.WaitGroup
+		for range 3 {
+			for range 3 {
+				wg.Go(func() {
+					if err := l.Wait(bg(), "ten", "a"); err != nil {
+						t.Error(err)
+						return
+					}
+					rel.add("a", "ten")
+				})
+			}
+			synctest.Wait() // the three have reserved
+			// A waiter that cannot wait out the block gives up at once.
+			ctx, cancel := context.WithTimeout(bg(), 100*time.Millisecond)
+			if err := l.Wait(ctx, "ten", "a"); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("short waiter: %v", err)
+			}
+			cancel()
+		}
+		// And one that is cancelled while it waits.
+		ctx, cancel := context.WithCancel(bg())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		if err := l.Wait(ctx, "ten", "a"); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled waiter: %v", err)
+		}
+		// Then a steady caller for the rest of the window.
+		for range 10 {
+			if err := l.Wait(bg(), "ten", "a"); err != nil {
+				t.Fatal(err)
+			}
+			rel.add("a", "ten")
+		}
+		wg.Wait()
+		rel.check(t, cancelLimits)
+	})
+}
+
+// TestLimiterWindowsHoldUnderRandomCancels is a property test: whatever
+// the interleaving of waits, deadlines, cancellations and blocks, the
+// releases of a key in a zone never overshoot any window of the zone.
+func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
+	const seed = 20261031
+	scenarios := 500
+	if testing.Short() {
+		scenarios = 50
+	}
+	zones := slices.Sorted(maps.Keys(cancelLimits.Zones))
+	keys := []string{"a", "b"}
+	for i := range scenarios {
+		rng := rand.New(rand.NewPCG(seed, uint64(i)))
+		synctest.Test(t, func(t *testing.T) {
+			l := mustLimiter(t, cancelLimits)
+			rel := newReleases()
+			var wg sync.WaitGroup
+			for range 40 + rng.IntN(40) {
+				if rng.IntN(4) > 0 { // events often come together
+					time.Sleep(time.Duration(rng.Int64N(int64(400 * time.Millisecond))))
+				}
+				key := keys[rng.IntN(len(keys))]
+				zone := zones[rng.IntN(len(zones))]
+				switch p := rng.IntN(100); {
+				case p < 12:
+					l.Block(key, time.Duration(1+rng.Int64N(int64(1500*time.Millisecond))))
+				case p < 100:
+					ctx, cancel := context.WithCancel(bg())
+					kind := "plain"
+					switch rng.IntN(3) {
+					case 1:
+						kind = "deadline"
+						ctx, cancel = context.WithTimeout(bg(), time.Duration(rng.Int64N(int64(2*time.Second))))
+					case 2:
+						kind = "cancel"
+						time.AfterFunc(time.Duration(rng.Int64N(int64(2*time.Second))), cancel)
+					}
+					wg.Go(func() {
+						defer cancel()
+						err := l.Wait(ctx, zone, key)
+						var rle *RateLimitError
+						switch {
+						case err == nil:
+							rel.add(key, zone)
+						case errors.As(err, &rle):
+						case kind == "plain":
+							t.Errorf("a wait without deadline failed: %v", err)
+						case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+							t.Errorf("unexpected error: %v", err)
+						}
+					})
+				}
+			}
+			wg.Wait()
+			rel.check(t, cancelLimits)
+		})
+		if t.Failed() {
+			t.Fatalf("scenario %d (seed %d) failed", i, seed)
+		}
 	}
 }
