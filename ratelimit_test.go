@@ -3,10 +3,15 @@ package polar
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -63,7 +68,7 @@ func TestLimiterZonesStayWithinServerWindows(t *testing.T) {
 						}
 						// Burst plus refill use the whole window.
 						spec, _ := specFor(w)
-						if float64(spec.burst)+float64(spec.limit)*w.Per.Seconds() > float64(w.Limit)+1e-9 {
+						if spec.burst+int(w.Per/spec.interval) > w.Limit {
 							t.Errorf("bucket %+v overshoots %+v", spec, w)
 						}
 					}
@@ -174,62 +179,126 @@ func TestLimiterContext(t *testing.T) {
 	})
 }
 
-// limiterWithBusyKeys returns a default limiter keeping at most maxKeys
-// keys, in which each busy key has spent its license-key burst.
-func limiterWithBusyKeys(t *testing.T, maxKeys int, busy ...string) *limiter {
-	t.Helper()
-	limits := DefaultRateLimits(Production)
-	limits.MaxKeys = maxKeys
-	l := mustLimiter(t, limits).(*limiter)
-	spec, _ := specFor(Window{Limit: 3, Per: time.Second})
-	for _, k := range busy {
-		sendTimes(t, l, ZoneLicenseKeys, k, spec.burst)
-	}
-	return l
-}
+// customerKey is the limiter key of the i-th customer of a backend.
+func customerKey(i int) string { return limiterKey("polar_cst_customer" + strconv.Itoa(i)) }
 
-func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
+// TestLimiterManyCustomersAreNotThrottledTogether: 10,000 customers of one
+// backend send one request each within a second. Polar counts each
+// customer on its own and would refuse or delay none of them, so neither
+// may the limiter.
+func TestLimiterManyCustomersAreNotThrottledTogether(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l := limiterWithBusyKeys(t, 2, "busy") // busy's bucket is empty
-		for _, k := range []string{"b", "c", "d"} {
-			if err := l.Wait(bg(), ZoneAPI, k); err != nil {
-				t.Fatal(err)
-			}
+		l := mustLimiter(t, DefaultRateLimits(Production))
+		rng := rand.New(rand.NewPCG(1, 2))
+		const n = 10_000
+		var refused, waited atomic.Int64
+		var longest atomic.Int64
+		var wg sync.WaitGroup
+		for i := range n {
+			offset := time.Duration(rng.Int64N(int64(time.Second)))
+			wg.Go(func() {
+				time.Sleep(offset)
+				ctx, cancel := context.WithTimeout(bg(), 5*time.Second)
+				defer cancel()
+				start := time.Now()
+				if err := l.Wait(ctx, ZoneAPI, customerKey(i)); err != nil {
+					refused.Add(1)
+				}
+				if d := time.Since(start); d != 0 {
+					waited.Add(1)
+					if d > time.Duration(longest.Load()) {
+						longest.Store(int64(d))
+					}
+				}
+			})
 		}
-		// busy was never forgotten, so it does not get a fresh burst.
-		start := time.Now()
-		if err := l.Wait(bg(), ZoneLicenseKeys, "busy"); err != nil || time.Since(start) == 0 {
-			t.Fatalf("busy key came back with a fresh burst (%v)", err)
-		}
-		// Once every bucket has refilled, new keys push the old ones out.
-		time.Sleep(time.Hour)
-		for i := range 100 {
-			if err := l.Wait(bg(), ZoneAPI, string(rune('A'+i))); err != nil {
-				t.Fatal(err)
-			}
-			time.Sleep(time.Minute)
-		}
-		if n := l.keyCount(); n > l.maxKeys {
-			t.Fatalf("%d keys kept, bound %d", n, l.maxKeys)
+		wg.Wait()
+		if refused.Load() != 0 || waited.Load() != 0 {
+			t.Fatalf("of %d customers with one request each, %d were refused and %d waited (up to %v)",
+				n, refused.Load(), waited.Load(), time.Duration(longest.Load()))
 		}
 	})
 }
 
-func TestLimiterStaysBoundedWhileKeysAreBusy(t *testing.T) {
+// TestLimiterBlockDelaysOnlyItsKey: among thousands of busy keys, a block
+// after a 429 pauses its own key, for exactly its length, and no other.
+func TestLimiterBlockDelaysOnlyItsKey(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		l := limiterWithBusyKeys(t, 3, "a", "b", "c") // three busy keys fill the map
-		kept := l.keys["a"]
-		// A new key shares the overflow set instead of pushing a busy one out.
+		l := mustLimiter(t, DefaultRateLimits(Production))
+		const n = 6000
+		for i := range n { // every key is busy: its buckets are not full
+			if err := l.Wait(bg(), ZoneAPI, customerKey(i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rng := rand.New(rand.NewPCG(3, 4))
+		blocked := make(map[int]time.Duration)
+		for _, i := range append([]int{n - 1}, rng.Perm(n)[:20]...) {
+			d := time.Duration(1 + rng.Int64N(int64(20*time.Second)))
+			l.Block(customerKey(i), d)
+			blocked[i] = max(blocked[i], d)
+		}
+		zones := []Zone{ZoneAPI, ZoneLicenseKeys, ZoneEmailUpdate}
 		start := time.Now()
-		if err := l.Wait(bg(), ZoneLicenseKeys, "d"); err != nil || time.Since(start) != 0 {
-			t.Fatalf("d: %v after %v", err, time.Since(start))
+		var mu sync.Mutex
+		var wrong []string
+		var wg sync.WaitGroup
+		for i := range n {
+			zone := zones[rng.IntN(len(zones))]
+			wg.Go(func() {
+				err := l.Wait(bg(), zone, customerKey(i))
+				if got := time.Since(start); err != nil || got != blocked[i] {
+					mu.Lock()
+					wrong = append(wrong, fmt.Sprintf("key %d (block %v) waited %v in %s (%v)", i, blocked[i], got, zone, err))
+					mu.Unlock()
+				}
+			})
 		}
-		// Another new key waits behind d in the shared set.
-		if err := l.Wait(bg(), ZoneLicenseKeys, "e"); err != nil || time.Since(start) == 0 {
-			t.Fatalf("e did not share d's buckets (%v)", err)
+		wg.Wait()
+		if len(wrong) > 0 {
+			slices.Sort(wrong)
+			t.Fatalf("%d of %d keys waited wrongly (%d blocked), such as:\n%s", len(wrong), n, len(blocked), strings.Join(wrong[:min(5, len(wrong))], "\n"))
 		}
-		if n := l.keyCount(); n != l.maxKeys || l.keys["a"] != kept {
-			t.Fatalf("%d keys kept (bound %d); busy key a kept: %v", n, l.maxKeys, l.keys["a"] == kept)
+	})
+}
+
+// TestLimiterForgetsIdleKeysOnly: keys whose buckets are full again are
+// forgotten, so memory follows the keys in use; a key that is still busy
+// or blocked is kept as it is, and never comes back with a fresh burst.
+func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, DefaultRateLimits(Production)).(*limiter)
+		start := time.Now()
+		// busy sends three email-update requests (at 0, 0 and 15 s, as the
+		// minute window allows): the hourly window then lets its next one go
+		// at 400 s, where a fresh key would go at once.
+		sendTimes(t, l, ZoneEmailUpdate, "busy", 3)
+		const batch = 3000
+		const rounds = 5
+		for round := range rounds {
+			if round == rounds-1 {
+				l.Block("blocked", 45*time.Second)
+			}
+			for i := range batch {
+				before := time.Now()
+				if err := l.Wait(bg(), ZoneAPI, customerKey(round*batch+i)); err != nil || time.Since(before) != 0 {
+					t.Fatalf("round %d: new key waited %v: %v", round, time.Since(before), err)
+				}
+			}
+			if n := l.keyCount(); n > 2*(batch+2) {
+				t.Fatalf("round %d: %d keys kept, while at most %d are busy", round, n, batch+2)
+			}
+			time.Sleep(time.Minute / 2) // the round's keys refill
+		}
+		if time.Since(start) >= 400*time.Second {
+			t.Fatal("test too slow for the busy key")
+		}
+		blockedAt := time.Now()
+		if err := l.Wait(bg(), ZoneAPI, "blocked"); err != nil || time.Since(blockedAt) != 15*time.Second {
+			t.Fatalf("blocked key waited %v: %v", time.Since(blockedAt), err)
+		}
+		if err := l.Wait(bg(), ZoneEmailUpdate, "busy"); err != nil || time.Since(start) != 400*time.Second {
+			t.Fatalf("busy key went at %v, want 400s: %v", time.Since(start), err)
 		}
 	})
 }
@@ -242,7 +311,7 @@ func TestNewRateLimiterRejectsBadWindows(t *testing.T) {
 	}
 }
 
-func mustLimiter(t *testing.T, limits RateLimits) Limiter {
+func mustLimiter(t testing.TB, limits RateLimits) Limiter {
 	t.Helper()
 	l, err := NewRateLimiter(limits)
 	if err != nil {
@@ -304,5 +373,182 @@ func TestCustomLimiterContract(t *testing.T) {
 	}
 	if strings.Contains(strings.Join(rl.waits, ","), testToken) {
 		t.Fatal("the limiter saw the token")
+	}
+}
+
+// cancelLimits are small windows, so that a test sees many of them.
+var cancelLimits = RateLimits{
+	Zones: map[Zone][]Window{
+		"one": {{Limit: 1, Per: 300 * time.Millisecond}},
+		"ten": {{Limit: 10, Per: time.Second}},
+		"two": {{Limit: 3, Per: 500 * time.Millisecond}, {Limit: 5, Per: 2 * time.Second}},
+		"mix": {{Limit: 2, Per: 400 * time.Millisecond}, {Limit: 9, Per: 3 * time.Second}},
+	},
+	MaxBlockWait: time.Second,
+}
+
+// releases records when Waits returned nil, per key and zone, relative to
+// the start of the test.
+type releases struct {
+	start time.Time
+	mu    sync.Mutex
+	at    map[string][]time.Duration // key + " " + zone
+}
+
+func newReleases() *releases {
+	return &releases{start: time.Now(), at: make(map[string][]time.Duration)}
+}
+
+func (r *releases) add(key string, zone Zone) {
+	d := time.Since(r.start)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.at[key+" "+string(zone)] = append(r.at[key+" "+string(zone)], d)
+}
+
+// check reports every window of limits that the releases overshoot.
+func (r *releases) check(t *testing.T, limits RateLimits) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for name, times := range r.at {
+		zone := Zone(name[strings.IndexByte(name, ' ')+1:])
+		times = slices.Sorted(slices.Values(times))
+		for _, w := range limits.Zones[zone] {
+			if got := maxInWindow(times, w.Per); got > w.Limit {
+				t.Errorf("%s: %d requests within %v, limit %d; released at %v", name, got, w.Per, w.Limit, times)
+			}
+		}
+	}
+}
+
+func TestLimiterCancelDuringBlockLetsNoExtraWindowThrough(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, cancelLimits)
+		rel := newReleases()
+		l.Block("a", 500*time.Millisecond)
+		var wg sync.WaitGroup
+		for range 3 {
+			for range 3 {
+				wg.Go(func() {
+					if err := l.Wait(bg(), "ten", "a"); err != nil {
+						t.Error(err)
+						return
+					}
+					rel.add("a", "ten")
+				})
+			}
+			synctest.Wait() // the three have reserved
+			// A waiter that cannot wait out the block gives up at once.
+			ctx, cancel := context.WithTimeout(bg(), 100*time.Millisecond)
+			if err := l.Wait(ctx, "ten", "a"); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("short waiter: %v", err)
+			}
+			cancel()
+		}
+		// And one that is cancelled while it waits.
+		ctx, cancel := context.WithCancel(bg())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		if err := l.Wait(ctx, "ten", "a"); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled waiter: %v", err)
+		}
+		// Then a steady caller for the rest of the window.
+		for range 10 {
+			if err := l.Wait(bg(), "ten", "a"); err != nil {
+				t.Fatal(err)
+			}
+			rel.add("a", "ten")
+		}
+		wg.Wait()
+		rel.check(t, cancelLimits)
+	})
+}
+
+// TestLimiterWindowsHoldUnderRandomCancels is a property test: whatever
+// the interleaving of waits, deadlines, cancellations and blocks, the
+// releases of a key in a zone never overshoot any window of the zone, and
+// a wait that starts while its key is blocked does not end before the
+// block does.
+func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
+	const seed = 20261031
+	scenarios := 500
+	if testing.Short() {
+		scenarios = 50
+	}
+	zones := slices.Sorted(maps.Keys(cancelLimits.Zones))
+	// Two keys take most requests; the others make the limiter sweep
+	// (forget idle keys and move the rows of the others) all the time.
+	keys := []string{"a", "b", "a", "b", "a", "b", "c", "d", "e", "f"}
+	for i := range scenarios {
+		rng := rand.New(rand.NewPCG(seed, uint64(i)))
+		synctest.Test(t, func(t *testing.T) {
+			l := mustLimiter(t, cancelLimits)
+			l.(*limiter).minSweep, l.(*limiter).sweepAt = 2, 2
+			rel := newReleases()
+			type span struct {
+				key      string
+				from, to time.Time
+			}
+			var mu sync.Mutex
+			var blocks, waits []span
+			var wg sync.WaitGroup
+			for range 40 + rng.IntN(40) {
+				if rng.IntN(4) > 0 { // events often come together
+					time.Sleep(time.Duration(rng.Int64N(int64(400 * time.Millisecond))))
+				}
+				key := keys[rng.IntN(len(keys))]
+				zone := zones[rng.IntN(len(zones))]
+				switch p := rng.IntN(100); {
+				case p < 12:
+					d := time.Duration(1 + rng.Int64N(int64(1500*time.Millisecond)))
+					l.Block(key, d)
+					blocks = append(blocks, span{key, time.Now(), time.Now().Add(d)})
+				case p < 100:
+					ctx, cancel := context.WithCancel(bg())
+					kind := "plain"
+					switch rng.IntN(3) {
+					case 1:
+						kind = "deadline"
+						ctx, cancel = context.WithTimeout(bg(), time.Duration(rng.Int64N(int64(2*time.Second))))
+					case 2:
+						kind = "cancel"
+						time.AfterFunc(time.Duration(rng.Int64N(int64(2*time.Second))), cancel)
+					}
+					wg.Go(func() {
+						defer cancel()
+						start := time.Now()
+						err := l.Wait(ctx, zone, key)
+						var rle *RateLimitError
+						switch {
+						case err == nil:
+							rel.add(key, zone)
+							mu.Lock()
+							waits = append(waits, span{key, start, time.Now()})
+							mu.Unlock()
+						case errors.As(err, &rle):
+						case kind == "plain":
+							t.Errorf("a wait without deadline failed: %v", err)
+						case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+							t.Errorf("unexpected error: %v", err)
+						}
+					})
+				}
+			}
+			wg.Wait()
+			rel.check(t, cancelLimits)
+			for _, b := range blocks {
+				for _, w := range waits {
+					// A wait that starts at the instant of the block may
+					// have come before it.
+					if w.key == b.key && w.from.After(b.from) && w.to.Before(b.to) {
+						t.Errorf("key %s blocked from %v to %v: a wait from %v ended at %v", b.key,
+							b.from.Sub(rel.start), b.to.Sub(rel.start), w.from.Sub(rel.start), w.to.Sub(rel.start))
+					}
+				}
+			}
+		})
+		if t.Failed() {
+			t.Fatalf("scenario %d (seed %d) failed", i, seed)
+		}
 	}
 }
