@@ -81,8 +81,8 @@ func DefaultRateLimits(env Environment) RateLimits {
 // bucketSpec is the token bucket that keeps one window: Polar counts fixed
 // windows, and a bucket that starts full lets at most burst + Per/interval
 // requests through in any span of length Per, so burst + Per/interval =
-// Limit. A quarter of the limit may go out at once; the rest is spread
-// evenly, one request per interval.
+// Limit. A twenty-fifth of the limit (at least one request) may go out at
+// once; the rest is spread evenly, one request per interval.
 //
 // The limiter keeps a bucket as its theoretical arrival time (GCRA): the
 // instant at which the bucket is full again. A request may go at t when
@@ -101,7 +101,9 @@ func specFor(w Window) (bucketSpec, error) {
 	if w.Limit <= 0 || w.Per <= 0 {
 		return bucketSpec{}, fmt.Errorf("polar: invalid rate-limit window %+v", w)
 	}
-	burst := max(1, (w.Limit+2)/4)
+	// A small burst leaves the refill most of the window: a long walk runs
+	// at 96 % of the server's rate, and a burst of 4 % still goes at once.
+	burst := max(1, w.Limit/25)
 	if burst >= w.Limit && w.Limit > 1 {
 		burst = w.Limit - 1
 	}
