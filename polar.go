@@ -103,6 +103,8 @@ type Client struct {
 	// Customers reads and updates the signed-in customer, manages their
 	// payment methods and changes their email address.
 	Customers CustomersService
+	// Members manages the members of a team customer.
+	Members MembersService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -257,6 +259,7 @@ func newClient(co *core, token string) *Client {
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
 	c.Customers = (*customersService)(&c.common)
+	c.Members = (*membersService)(&c.common)
 	return c
 }
 
@@ -321,6 +324,7 @@ func (c *Client) WithToken(token string) *Client {
 	}
 	inherit(&child.Orders, c.Orders)
 	inherit(&child.Customers, c.Customers)
+	inherit(&child.Members, c.Members)
 	return child
 }
 
