@@ -105,6 +105,8 @@ type Client struct {
 	Customers CustomersService
 	// Members manages the members of a team customer.
 	Members MembersService
+	// Seats lists, assigns and revokes the seats of seat-based purchases.
+	Seats SeatsService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -260,6 +262,7 @@ func newClient(co *core, token string) *Client {
 	c.Orders = (*ordersService)(&c.common)
 	c.Customers = (*customersService)(&c.common)
 	c.Members = (*membersService)(&c.common)
+	c.Seats = (*seatsService)(&c.common)
 	return c
 }
 
@@ -325,6 +328,7 @@ func (c *Client) WithToken(token string) *Client {
 	inherit(&child.Orders, c.Orders)
 	inherit(&child.Customers, c.Customers)
 	inherit(&child.Members, c.Members)
+	inherit(&child.Seats, c.Seats)
 	return child
 }
 
