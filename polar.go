@@ -100,6 +100,13 @@ type Client struct {
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
 	Orders OrdersService
+	// Customers reads and updates the signed-in customer, manages their
+	// payment methods and changes their email address.
+	Customers CustomersService
+	// Members manages the members of a team customer.
+	Members MembersService
+	// Seats lists, assigns and revokes the seats of seat-based purchases.
+	Seats SeatsService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -255,6 +262,9 @@ func newClient(co *core, token string) *Client {
 	}
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
+	c.Customers = (*customersService)(&c.common)
+	c.Members = (*membersService)(&c.common)
+	c.Seats = (*seatsService)(&c.common)
 	return c
 }
 
@@ -318,6 +328,9 @@ func (c *Client) WithToken(token string) *Client {
 		child.auth, child.authErr = nil, err
 	}
 	inherit(&child.Orders, c.Orders)
+	inherit(&child.Customers, c.Customers)
+	inherit(&child.Members, c.Members)
+	inherit(&child.Seats, c.Seats)
 	return child
 }
 

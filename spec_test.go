@@ -171,7 +171,7 @@ func TestSpecCoverage(t *testing.T) {
 			switch {
 			case s["enum"] != nil:
 				checkEnum(t, pkg, name, name, s["enum"])
-			case s["oneOf"] != nil:
+			case s["oneOf"] != nil || s["anyOf"] != nil: // anyOf: a union without a declared discriminator
 				checkUnion(t, pkg, name, s)
 			case s["properties"] != nil || s["type"] == "object":
 				checkObject(t, spec, pkg, name, s)
@@ -496,9 +496,9 @@ func checkEnum(t *testing.T, pkg *goPackage, where, goName string, values any) {
 	}
 }
 
-// checkUnion checks a oneOf schema: its Go type is an interface, and each
-// member's Go type implements it. The members are checked as schemas of
-// their own.
+// checkUnion checks a oneOf (or anyOf) schema: its Go type is an
+// interface, and each member's Go type implements it. The members are
+// checked as schemas of their own.
 func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any) {
 	gt, ok := goTypeOf(t, name, reflect.Interface, "a union")
 	if !ok {
@@ -507,7 +507,11 @@ func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any) {
 	if !pkg.types[gt.Name()+"Unknown"] {
 		t.Errorf("union %s: no %sUnknown variant for values this SDK does not know", name, gt.Name())
 	}
-	for _, m := range unionMembers(s["oneOf"]) {
+	list := s["oneOf"]
+	if list == nil {
+		list = s["anyOf"]
+	}
+	for _, m := range unionMembers(list) {
 		if m == "" {
 			t.Errorf("union %s: an inline member; this test expects references", name)
 			continue
@@ -853,6 +857,9 @@ func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt 
 	}
 	switch s["type"] {
 	case "array":
+		if items, ok := s["prefixItems"].([]any); ok {
+			return checkTuple(spec, pkg, path, items, gt)
+		}
 		if gt.Kind() != reflect.Slice {
 			return bad("array: Go type %v is not a slice", gt)
 		}
@@ -914,6 +921,33 @@ func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt 
 		}
 	}
 	return nil
+}
+
+// checkTuple checks Go type gt against a fixed-length array whose items
+// have schemas of their own (prefixItems, such as a tax ID's [id,
+// format]): gt is a struct with one exported field per item, in order,
+// that marshals itself as the array.
+func checkTuple(spec *openAPI, pkg *goPackage, path string, items []any, gt reflect.Type) []string {
+	if gt.Kind() != reflect.Struct || !gt.Implements(reflect.TypeFor[json.Marshaler]()) ||
+		!reflect.PointerTo(gt).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return []string{fmt.Sprintf("%s: a tuple of %d items: Go type %v should be a struct that marshals itself as an array", path, len(items), gt)}
+	}
+	var fields []reflect.StructField
+	for i := range gt.NumField() {
+		if f := gt.Field(i); f.IsExported() {
+			fields = append(fields, f)
+		}
+	}
+	if len(fields) != len(items) {
+		return []string{fmt.Sprintf("%s: a tuple of %d items, but %v has %d exported fields", path, len(items), gt, len(fields))}
+	}
+	var problems []string
+	for i, item := range items {
+		is, _ := item.(map[string]any)
+		_, is = splitNullable(is)
+		problems = append(problems, checkType(spec, pkg, fmt.Sprintf("%s[%d]", path, i), is, fields[i].Type)...)
+	}
+	return problems
 }
 
 // checkQuery checks that every query parameter of an operation is a field

@@ -1,0 +1,335 @@
+package polar
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"reflect"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const portalMemberID = "e1818430-cd02-4c30-a629-2bc329b5acd3"
+
+var _ = addSchemaTypes(map[string]reflect.Type{
+	"ListResource_CustomerPortalMember_": reflect.TypeFor[Page[CustomerPortalMember]](),
+	"CustomerPortalMember":               reflect.TypeFor[CustomerPortalMember](),
+	"CustomerPortalMemberCreate":         reflect.TypeFor[CustomerPortalMemberCreate](),
+	"CustomerPortalMemberUpdate":         reflect.TypeFor[CustomerPortalMemberUpdate](),
+	"Member":                             reflect.TypeFor[Member](),
+})
+
+func wantMembers(t *testing.T) []CustomerPortalMember {
+	return []CustomerPortalMember{
+		{
+			CreatedAt: mustTime(t, "2026-01-05T12:00:00Z"),
+			ID:        "cf499766-daa1-457d-9e98-bb8c206c19b7",
+			Email:     "ada@example.com",
+			Name:      ptr("Ada Lovelace"),
+			Role:      MemberRoleOwner,
+		},
+		{
+			CreatedAt:  mustTime(t, "2026-02-06T13:30:45.123456Z"),
+			ModifiedAt: ptr(mustTime(t, "2026-03-01T09:00:00Z")),
+			ID:         "74998f48-6c2f-4069-ba69-1000a034f387",
+			Email:      "charles@example.com",
+			Role:       MemberRoleBillingManager,
+		},
+		{
+			CreatedAt: mustTime(t, "2026-04-01T00:00:00Z"),
+			ID:        portalMemberID,
+			Email:     "mary@example.com",
+			Name:      ptr("Mary Somerville"),
+			Role:      MemberRoleMember,
+		},
+	}
+}
+
+func wantMember(t *testing.T) *CustomerPortalMember {
+	return &CustomerPortalMember{
+		CreatedAt:  mustTime(t, "2026-04-01T00:00:00Z"),
+		ModifiedAt: ptr(mustTime(t, "2026-09-30T16:20:00Z")),
+		ID:         portalMemberID,
+		Email:      "mary@example.com",
+		Name:       ptr("Mary Somerville"),
+		Role:       MemberRoleBillingManager,
+	}
+}
+
+func TestMembersList(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "members_page.json"))))
+	c := newTestClient(t, srv, testToken)
+	page, err := c.Members.List(bg(), &ListOptions{Page: 3, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRequest(t, srv.requests()[0], "GET", "/v1/customer-portal/members?limit=100&page=3", true)
+	want := &Page[CustomerPortalMember]{Items: wantMembers(t), Pagination: Pagination{TotalCount: 3, MaxPage: 1}}
+	if diff := cmp.Diff(want, page); diff != "" {
+		t.Errorf("page (-want +got):\n%s", diff)
+	}
+	if _, err := c.Members.List(bg(), nil); err != nil {
+		t.Fatal(err)
+	}
+	checkRequest(t, srv.requests()[1], "GET", "/v1/customer-portal/members", true)
+}
+
+func TestMembersAll(t *testing.T) {
+	one := func(id string) string {
+		return `{"created_at":"2026-01-05T12:00:00Z","modified_at":null,"id":"` + id + `","email":"x@example.com","name":null,"role":"member"}`
+	}
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("page") {
+		case "1":
+			jsonAnswer(200, `{"items":[`+one("cf499766-daa1-457d-9e98-bb8c206c19b7")+`,`+one(portalMemberID)+`],"pagination":{"total_count":3,"max_page":2}}`)(w, r)
+		default:
+			jsonAnswer(200, `{"items":[`+one("74998f48-6c2f-4069-ba69-1000a034f387")+`],"pagination":{"total_count":3,"max_page":2}}`)(w, r)
+		}
+	})
+	c := newTestClient(t, srv, testToken)
+	var got []string
+	for m, err := range c.Members.All(bg(), &ListOptions{Limit: 2}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, m.ID)
+	}
+	want := []string{"cf499766-daa1-457d-9e98-bb8c206c19b7", portalMemberID, "74998f48-6c2f-4069-ba69-1000a034f387"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("IDs (-want +got):\n%s", diff)
+	}
+	if n := srv.count(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}
+
+func TestMembersAdd(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body CustomerPortalMemberCreate
+		want string
+	}{
+		{"email only", CustomerPortalMemberCreate{Email: "mary@example.com"}, `{"email":"mary@example.com"}`},
+		{"with name and role", CustomerPortalMemberCreate{Email: "mary@example.com", Name: "Mary Somerville", Role: new(MemberRoleBillingManager)},
+			`{"email":"mary@example.com","name":"Mary Somerville","role":"billing_manager"}`},
+		{"member role", CustomerPortalMemberCreate{Email: "mary@example.com", Role: new(MemberRoleMember)},
+			`{"email":"mary@example.com","role":"member"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(testdataFile(t, "member.json"))))
+			c := newTestClient(t, srv, testToken)
+			got, err := c.Members.Add(bg(), &tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := srv.requests()[0]
+			checkRequest(t, r, "POST", "/v1/customer-portal/members", true)
+			checkBody(t, r, tc.want)
+			if diff := cmp.Diff(wantMember(t), got); diff != "" {
+				t.Errorf("member (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMembersUpdateStates(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		body CustomerPortalMemberUpdate
+		want string
+	}{
+		{"leave", CustomerPortalMemberUpdate{}, `{}`},
+		{"set role", CustomerPortalMemberUpdate{Role: Set(MemberRoleBillingManager)}, `{"role":"billing_manager"}`},
+		{"set both", CustomerPortalMemberUpdate{Name: Set("Mary S."), Role: Set(MemberRoleMember)}, `{"name":"Mary S.","role":"member"}`},
+		{"null both", CustomerPortalMemberUpdate{Name: Null[string](), Role: Null[MemberRole]()}, `{"name":null,"role":null}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "member.json"))))
+			c := newTestClient(t, srv, testToken)
+			got, err := c.Members.Update(bg(), portalMemberID, &tc.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := srv.requests()[0]
+			checkRequest(t, r, "PATCH", "/v1/customer-portal/members/"+portalMemberID, true)
+			checkBody(t, r, tc.want)
+			if diff := cmp.Diff(wantMember(t), got); diff != "" {
+				t.Errorf("member (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestMembersRemove(t *testing.T) {
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	c := newTestClient(t, srv, testToken)
+	if err := c.Members.Remove(bg(), portalMemberID); err != nil {
+		t.Fatal(err)
+	}
+	checkRequest(t, srv.requests()[0], "DELETE", "/v1/customer-portal/members/"+portalMemberID, true)
+}
+
+// TestMembersErrors checks the answers of the members operations that the
+// document lists without a schema: the session kind (401, 403) and the
+// team rules (400), with or without an error body, become *APIError values
+// with their status and detail.
+func TestMembersErrors(t *testing.T) {
+	update := &CustomerPortalMemberUpdate{Role: Set(MemberRoleOwner)}
+	for _, tc := range []struct {
+		name     string
+		status   int
+		body     string
+		call     func(c *Client) error
+		detail   string
+		sentinel error
+	}{
+		{"list with a customer session", 401, `{"error":"Unauthorized","detail":"Member session required."}`,
+			func(c *Client) error { _, err := c.Members.List(bg(), nil); return err }, "Member session required.", ErrUnauthorized},
+		{"list as a plain member", 403, `{"error":"NotPermitted","detail":"Only owners and billing managers can manage members."}`,
+			func(c *Client) error { _, err := c.Members.List(bg(), nil); return err }, "Only owners and billing managers can manage members.", ErrNotPermitted},
+		{"add as a plain member, no body", 403, ``,
+			func(c *Client) error {
+				_, err := c.Members.Add(bg(), &CustomerPortalMemberCreate{Email: "x@example.com"})
+				return err
+			}, "", nil},
+		{"add a second owner", 400, `{"error":"BadRequest","detail":"Cannot add a member with the owner role."}`,
+			func(c *Client) error {
+				_, err := c.Members.Add(bg(), &CustomerPortalMemberCreate{Email: "x@example.com", Role: new(MemberRoleOwner)})
+				return err
+			}, "Cannot add a member with the owner role.", nil},
+		{"change one's own role", 400, `{"error":"BadRequest","detail":"Cannot modify your own role."}`,
+			func(c *Client) error { _, err := c.Members.Update(bg(), portalMemberID, update); return err }, "Cannot modify your own role.", nil},
+		{"demote the only owner", 403, `{"error":"NotPermitted","detail":"Customer must have exactly one owner."}`,
+			func(c *Client) error { _, err := c.Members.Update(bg(), portalMemberID, update); return err }, "Customer must have exactly one owner.", ErrNotPermitted},
+		{"update a missing member", 404, `{"error":"ResourceNotFound","detail":"Member not found."}`,
+			func(c *Client) error { _, err := c.Members.Update(bg(), portalMemberID, update); return err }, "Member not found.", ErrResourceNotFound},
+		{"remove oneself", 400, `{"error":"BadRequest","detail":"Cannot remove yourself."}`,
+			func(c *Client) error { return c.Members.Remove(bg(), portalMemberID) }, "Cannot remove yourself.", nil},
+		{"remove the only owner, no body", 400, ``,
+			func(c *Client) error { return c.Members.Remove(bg(), portalMemberID) }, "", nil},
+		{"remove a missing member", 404, `{"error":"ResourceNotFound","detail":"Member not found."}`,
+			func(c *Client) error { return c.Members.Remove(bg(), portalMemberID) }, "Member not found.", ErrResourceNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				if tc.body == "" {
+					w.WriteHeader(tc.status)
+					return
+				}
+				jsonAnswer(tc.status, tc.body)(w, r)
+			})
+			c := newTestClient(t, srv, testToken)
+			err := tc.call(c)
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Detail != tc.detail {
+				t.Fatalf("err = %#v, want an *APIError with status %d and detail %q", err, tc.status, tc.detail)
+			}
+			if tc.sentinel != nil && !errors.Is(err, tc.sentinel) {
+				t.Errorf("err = %v, want it to match %v", err, tc.sentinel)
+			}
+			if n := srv.count(); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+		})
+	}
+}
+
+func TestMembersRoundTrip(t *testing.T) {
+	roundTripAnswer[*Page[CustomerPortalMember]](t, membersList.op, "members_page.json")
+	roundTripAnswer[*CustomerPortalMember](t, membersAdd.op, "member.json")
+}
+
+func TestMemberFromNewerServer(t *testing.T) {
+	in := `{"created_at":"2026-04-01T00:00:00Z","modified_at":null,"id":"` + portalMemberID + `","email":"m@example.com",
+		"name":null,"role":"auditor","avatar_url":"https://example.com/a.png"}`
+	m, err := decodeResult[*CustomerPortalMember](membersAdd.op, []byte(in))
+	if err != nil || m.Role != "auditor" {
+		t.Fatalf("%+v, %v", m, err)
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := jsonMeaning(t, []byte(in))
+	deleteJSONPath(t, want, "avatar_url")
+	if diff := cmp.Diff(want, jsonMeaning(t, out)); diff != "" {
+		t.Errorf("re-encoded (-want +got):\n%s", diff)
+	}
+}
+
+func TestMembersArgumentsCheckedBeforeSending(t *testing.T) {
+	srv := newRecorder(t, jsonAnswer(200, `{}`))
+	c := newTestClient(t, srv, testToken)
+	for name, call := range map[string]func() error{
+		"nil add":           func() error { _, err := c.Members.Add(bg(), nil); return err },
+		"nil update":        func() error { _, err := c.Members.Update(bg(), portalMemberID, nil); return err },
+		"empty update id":   func() error { _, err := c.Members.Update(bg(), "", &CustomerPortalMemberUpdate{}); return err },
+		"dot-dot remove":    func() error { return c.Members.Remove(bg(), "..") },
+		"limit over 100":    func() error { _, err := c.Members.List(bg(), &ListOptions{Limit: 101}); return err },
+		"all negative page": func() error { return firstErr(c.Members.All(bg(), &ListOptions{Page: -1})) },
+	} {
+		if err := call(); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := srv.count(); n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+}
+
+var _ = addOpCases(
+	opCase{id: "customer_portal:members:list_members", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			_, err := c.Members.List(ctx, &ListOptions{Page: 1})
+			return err
+		}},
+	opCase{id: "customer_portal:members:add_member", status: http.StatusCreated, answer: `{"id":"` + portalMemberID + `"}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			_, err := c.Members.Add(ctx, &CustomerPortalMemberCreate{Email: "mary@example.com"})
+			return err
+		},
+		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Members.Add(ctx, nil); return err }},
+	opCase{id: "customer_portal:members:update_member", answer: `{"id":"` + portalMemberID + `"}`,
+		call: func(ctx context.Context, c *Client, id string) error {
+			_, err := c.Members.Update(ctx, id, &CustomerPortalMemberUpdate{Role: Set(MemberRoleMember)})
+			return err
+		},
+		nilBody: func(ctx context.Context, c *Client) error {
+			_, err := c.Members.Update(ctx, portalMemberID, nil)
+			return err
+		}},
+	opCase{id: "customer_portal:members:remove_member", status: http.StatusNoContent,
+		call: func(ctx context.Context, c *Client, id string) error { return c.Members.Remove(ctx, id) }},
+)
+
+// membersContractCalls call every Members operation with realistic
+// arguments, for the contract test.
+var membersContractCalls = []contractCall{
+	{id: "customer_portal:members:list_members", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Members.List(ctx, &ListOptions{Page: 1, Limit: 50})
+		return err
+	}},
+	{id: "customer_portal:members:add_member", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Members.Add(ctx, &CustomerPortalMemberCreate{Email: "mary@example.com"})
+		return err
+	}},
+	{id: "customer_portal:members:add_member", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Members.Add(ctx, &CustomerPortalMemberCreate{
+			Email: "charles@example.com", Name: "Charles Babbage", Role: new(MemberRoleBillingManager),
+		})
+		return err
+	}},
+	{id: "customer_portal:members:update_member", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Members.Update(ctx, portalMemberID, &CustomerPortalMemberUpdate{Name: Set("Mary Somerville"), Role: Set(MemberRoleBillingManager)})
+		return err
+	}},
+	{id: "customer_portal:members:update_member", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Members.Update(ctx, portalMemberID, &CustomerPortalMemberUpdate{Name: Null[string](), Role: Null[MemberRole]()})
+		return err
+	}},
+	{id: "customer_portal:members:remove_member", call: func(ctx context.Context, c *Client) error {
+		return c.Members.Remove(ctx, "74998f48-6c2f-4069-ba69-1000a034f387")
+	}},
+}
