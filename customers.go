@@ -154,7 +154,7 @@ func (s *customersService) ListPaymentMethods(ctx context.Context, opts *ListOpt
 }
 
 func (s *customersService) AllPaymentMethods(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPaymentMethod, error] {
-	return listAll(ctx, opts, s.ListPaymentMethods)
+	return listAll(ctx, s.client, opts, s.ListPaymentMethods)
 }
 
 func (s *customersService) AddPaymentMethod(ctx context.Context, body *CustomerPaymentMethodCreate) (CustomerPaymentMethodCreateResponse, error) {

@@ -81,7 +81,7 @@ func (s *membersService) List(ctx context.Context, opts *ListOptions) (*Page[Cus
 }
 
 func (s *membersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPortalMember, error] {
-	return listAll(ctx, opts, s.List)
+	return listAll(ctx, s.client, opts, s.List)
 }
 
 func (s *membersService) Add(ctx context.Context, body *CustomerPortalMemberCreate) (*CustomerPortalMember, error) {
