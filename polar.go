@@ -100,6 +100,8 @@ type Client struct {
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
 	Orders OrdersService
+	// Meters lists and fetches the customer's usage meters.
+	Meters MetersService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -253,6 +255,7 @@ func newClient(co *core, token string) *Client {
 	}
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
+	c.Meters = (*metersService)(&c.common)
 	return c
 }
 
@@ -316,6 +319,7 @@ func (c *Client) WithToken(token string) *Client {
 		child.auth, child.authErr = nil, err
 	}
 	inherit(&child.Orders, c.Orders)
+	inherit(&child.Meters, c.Meters)
 	return child
 }
 
