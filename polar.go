@@ -100,6 +100,8 @@ type Client struct {
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
 	Orders OrdersService
+	// Wallets lists and fetches the customer's wallets.
+	Wallets WalletsService
 	// Meters lists and fetches the customer's usage meters.
 	Meters MetersService
 }
@@ -255,6 +257,7 @@ func newClient(co *core, token string) *Client {
 	}
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
+	c.Wallets = (*walletsService)(&c.common)
 	c.Meters = (*metersService)(&c.common)
 	return c
 }
@@ -319,6 +322,7 @@ func (c *Client) WithToken(token string) *Client {
 		child.auth, child.authErr = nil, err
 	}
 	inherit(&child.Orders, c.Orders)
+	inherit(&child.Wallets, c.Wallets)
 	inherit(&child.Meters, c.Meters)
 	return child
 }
