@@ -104,6 +104,8 @@ type Client struct {
 	Wallets WalletsService
 	// Meters lists and fetches the customer's usage meters.
 	Meters MetersService
+	// Downloadables lists the files the customer may download.
+	Downloadables DownloadablesService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -259,6 +261,7 @@ func newClient(co *core, token string) *Client {
 	c.Orders = (*ordersService)(&c.common)
 	c.Wallets = (*walletsService)(&c.common)
 	c.Meters = (*metersService)(&c.common)
+	c.Downloadables = (*downloadablesService)(&c.common)
 	return c
 }
 
@@ -324,6 +327,7 @@ func (c *Client) WithToken(token string) *Client {
 	inherit(&child.Orders, c.Orders)
 	inherit(&child.Wallets, c.Wallets)
 	inherit(&child.Meters, c.Meters)
+	inherit(&child.Downloadables, c.Downloadables)
 	return child
 }
 
