@@ -104,6 +104,9 @@ type Client struct {
 	Wallets WalletsService
 	// Meters lists and fetches the customer's usage meters.
 	Meters MetersService
+	// Organizations fetches an organization's public portal page; it needs
+	// no token.
+	Organizations OrganizationsService
 	// Downloadables lists the files the customer may download.
 	Downloadables DownloadablesService
 }
@@ -261,6 +264,7 @@ func newClient(co *core, token string) *Client {
 	c.Orders = (*ordersService)(&c.common)
 	c.Wallets = (*walletsService)(&c.common)
 	c.Meters = (*metersService)(&c.common)
+	c.Organizations = (*organizationsService)(&c.common)
 	c.Downloadables = (*downloadablesService)(&c.common)
 	return c
 }
@@ -327,6 +331,7 @@ func (c *Client) WithToken(token string) *Client {
 	inherit(&child.Orders, c.Orders)
 	inherit(&child.Wallets, c.Wallets)
 	inherit(&child.Meters, c.Meters)
+	inherit(&child.Organizations, c.Organizations)
 	inherit(&child.Downloadables, c.Downloadables)
 	return child
 }
