@@ -100,6 +100,9 @@ type Client struct {
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
 	Orders OrdersService
+	// Subscriptions lists, changes and cancels the customer's
+	// subscriptions.
+	Subscriptions SubscriptionsService
 	// Wallets lists and fetches the customer's wallets.
 	Wallets WalletsService
 	// Meters lists and fetches the customer's usage meters.
@@ -262,6 +265,7 @@ func newClient(co *core, token string) *Client {
 	}
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
+	c.Subscriptions = (*subscriptionsService)(&c.common)
 	c.Wallets = (*walletsService)(&c.common)
 	c.Meters = (*metersService)(&c.common)
 	c.Organizations = (*organizationsService)(&c.common)
@@ -329,6 +333,7 @@ func (c *Client) WithToken(token string) *Client {
 		child.auth, child.authErr = nil, err
 	}
 	inherit(&child.Orders, c.Orders)
+	inherit(&child.Subscriptions, c.Subscriptions)
 	inherit(&child.Wallets, c.Wallets)
 	inherit(&child.Meters, c.Meters)
 	inherit(&child.Organizations, c.Organizations)
