@@ -66,7 +66,9 @@ type contractCall struct {
 // others.
 // allContractCalls gathers the calls of every service.
 func allContractCalls() []contractCall {
-	return slices.Concat(contractCalls, customersContractCalls, membersContractCalls, seatsContractCalls)
+	return slices.Concat(contractCalls, customersContractCalls, membersContractCalls, seatsContractCalls,
+		subscriptionsContractCalls, walletsContractCalls, metersContractCalls, organizationsContractCalls,
+		downloadablesContractCalls)
 }
 
 var contractCalls = []contractCall{

@@ -6,12 +6,9 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -42,71 +39,11 @@ var _ = addSchemaTypes(map[string]reflect.Type{
 	"CustomerEmailUpdateVerifyResponse":                 reflect.TypeFor[CustomerEmailUpdateVerifyResponse](),
 })
 
-// testdataFile returns the wire fixture testdata/name.
-func testdataFile(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// roundTripAnswer decodes fixture name as the result of op, as a call
-// would, encodes the result again and fails unless it means what the
-// fixture means. It returns the decoded result.
-func roundTripAnswer[R any](t *testing.T, op *operation, name string) R {
-	t.Helper()
-	in := testdataFile(t, name)
-	v, err := decodeResult[R](op, in)
-	if err != nil {
-		t.Fatalf("decoding %s as the result of %s: %v", name, op.id, err)
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("encoding %T: %v", v, err)
-	}
-	if diff := cmp.Diff(jsonMeaning(t, in), jsonMeaning(t, out)); diff != "" {
-		t.Errorf("%s: re-encoded %T differs from the fixture (-fixture +re-encoded):\n%s", name, v, diff)
-	}
-	return v
-}
-
-func mustTime(t testing.TB, s string) time.Time {
-	t.Helper()
-	ts, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ts
-}
-
-// checkRequest checks the method, raw request URI and common headers of
-// a recorded request; wantAuth says whether it must carry the token.
-func checkRequest(t *testing.T, r recorded, method, requestURI string, wantAuth bool) {
-	t.Helper()
-	if r.Method != method || r.RequestURI != requestURI {
-		t.Fatalf("sent %s %s, want %s %s", r.Method, r.RequestURI, method, requestURI)
-	}
-	checkCommonHeaders(t, r, wantAuth)
-	if (method == http.MethodGet || method == http.MethodDelete) && len(r.Body) != 0 {
-		t.Errorf("%s sent a body %q", method, r.Body)
-	}
-}
-
-// checkBody checks that a recorded request carried exactly the JSON want.
-func checkBody(t *testing.T, r recorded, want string) {
-	t.Helper()
-	if !jsonEqual(t, r.Body, []byte(want)) {
-		t.Errorf("body = %s, want %s", r.Body, want)
-	}
-}
-
 func wantCustomer(t *testing.T) *CustomerPortalCustomer {
 	team := CustomerTypeTeam
 	return &CustomerPortalCustomer{
-		CreatedAt:     mustTime(t, "2026-02-03T09:15:27.113402Z"),
-		ModifiedAt:    ptr(mustTime(t, "2026-09-14T10:22:31.482913Z")),
+		CreatedAt:     rfc3339("2026-02-03T09:15:27.113402Z"),
+		ModifiedAt:    ptr(rfc3339("2026-09-14T10:22:31.482913Z")),
 		ID:            portalCustomerID,
 		Email:         ptr("ada@example.com"),
 		EmailVerified: true,
@@ -128,7 +65,7 @@ func wantCustomer(t *testing.T) *CustomerPortalCustomer {
 }
 
 func TestCustomersGet(t *testing.T) {
-	srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "customer.json"))))
+	srv := newRecorder(t, jsonAnswer(200, string(fixture("customer.json"))))
 	c := newTestClient(t, srv, testToken)
 	got, err := c.Customers.Get(bg())
 	if err != nil {
@@ -165,7 +102,7 @@ func TestCustomersUpdateThreeStates(t *testing.T) {
 			`{"billing_name":"","tax_id":null}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "customer.json"))))
+			srv := newRecorder(t, jsonAnswer(200, string(fixture("customer.json"))))
 			c := newTestClient(t, srv, testToken)
 			got, err := c.Customers.Update(bg(), &tc.body)
 			if err != nil {
@@ -194,9 +131,9 @@ func TestCustomersUpdateValidationError(t *testing.T) {
 
 func wantPaymentMethods(t *testing.T) []CustomerPaymentMethod {
 	base := func(id, created string, modified *string) PaymentMethodBase {
-		b := PaymentMethodBase{ID: id, CreatedAt: mustTime(t, created), Processor: PaymentProcessorStripe, CustomerID: portalCustomerID}
+		b := PaymentMethodBase{ID: id, CreatedAt: rfc3339(created), Processor: PaymentProcessorStripe, CustomerID: portalCustomerID}
 		if modified != nil {
-			b.ModifiedAt = ptr(mustTime(t, *modified))
+			b.ModifiedAt = ptr(rfc3339(*modified))
 		}
 		return b
 	}
@@ -229,7 +166,7 @@ func wantPaymentMethods(t *testing.T) []CustomerPaymentMethod {
 }
 
 func TestCustomersListPaymentMethods(t *testing.T) {
-	srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "payment_methods_page.json"))))
+	srv := newRecorder(t, jsonAnswer(200, string(fixture("payment_methods_page.json"))))
 	c := newTestClient(t, srv, testToken)
 	page, err := c.Customers.ListPaymentMethods(bg(), &ListOptions{Page: 2, Limit: 25})
 	if err != nil {
@@ -244,7 +181,7 @@ func TestCustomersListPaymentMethods(t *testing.T) {
 		t.Fatalf("item 6 is %T", page.Items[6])
 	}
 	var raw struct{ Items []json.RawMessage }
-	if err := json.Unmarshal(testdataFile(t, "payment_methods_page.json"), &raw); err != nil {
+	if err := json.Unmarshal(fixture("payment_methods_page.json"), &raw); err != nil {
 		t.Fatal(err)
 	}
 	if !jsonEqual(t, unknown.Raw, raw.Items[6]) {
@@ -307,7 +244,7 @@ func TestCustomersAddPaymentMethod(t *testing.T) {
 		{"payment_method_created.json", &CustomerPaymentMethodCreateSucceededResponse{
 			PaymentMethod: &PaymentMethodCard{
 				PaymentMethodBase: PaymentMethodBase{
-					ID: portalPaymentMethodID, CreatedAt: mustTime(t, "2026-03-01T10:00:00Z"),
+					ID: portalPaymentMethodID, CreatedAt: rfc3339("2026-03-01T10:00:00Z"),
 					Processor: PaymentProcessorStripe, CustomerID: portalCustomerID,
 				},
 				MethodMetadata: PaymentMethodCardMetadata{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2029, Wallet: ptr("google_pay")},
@@ -318,7 +255,7 @@ func TestCustomersAddPaymentMethod(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(testdataFile(t, tc.fixture))))
+			srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(fixture(tc.fixture))))
 			c := newTestClient(t, srv, testToken)
 			got, err := c.Customers.AddPaymentMethod(bg(), &CustomerPaymentMethodCreate{
 				ConfirmationTokenID: "ctoken_1NnQUf2eZvKYlo2C", SetDefault: false, ReturnURL: "https://example.com/portal",
@@ -337,7 +274,7 @@ func TestCustomersAddPaymentMethod(t *testing.T) {
 }
 
 func TestCustomersConfirmPaymentMethod(t *testing.T) {
-	srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(testdataFile(t, "payment_method_created.json"))))
+	srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(fixture("payment_method_created.json"))))
 	c := newTestClient(t, srv, testToken)
 	got, err := c.Customers.ConfirmPaymentMethod(bg(), &CustomerPaymentMethodConfirm{SetupIntentID: "seti_1QbCdEfGhIjKlMnO", SetDefault: true})
 	if err != nil {
@@ -473,7 +410,7 @@ func TestCustomersCheckEmailUpdate(t *testing.T) {
 
 func TestCustomersVerifyEmailUpdate(t *testing.T) {
 	srv := newRecorder(t, sequence(
-		jsonAnswer(200, string(testdataFile(t, "email_update_verified.json"))),
+		jsonAnswer(200, string(fixture("email_update_verified.json"))),
 		func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusUnauthorized) },
 		jsonAnswer(422, `{"error":"InvalidCustomerEmailUpdate","detail":"Email address is already in use."}`),
 	))
@@ -590,7 +527,7 @@ func TestCustomersRoundTrip(t *testing.T) {
 // type, tax ID format and country, and fields this SDK does not know:
 // nothing fails, and what the SDK models re-encodes unchanged.
 func TestCustomerFromNewerServer(t *testing.T) {
-	in := testdataFile(t, "customer_future.json")
+	in := fixture("customer_future.json")
 	got, err := decodeResult[*CustomerPortalCustomer](customersGet.op, in)
 	if err != nil {
 		t.Fatal(err)

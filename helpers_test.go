@@ -2,6 +2,7 @@ package polar
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // testToken is as long as a real session token: hashing it must not cost an
@@ -138,4 +141,60 @@ func fixtureNames(t testing.TB) []string {
 		names[i] = filepath.Base(n)
 	}
 	return names
+}
+
+// roundTripAnswer decodes fixture name as the result of op, as a call
+// would, encodes the result again and fails unless it means what the
+// fixture means. It returns the decoded result.
+func roundTripAnswer[R any](t *testing.T, op *operation, name string) R {
+	t.Helper()
+	in := fixture(name)
+	v, err := decodeResult[R](op, in)
+	if err != nil {
+		t.Fatalf("decoding %s as the result of %s: %v", name, op.id, err)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("encoding %T: %v", v, err)
+	}
+	if diff := cmp.Diff(jsonMeaning(t, in), jsonMeaning(t, out)); diff != "" {
+		t.Errorf("%s: re-encoded %T differs from the fixture (-fixture +re-encoded):\n%s", name, v, diff)
+	}
+	return v
+}
+
+// checkRequest checks the method, raw request URI and common headers of
+// a recorded request; wantAuth says whether it must carry the token.
+func checkRequest(t *testing.T, r recorded, method, requestURI string, wantAuth bool) {
+	t.Helper()
+	if r.Method != method || r.RequestURI != requestURI {
+		t.Fatalf("sent %s %s, want %s %s", r.Method, r.RequestURI, method, requestURI)
+	}
+	checkCommonHeaders(t, r, wantAuth)
+	if (method == http.MethodGet || method == http.MethodDelete) && len(r.Body) != 0 {
+		t.Errorf("%s sent a body %q", method, r.Body)
+	}
+}
+
+// checkBody checks that a recorded request carried exactly the JSON want.
+func checkBody(t *testing.T, r recorded, want string) {
+	t.Helper()
+	if !jsonEqual(t, r.Body, []byte(want)) {
+		t.Errorf("body = %s, want %s", r.Body, want)
+	}
+}
+
+// rfc3339 parses a time of a fixture.
+func rfc3339(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// rfc3339p is rfc3339 for a nullable time.
+func rfc3339p(s string) *time.Time {
+	t := rfc3339(s)
+	return &t
 }

@@ -24,21 +24,21 @@ var _ = addSchemaTypes(map[string]reflect.Type{
 func wantMembers(t *testing.T) []CustomerPortalMember {
 	return []CustomerPortalMember{
 		{
-			CreatedAt: mustTime(t, "2026-01-05T12:00:00Z"),
+			CreatedAt: rfc3339("2026-01-05T12:00:00Z"),
 			ID:        "cf499766-daa1-457d-9e98-bb8c206c19b7",
 			Email:     "ada@example.com",
 			Name:      ptr("Ada Lovelace"),
 			Role:      MemberRoleOwner,
 		},
 		{
-			CreatedAt:  mustTime(t, "2026-02-06T13:30:45.123456Z"),
-			ModifiedAt: ptr(mustTime(t, "2026-03-01T09:00:00Z")),
+			CreatedAt:  rfc3339("2026-02-06T13:30:45.123456Z"),
+			ModifiedAt: ptr(rfc3339("2026-03-01T09:00:00Z")),
 			ID:         "74998f48-6c2f-4069-ba69-1000a034f387",
 			Email:      "charles@example.com",
 			Role:       MemberRoleBillingManager,
 		},
 		{
-			CreatedAt: mustTime(t, "2026-04-01T00:00:00Z"),
+			CreatedAt: rfc3339("2026-04-01T00:00:00Z"),
 			ID:        portalMemberID,
 			Email:     "mary@example.com",
 			Name:      ptr("Mary Somerville"),
@@ -49,8 +49,8 @@ func wantMembers(t *testing.T) []CustomerPortalMember {
 
 func wantMember(t *testing.T) *CustomerPortalMember {
 	return &CustomerPortalMember{
-		CreatedAt:  mustTime(t, "2026-04-01T00:00:00Z"),
-		ModifiedAt: ptr(mustTime(t, "2026-09-30T16:20:00Z")),
+		CreatedAt:  rfc3339("2026-04-01T00:00:00Z"),
+		ModifiedAt: ptr(rfc3339("2026-09-30T16:20:00Z")),
 		ID:         portalMemberID,
 		Email:      "mary@example.com",
 		Name:       ptr("Mary Somerville"),
@@ -59,7 +59,7 @@ func wantMember(t *testing.T) *CustomerPortalMember {
 }
 
 func TestMembersList(t *testing.T) {
-	srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "members_page.json"))))
+	srv := newRecorder(t, jsonAnswer(200, string(fixture("members_page.json"))))
 	c := newTestClient(t, srv, testToken)
 	page, err := c.Members.List(bg(), &ListOptions{Page: 3, Limit: 100})
 	if err != nil {
@@ -118,7 +118,7 @@ func TestMembersAdd(t *testing.T) {
 			`{"email":"mary@example.com","role":"member"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(testdataFile(t, "member.json"))))
+			srv := newRecorder(t, jsonAnswer(http.StatusCreated, string(fixture("member.json"))))
 			c := newTestClient(t, srv, testToken)
 			got, err := c.Members.Add(bg(), &tc.body)
 			if err != nil {
@@ -146,7 +146,7 @@ func TestMembersUpdateStates(t *testing.T) {
 		{"null both", CustomerPortalMemberUpdate{Name: Null[string](), Role: Null[MemberRole]()}, `{"name":null,"role":null}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "member.json"))))
+			srv := newRecorder(t, jsonAnswer(200, string(fixture("member.json"))))
 			c := newTestClient(t, srv, testToken)
 			got, err := c.Members.Update(bg(), portalMemberID, &tc.body)
 			if err != nil {

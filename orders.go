@@ -352,36 +352,6 @@ type CustomerOrderSubscription struct {
 	Units *int64 `json:"units"`
 }
 
-// SubscriptionStatus is the state of a subscription.
-type SubscriptionStatus string
-
-// Values of SubscriptionStatus.
-const (
-	SubscriptionStatusIncomplete        SubscriptionStatus = "incomplete"
-	SubscriptionStatusIncompleteExpired SubscriptionStatus = "incomplete_expired"
-	SubscriptionStatusTrialing          SubscriptionStatus = "trialing"
-	SubscriptionStatusActive            SubscriptionStatus = "active"
-	SubscriptionStatusPastDue           SubscriptionStatus = "past_due"
-	SubscriptionStatusCanceled          SubscriptionStatus = "canceled"
-	SubscriptionStatusUnpaid            SubscriptionStatus = "unpaid"
-	SubscriptionStatusPaused            SubscriptionStatus = "paused"
-)
-
-// CustomerCancellationReason is the reason a customer gave for canceling.
-type CustomerCancellationReason string
-
-// Values of CustomerCancellationReason.
-const (
-	CustomerCancellationReasonCustomerService CustomerCancellationReason = "customer_service"
-	CustomerCancellationReasonLowQuality      CustomerCancellationReason = "low_quality"
-	CustomerCancellationReasonMissingFeatures CustomerCancellationReason = "missing_features"
-	CustomerCancellationReasonSwitchedService CustomerCancellationReason = "switched_service"
-	CustomerCancellationReasonTooComplex      CustomerCancellationReason = "too_complex"
-	CustomerCancellationReasonTooExpensive    CustomerCancellationReason = "too_expensive"
-	CustomerCancellationReasonUnused          CustomerCancellationReason = "unused"
-	CustomerCancellationReasonOther           CustomerCancellationReason = "other"
-)
-
 // Address is a billing address as stored by Polar.
 type Address struct {
 	// Line1 is the first line of the street address.

@@ -107,6 +107,18 @@ type Client struct {
 	Members MembersService
 	// Seats lists, assigns and revokes the seats of seat-based purchases.
 	Seats SeatsService
+	// Subscriptions lists, changes and cancels the customer's
+	// subscriptions.
+	Subscriptions SubscriptionsService
+	// Wallets lists and fetches the customer's wallets.
+	Wallets WalletsService
+	// Meters lists and fetches the customer's usage meters.
+	Meters MetersService
+	// Organizations fetches an organization's public portal page; it needs
+	// no token.
+	Organizations OrganizationsService
+	// Downloadables lists the files the customer may download.
+	Downloadables DownloadablesService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -265,6 +277,11 @@ func newClient(co *core, token string) *Client {
 	c.Customers = (*customersService)(&c.common)
 	c.Members = (*membersService)(&c.common)
 	c.Seats = (*seatsService)(&c.common)
+	c.Subscriptions = (*subscriptionsService)(&c.common)
+	c.Wallets = (*walletsService)(&c.common)
+	c.Meters = (*metersService)(&c.common)
+	c.Organizations = (*organizationsService)(&c.common)
+	c.Downloadables = (*downloadablesService)(&c.common)
 	return c
 }
 
@@ -331,6 +348,11 @@ func (c *Client) WithToken(token string) *Client {
 	inherit(&child.Customers, c.Customers)
 	inherit(&child.Members, c.Members)
 	inherit(&child.Seats, c.Seats)
+	inherit(&child.Subscriptions, c.Subscriptions)
+	inherit(&child.Wallets, c.Wallets)
+	inherit(&child.Meters, c.Meters)
+	inherit(&child.Organizations, c.Organizations)
+	inherit(&child.Downloadables, c.Downloadables)
 	return child
 }
 

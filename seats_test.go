@@ -29,16 +29,16 @@ func wantSeatsList(t *testing.T) *SeatsList {
 	return &SeatsList{
 		Seats: []CustomerSeat{
 			{
-				CreatedAt:                mustTime(t, "2026-09-01T10:00:00Z"),
+				CreatedAt:                rfc3339("2026-09-01T10:00:00Z"),
 				ID:                       portalSeatID,
 				SubscriptionID:           ptr(portalSubscriptionID),
 				Status:                   SeatStatusPending,
 				CustomerEmail:            ptr("grace@example.com"),
-				InvitationTokenExpiresAt: ptr(mustTime(t, "2026-09-08T10:00:00Z")),
+				InvitationTokenExpiresAt: ptr(rfc3339("2026-09-08T10:00:00Z")),
 			},
 			{
-				CreatedAt:      mustTime(t, "2026-08-01T10:00:00Z"),
-				ModifiedAt:     ptr(mustTime(t, "2026-08-02T11:12:13.141516Z")),
+				CreatedAt:      rfc3339("2026-08-01T10:00:00Z"),
+				ModifiedAt:     ptr(rfc3339("2026-08-02T11:12:13.141516Z")),
 				ID:             "e188e49f-19b5-4acf-865e-c9b135208e24",
 				SubscriptionID: ptr(portalSubscriptionID),
 				Status:         SeatStatusClaimed,
@@ -46,7 +46,7 @@ func wantSeatsList(t *testing.T) *SeatsList {
 				MemberID:       ptr(portalMemberID),
 				Member: &Member{
 					ID:         portalMemberID,
-					CreatedAt:  mustTime(t, "2026-04-01T00:00:00Z"),
+					CreatedAt:  rfc3339("2026-04-01T00:00:00Z"),
 					CustomerID: "0329d50d-5e1e-4146-beca-deaefca17441",
 					Email:      "mary@example.com",
 					Name:       ptr("Mary Somerville"),
@@ -54,27 +54,27 @@ func wantSeatsList(t *testing.T) *SeatsList {
 					Role:       MemberRoleMember,
 				},
 				Email:        ptr("mary@example.com"),
-				ClaimedAt:    ptr(mustTime(t, "2026-08-02T11:12:13.141516Z")),
+				ClaimedAt:    ptr(rfc3339("2026-08-02T11:12:13.141516Z")),
 				SeatMetadata: map[string]any{"department": "research", "cost_center": 42.0, "tags": []any{"a", "b"}, "remote": true},
 			},
 			{
-				CreatedAt:  mustTime(t, "2026-07-01T10:00:00Z"),
-				ModifiedAt: ptr(mustTime(t, "2026-07-15T10:00:00Z")),
+				CreatedAt:  rfc3339("2026-07-01T10:00:00Z"),
+				ModifiedAt: ptr(rfc3339("2026-07-15T10:00:00Z")),
 				ID:         "0acc6d72-c2ca-49d1-b02b-f5bdeea20990",
 				OrderID:    ptr(portalOrderID),
 				Status:     SeatStatusRevoked,
 				CustomerID: ptr("a7a79c39-56ba-4121-a734-86c12979185b"),
 				Member: &Member{
 					ID:         "cf499766-daa1-457d-9e98-bb8c206c19b7",
-					CreatedAt:  mustTime(t, "2026-01-05T12:00:00Z"),
-					ModifiedAt: ptr(mustTime(t, "2026-01-06T12:00:00Z")),
+					CreatedAt:  rfc3339("2026-01-05T12:00:00Z"),
+					ModifiedAt: ptr(rfc3339("2026-01-06T12:00:00Z")),
 					CustomerID: "a7a79c39-56ba-4121-a734-86c12979185b",
 					Email:      "ada@example.com",
 					Role:       MemberRoleOwner,
 				},
 				CustomerEmail: ptr("ada@example.com"),
-				ClaimedAt:     ptr(mustTime(t, "2026-07-02T10:00:00Z")),
-				RevokedAt:     ptr(mustTime(t, "2026-07-15T10:00:00Z")),
+				ClaimedAt:     ptr(rfc3339("2026-07-02T10:00:00Z")),
+				RevokedAt:     ptr(rfc3339("2026-07-15T10:00:00Z")),
 				SeatMetadata:  map[string]any{},
 			},
 		},
@@ -85,20 +85,20 @@ func wantSeatsList(t *testing.T) *SeatsList {
 
 func wantSeat(t *testing.T) *CustomerSeat {
 	return &CustomerSeat{
-		CreatedAt:                mustTime(t, "2026-09-01T10:00:00Z"),
+		CreatedAt:                rfc3339("2026-09-01T10:00:00Z"),
 		ID:                       portalSeatID,
 		SubscriptionID:           ptr(portalSubscriptionID),
 		Status:                   SeatStatusPending,
 		CustomerID:               ptr("0329d50d-5e1e-4146-beca-deaefca17441"),
 		Email:                    ptr("grace@example.com"),
 		CustomerEmail:            ptr("grace@example.com"),
-		InvitationTokenExpiresAt: ptr(mustTime(t, "2026-09-08T10:00:00Z")),
+		InvitationTokenExpiresAt: ptr(rfc3339("2026-09-08T10:00:00Z")),
 		SeatMetadata:             map[string]any{"team": "compilers"},
 	}
 }
 
 func TestSeatsList(t *testing.T) {
-	srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "seats_list.json"))))
+	srv := newRecorder(t, jsonAnswer(200, string(fixture("seats_list.json"))))
 	c := newTestClient(t, srv, testToken)
 	got, err := c.Seats.List(bg(), &SeatListOptions{SubscriptionID: portalSubscriptionID})
 	if err != nil {
@@ -154,7 +154,7 @@ func TestSeatsAssign(t *testing.T) {
 			`{"subscription_id":"` + portalSubscriptionID + `","email":"mary@example.com","external_member_id":"usr_1337"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "seat.json"))))
+			srv := newRecorder(t, jsonAnswer(200, string(fixture("seat.json"))))
 			c := newTestClient(t, srv, testToken)
 			got, err := c.Seats.Assign(bg(), &tc.body)
 			if err != nil {
@@ -183,12 +183,12 @@ func TestSeatsRevoke(t *testing.T) {
 	}
 	checkRequest(t, srv.requests()[0], "DELETE", "/v1/customer-portal/seats/"+portalSeatID, true)
 	want := &CustomerSeat{
-		CreatedAt:      mustTime(t, "2026-09-01T10:00:00Z"),
-		ModifiedAt:     ptr(mustTime(t, "2026-09-02T10:00:00Z")),
+		CreatedAt:      rfc3339("2026-09-01T10:00:00Z"),
+		ModifiedAt:     ptr(rfc3339("2026-09-02T10:00:00Z")),
 		ID:             portalSeatID,
 		SubscriptionID: ptr(portalSubscriptionID),
 		Status:         SeatStatusRevoked,
-		RevokedAt:      ptr(mustTime(t, "2026-09-02T10:00:00Z")),
+		RevokedAt:      ptr(rfc3339("2026-09-02T10:00:00Z")),
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("seat (-want +got):\n%s", diff)
@@ -196,7 +196,7 @@ func TestSeatsRevoke(t *testing.T) {
 }
 
 func TestSeatsResendInvitation(t *testing.T) {
-	srv := newRecorder(t, jsonAnswer(200, string(testdataFile(t, "seat.json"))))
+	srv := newRecorder(t, jsonAnswer(200, string(fixture("seat.json"))))
 	c := newTestClient(t, srv, testToken)
 	got, err := c.Seats.ResendInvitation(bg(), portalSeatID)
 	if err != nil {
@@ -321,7 +321,7 @@ func TestPortalFixturesWellFormed(t *testing.T) {
 		"members_page.json", "member.json", "seats_list.json", "seat.json",
 	} {
 		var doc any
-		if err := json.Unmarshal(testdataFile(t, name), &doc); err != nil {
+		if err := json.Unmarshal(fixture(name), &doc); err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}

@@ -1,0 +1,122 @@
+package polar
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// DownloadablesService covers the files the authenticated customer may
+// download through their downloadables benefits, each with a short-lived
+// download URL. It needs a customer session token or a member session
+// token (members see only their own).
+type DownloadablesService interface {
+	// List returns one page of the customer's downloadable files.
+	//
+	// API: GET /v1/customer-portal/downloadables/
+	List(ctx context.Context, opts *DownloadableListOptions) (*Page[DownloadableRead], error)
+	// All iterates over every downloadable file of every page, 100 at a
+	// time unless opts sets Limit. Download URLs expire (see
+	// S3DownloadURL.ExpiresAt): fetch the files soon after listing them.
+	//
+	// API: GET /v1/customer-portal/downloadables/
+	All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[DownloadableRead, error]
+}
+
+type downloadablesService service
+
+var _ DownloadablesService = (*downloadablesService)(nil)
+
+func (*downloadablesService) sdkService() {}
+
+var downloadablesList = declare[DownloadableListOptions, none, *Page[DownloadableRead]](operation{
+	id: "customer_portal:downloadables:list", method: http.MethodGet, path: "/v1/customer-portal/downloadables/"})
+
+func (s *downloadablesService) List(ctx context.Context, opts *DownloadableListOptions) (*Page[DownloadableRead], error) {
+	return downloadablesList.query(ctx, s.client, opts)
+}
+
+func (s *downloadablesService) All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[DownloadableRead, error] {
+	return listAll(ctx, s.client, opts, s.List)
+}
+
+// DownloadableListOptions filters Downloadables.List and
+// Downloadables.All.
+type DownloadableListOptions struct {
+	ListOptions
+	// BenefitID filters by benefit ID; several values match any of them.
+	BenefitID []string `url:"benefit_id,omitempty"`
+}
+
+// DownloadableRead is a file the customer may download, granted by a
+// downloadables benefit.
+type DownloadableRead struct {
+	// ID is the ID of the downloadable.
+	ID string `json:"id"`
+	// BenefitID is the ID of the benefit that grants the file.
+	BenefitID string `json:"benefit_id"`
+	// File is the file, with its download URL.
+	File FileDownload `json:"file"`
+}
+
+// FileDownload is a downloadable file: its name, type and size, its
+// checksums when known, and a presigned URL to download it from.
+type FileDownload struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// OrganizationID is the ID of the organization the file belongs to.
+	OrganizationID string `json:"organization_id"`
+	// Name is the file name.
+	Name string `json:"name"`
+	// Path is the file's path in storage.
+	Path string `json:"path"`
+	// MIMEType is the file's media type, such as application/zip.
+	MIMEType string `json:"mime_type"`
+	// Size is the file's size in bytes.
+	Size int64 `json:"size"`
+	// StorageVersion is the version of the stored object, if any.
+	StorageVersion *string `json:"storage_version"`
+	// ChecksumEtag is the ETag of the stored object, if known.
+	ChecksumEtag *string `json:"checksum_etag"`
+	// ChecksumSHA256Base64 is the SHA-256 of the file in base64, if known.
+	ChecksumSHA256Base64 *string `json:"checksum_sha256_base64"`
+	// ChecksumSHA256Hex is the SHA-256 of the file in hexadecimal, if
+	// known.
+	ChecksumSHA256Hex *string `json:"checksum_sha256_hex"`
+	// LastModifiedAt is when the file was last changed, if known.
+	LastModifiedAt *time.Time `json:"last_modified_at"`
+	// Download is where to download the file from, until it expires.
+	Download S3DownloadURL `json:"download"`
+	// Version is the file's version label, if any.
+	Version *string `json:"version"`
+	// IsUploaded reports whether the upload of the file has completed.
+	IsUploaded bool `json:"is_uploaded"`
+	// Service is the kind of file.
+	Service FileServiceTypes `json:"service"`
+	// SizeReadable is Size for people, such as "1.2 MB".
+	SizeReadable string `json:"size_readable"`
+}
+
+// S3DownloadURL is a presigned URL to download a file from, with the
+// headers to send along and the time it expires.
+type S3DownloadURL struct {
+	// URL is the presigned download URL.
+	URL string `json:"url"`
+	// Headers are HTTP headers to send with the download request; nil or
+	// empty when none are needed.
+	Headers map[string]string `json:"headers"`
+	// ExpiresAt is when URL stops working.
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// FileServiceTypes is the kind of a stored file.
+type FileServiceTypes string
+
+// Values of FileServiceTypes.
+const (
+	FileServiceTypesDownloadable          FileServiceTypes = "downloadable"
+	FileServiceTypesProductMedia          FileServiceTypes = "product_media"
+	FileServiceTypesOrganizationAvatar    FileServiceTypes = "organization_avatar"
+	FileServiceTypesSupportCaseAttachment FileServiceTypes = "support_case_attachment"
+)

@@ -1,0 +1,127 @@
+package polar
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"time"
+)
+
+// MetersService covers the usage meters of the authenticated customer:
+// for each meter, the units consumed and credited and the balance. It
+// needs a customer session token or a member session token.
+type MetersService interface {
+	// List returns one page of the customer's meters.
+	//
+	// API: GET /v1/customer-portal/meters/
+	List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerCustomerMeter], error)
+	// All iterates over every meter of every page, 100 at a time unless
+	// opts sets Limit.
+	//
+	// API: GET /v1/customer-portal/meters/
+	All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerCustomerMeter, error]
+	// Get returns a customer meter by ID. It fails with an error matching
+	// ErrResourceNotFound when the customer has no such meter.
+	//
+	// API: GET /v1/customer-portal/meters/{id}
+	Get(ctx context.Context, id string) (*CustomerCustomerMeter, error)
+}
+
+type metersService service
+
+var _ MetersService = (*metersService)(nil)
+
+func (*metersService) sdkService() {}
+
+const metersPath = "/v1/customer-portal/meters/"
+
+var (
+	metersList = declare[MeterListOptions, none, *Page[CustomerCustomerMeter]](operation{
+		id: "customer_portal:customer_meters:list", method: http.MethodGet, path: metersPath})
+	metersGet = declare[none, none, *CustomerCustomerMeter](operation{
+		id: "customer_portal:customer_meters:get", method: http.MethodGet, path: metersPath + "{id}"})
+)
+
+func (s *metersService) List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerCustomerMeter], error) {
+	return metersList.query(ctx, s.client, opts)
+}
+
+func (s *metersService) All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerCustomerMeter, error] {
+	return listAll(ctx, s.client, opts, s.List)
+}
+
+func (s *metersService) Get(ctx context.Context, id string) (*CustomerCustomerMeter, error) {
+	return metersGet.call(ctx, s.client, id)
+}
+
+// MeterListOptions filters and sorts Meters.List and Meters.All. Filters
+// with several values match any of them.
+type MeterListOptions struct {
+	ListOptions
+	// MeterID filters by meter ID.
+	MeterID []string `url:"meter_id,omitempty"`
+	// Query filters by meter name.
+	Query string `url:"query,omitempty"`
+	// Sorting lists sort criteria applied in order; the server's default
+	// is CustomerCustomerMeterSortPropertyModifiedAtDesc.
+	Sorting []CustomerCustomerMeterSortProperty `url:"sorting,omitempty"`
+}
+
+// CustomerCustomerMeterSortProperty is a sort criterion of Meters.List;
+// the Desc variants sort in descending order.
+type CustomerCustomerMeterSortProperty string
+
+// Values of CustomerCustomerMeterSortProperty.
+const (
+	CustomerCustomerMeterSortPropertyCreatedAt         CustomerCustomerMeterSortProperty = "created_at"
+	CustomerCustomerMeterSortPropertyCreatedAtDesc     CustomerCustomerMeterSortProperty = "-created_at"
+	CustomerCustomerMeterSortPropertyModifiedAt        CustomerCustomerMeterSortProperty = "modified_at"
+	CustomerCustomerMeterSortPropertyModifiedAtDesc    CustomerCustomerMeterSortProperty = "-modified_at"
+	CustomerCustomerMeterSortPropertyMeterID           CustomerCustomerMeterSortProperty = "meter_id"
+	CustomerCustomerMeterSortPropertyMeterIDDesc       CustomerCustomerMeterSortProperty = "-meter_id"
+	CustomerCustomerMeterSortPropertyMeterName         CustomerCustomerMeterSortProperty = "meter_name"
+	CustomerCustomerMeterSortPropertyMeterNameDesc     CustomerCustomerMeterSortProperty = "-meter_name"
+	CustomerCustomerMeterSortPropertyConsumedUnits     CustomerCustomerMeterSortProperty = "consumed_units"
+	CustomerCustomerMeterSortPropertyConsumedUnitsDesc CustomerCustomerMeterSortProperty = "-consumed_units"
+	CustomerCustomerMeterSortPropertyCreditedUnits     CustomerCustomerMeterSortProperty = "credited_units"
+	CustomerCustomerMeterSortPropertyCreditedUnitsDesc CustomerCustomerMeterSortProperty = "-credited_units"
+	CustomerCustomerMeterSortPropertyBalance           CustomerCustomerMeterSortProperty = "balance"
+	CustomerCustomerMeterSortPropertyBalanceDesc       CustomerCustomerMeterSortProperty = "-balance"
+)
+
+// CustomerCustomerMeter is the customer's usage of one meter. Consumed
+// units and the balance are numbers that may be fractional; they decode
+// into float64 and encode back to the same value.
+type CustomerCustomerMeter struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the customer.
+	CustomerID string `json:"customer_id"`
+	// The ID of the meter.
+	MeterID string `json:"meter_id"`
+	// The number of consumed units.
+	ConsumedUnits float64 `json:"consumed_units"`
+	// The number of credited units.
+	CreditedUnits int64 `json:"credited_units"`
+	// The balance of the meter, i.e. the difference between credited and
+	// consumed units.
+	Balance float64 `json:"balance"`
+	// The meter.
+	Meter CustomerCustomerMeterMeter `json:"meter"`
+}
+
+// CustomerCustomerMeterMeter is the meter of a customer meter.
+type CustomerCustomerMeterMeter struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the object.
+	ID string `json:"id"`
+	// The name of the meter. Will be shown on customer's invoices and usage.
+	Name string `json:"name"`
+}

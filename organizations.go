@@ -1,0 +1,179 @@
+package polar
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// OrganizationsService covers the public page of an organization in the
+// customer portal: its name, portal settings and products. It needs no
+// token, and sends none: it works with a client made by NewClient("").
+type OrganizationsService interface {
+	// Get returns the organization with the given slug (its short name in
+	// portal and checkout URLs), with its customer portal settings and the
+	// products it offers. It fails with an error matching
+	// ErrResourceNotFound when no organization has that slug.
+	//
+	// API: GET /v1/customer-portal/organizations/{slug}
+	Get(ctx context.Context, slug string) (*CustomerOrganizationData, error)
+}
+
+type organizationsService service
+
+var _ OrganizationsService = (*organizationsService)(nil)
+
+func (*organizationsService) sdkService() {}
+
+var organizationsGet = declare[none, none, *CustomerOrganizationData](operation{
+	id: "customer_portal:organizations:get", method: http.MethodGet,
+	path: "/v1/customer-portal/organizations/{slug}", public: true})
+
+func (s *organizationsService) Get(ctx context.Context, slug string) (*CustomerOrganizationData, error) {
+	return organizationsGet.call(ctx, s.client, slug)
+}
+
+// CustomerOrganizationData is an organization with what its customer
+// portal shows: the organization and its settings, and its products.
+type CustomerOrganizationData struct {
+	// Organization is the organization and its portal settings.
+	Organization CustomerOrganization `json:"organization"`
+	// Products are the products the organization offers.
+	Products []CustomerProduct `json:"products"`
+}
+
+// CustomerProduct is a product as the customer portal shows it. Its
+// prices mix current and legacy prices (see Price).
+type CustomerProduct struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The interval unit for the trial period.
+	TrialInterval *TrialInterval `json:"trial_interval"`
+	// The number of interval units for the trial period.
+	TrialIntervalCount *int64 `json:"trial_interval_count"`
+	// The name of the product.
+	Name string `json:"name"`
+	// The description of the product.
+	Description *string `json:"description"`
+	// The visibility of the product.
+	Visibility ProductVisibility `json:"visibility"`
+	// The recurring interval of the product. If nil, the product is a one-time
+	// purchase.
+	RecurringInterval *RecurringInterval `json:"recurring_interval"`
+	// Number of interval units of the subscription. If this is set to 1 the charge
+	// will happen every interval (e.g. every month), if set to 2 it will be every
+	// other month, and so on. nil for one-time products.
+	RecurringIntervalCount *int64 `json:"recurring_interval_count"`
+	// The meter cycle of the product, independent of the billing interval. If
+	// nil, metered concerns follow the billing interval.
+	MeterInterval *RecurringInterval `json:"meter_interval"`
+	// Number of meter interval units. nil when no meter cycle is set.
+	MeterIntervalCount *int64 `json:"meter_interval_count"`
+	// Whether the product is a subscription.
+	IsRecurring bool `json:"is_recurring"`
+	// Whether the product is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the organization owning the product.
+	OrganizationID string `json:"organization_id"`
+	// List of available prices for this product.
+	Prices PriceList `json:"prices"`
+	// List of benefits granted by the product.
+	Benefits []BenefitPublic `json:"benefits"`
+	// The medias associated to the product.
+	Medias []ProductMediaFileRead `json:"medias"`
+}
+
+// CustomerOrganization is the organization selling a product, as its
+// customers see it.
+type CustomerOrganization struct {
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The ID of the object.
+	ID string `json:"id"`
+	// Organization name shown in checkout, customer portal, emails etc.
+	Name string `json:"name"`
+	// Unique organization slug in checkout, customer portal and credit card
+	// statements.
+	Slug string `json:"slug"`
+	// Avatar URL shown in checkout, customer portal, emails etc.
+	AvatarURL *string `json:"avatar_url"`
+	// Proration behavior applied when customer updates their subscription from the
+	// portal.
+	ProrationBehavior SubscriptionProrationBehavior `json:"proration_behavior"`
+	// Whether customers can update their subscriptions from the customer portal.
+	AllowCustomerUpdates bool `json:"allow_customer_updates"`
+	// Settings related to the customer portal
+	CustomerPortalSettings OrganizationCustomerPortalSettings `json:"customer_portal_settings"`
+	// Feature flags for the customer portal.
+	OrganizationFeatures *CustomerOrganizationFeatureSettings `json:"organization_features,omitempty"`
+}
+
+// SubscriptionProrationBehavior is how subscription changes are billed.
+type SubscriptionProrationBehavior string
+
+// Values of SubscriptionProrationBehavior.
+const (
+	SubscriptionProrationBehaviorInvoice    SubscriptionProrationBehavior = "invoice"
+	SubscriptionProrationBehaviorProrate    SubscriptionProrationBehavior = "prorate"
+	SubscriptionProrationBehaviorNextPeriod SubscriptionProrationBehavior = "next_period"
+	SubscriptionProrationBehaviorReset      SubscriptionProrationBehavior = "reset"
+)
+
+// OrganizationCustomerPortalSettings are an organization's customer portal
+// settings: what the portal shows of usage, and which changes customers may
+// make to their subscriptions and to their own details (nil when the
+// server sends no customer settings).
+type OrganizationCustomerPortalSettings struct {
+	// Usage says whether the portal shows usage.
+	Usage CustomerPortalUsageSettings `json:"usage"`
+	// Subscription says which subscription changes customers may make.
+	Subscription CustomerPortalSubscriptionSettings `json:"subscription"`
+	// Customer says which customer details customers may change, if set.
+	Customer *CustomerPortalCustomerSettings `json:"customer,omitempty"`
+}
+
+// CustomerPortalUsageSettings says whether the portal shows the
+// customer's usage of metered products.
+type CustomerPortalUsageSettings struct {
+	// Show is true when usage is shown.
+	Show bool `json:"show"`
+}
+
+// CustomerPortalSubscriptionSettings says which subscription changes
+// customers may make in the portal: the number of seats, the plan
+// (product), pausing, and the number of units. Pause and UpdateUnits are
+// nil when the server leaves them out.
+type CustomerPortalSubscriptionSettings struct {
+	// UpdateSeats tells whether customers may change their number of seats.
+	UpdateSeats bool `json:"update_seats"`
+	// UpdatePlan tells whether customers may change product.
+	UpdatePlan bool `json:"update_plan"`
+	// Pause tells whether customers may pause their subscription, if set.
+	Pause *bool `json:"pause,omitempty"`
+	// UpdateUnits tells whether customers may change their number of units,
+	// if set.
+	UpdateUnits *bool `json:"update_units,omitempty"`
+}
+
+// CustomerPortalCustomerSettings says which customer details customers may
+// change in the portal.
+type CustomerPortalCustomerSettings struct {
+	// AllowEmailChange tells whether customers may change their email
+	// address (Customers.RequestEmailUpdate); nil when left out.
+	AllowEmailChange *bool `json:"allow_email_change,omitempty"`
+}
+
+// CustomerOrganizationFeatureSettings are the feature flags exposed to the
+// customer portal.
+type CustomerOrganizationFeatureSettings struct {
+	// Whether the member model is enabled for this organization.
+	MemberModelEnabled *bool `json:"member_model_enabled,omitempty"`
+	// Whether localization is enabled for this organization.
+	CheckoutLocalizationEnabled *bool `json:"checkout_localization_enabled,omitempty"`
+}
