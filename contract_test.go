@@ -67,7 +67,7 @@ type contractCall struct {
 // allContractCalls gathers the calls of every service.
 func allContractCalls() []contractCall {
 	return slices.Concat(contractCalls, customersContractCalls, membersContractCalls, seatsContractCalls,
-		subscriptionsContractCalls, walletsContractCalls, metersContractCalls, organizationsContractCalls,
+		subscriptionsContractCalls, seatsClaimedContractCalls, walletsContractCalls, metersContractCalls, organizationsContractCalls,
 		downloadablesContractCalls)
 }
 

@@ -2,6 +2,7 @@ package polar
 
 import (
 	"context"
+	"iter"
 	"net/http"
 	"time"
 )
@@ -44,6 +45,18 @@ type SeatsService interface {
 	//
 	// API: POST /v1/customer-portal/seats/{seat_id}/resend
 	ResendInvitation(ctx context.Context, seatID string) (*CustomerSeat, error)
+	// ListClaimedSubscriptions returns one page of the subscriptions whose
+	// seats the signed-in customer or member has claimed: those of other
+	// customers that give them access.
+	//
+	// API: GET /v1/customer-portal/seats/subscriptions
+	ListClaimedSubscriptions(ctx context.Context, opts *ListOptions) (*Page[CustomerSubscription], error)
+	// AllClaimedSubscriptions iterates over every subscription whose seat
+	// the signed-in customer or member has claimed, 100 a page unless opts
+	// sets Limit.
+	//
+	// API: GET /v1/customer-portal/seats/subscriptions (every page)
+	AllClaimedSubscriptions(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerSubscription, error]
 }
 
 type seatsService service
@@ -63,6 +76,8 @@ var (
 		id: "customer_portal:seats:revoke_seat", method: http.MethodDelete, path: seatsPath + "/{seat_id}"})
 	seatsResendInvitation = declare[none, none, *CustomerSeat](operation{
 		id: "customer_portal:seats:resend_invitation", method: http.MethodPost, path: seatsPath + "/{seat_id}/resend"})
+	seatsListClaimedSubscriptions = declare[ListOptions, none, *Page[CustomerSubscription]](operation{
+		id: "customer_portal:seats:list_claimed_subscriptions", method: http.MethodGet, path: seatsPath + "/subscriptions"})
 )
 
 func (s *seatsService) List(ctx context.Context, opts *SeatListOptions) (*SeatsList, error) {
@@ -79,6 +94,14 @@ func (s *seatsService) Revoke(ctx context.Context, seatID string) (*CustomerSeat
 
 func (s *seatsService) ResendInvitation(ctx context.Context, seatID string) (*CustomerSeat, error) {
 	return seatsResendInvitation.call(ctx, s.client, seatID)
+}
+
+func (s *seatsService) ListClaimedSubscriptions(ctx context.Context, opts *ListOptions) (*Page[CustomerSubscription], error) {
+	return seatsListClaimedSubscriptions.query(ctx, s.client, opts)
+}
+
+func (s *seatsService) AllClaimedSubscriptions(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerSubscription, error] {
+	return listAll(ctx, s.client, opts, s.ListClaimedSubscriptions)
 }
 
 // SeatListOptions selects the seats of Seats.List. The list is not

@@ -411,3 +411,47 @@ var seatsContractCalls = []contractCall{
 		return err
 	}},
 }
+
+var _ = addOpCases(opCase{id: "customer_portal:seats:list_claimed_subscriptions",
+	answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+	call: func(ctx context.Context, c *Client, _ string) error {
+		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Limit: 10})
+		return err
+	}})
+
+var seatsClaimedContractCalls = []contractCall{
+	{id: "customer_portal:seats:list_claimed_subscriptions", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Seats.ListClaimedSubscriptions(ctx, nil)
+		return err
+	}},
+	{id: "customer_portal:seats:list_claimed_subscriptions", call: func(ctx context.Context, c *Client) error {
+		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Page: 2, Limit: 25})
+		return err
+	}},
+}
+
+func TestSeatsClaimedSubscriptions(t *testing.T) {
+	page := fixture("subscriptions_page.json")
+	srv := newRecorder(t, jsonAnswer(200, string(page)))
+	c := newTestClient(t, srv, testToken)
+	got, err := c.Seats.ListClaimedSubscriptions(bg(), &ListOptions{Page: 1, Limit: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := decodeFixture[Page[CustomerSubscription]](t, "subscriptions_page.json")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("page (-want +got):\n%s", diff)
+	}
+	checkRequest(t, srv.requests()[0], "GET", "/v1/customer-portal/seats/subscriptions?limit=50&page=1", true)
+
+	var n int
+	for _, err := range c.Seats.AllClaimedSubscriptions(bg(), nil) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != len(want.Items) {
+		t.Errorf("All yielded %d subscriptions, want %d", n, len(want.Items))
+	}
+}
