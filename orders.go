@@ -352,23 +352,6 @@ type CustomerOrderSubscription struct {
 	Units *int64 `json:"units"`
 }
 
-// Address is a billing address as stored by Polar.
-type Address struct {
-	// Line1 is the first line of the street address.
-	Line1 *string `json:"line1,omitempty"`
-	// Line2 is the second line of the street address.
-	Line2 *string `json:"line2,omitempty"`
-	// PostalCode is the postal or ZIP code.
-	PostalCode *string `json:"postal_code,omitempty"`
-	// City is the city or locality.
-	City *string `json:"city,omitempty"`
-	// State is the state, province or region, as an ISO 3166-2 subdivision
-	// code where the country has them (such as US-NY).
-	State *string `json:"state,omitempty"`
-	// Country is the ISO 3166-1 alpha-2 country code.
-	Country CountryAlpha2 `json:"country"`
-}
-
 // CustomerOrderUpdate is the body of Orders.Update. Each field can be left
 // out (the zero value), set with Set, or cleared with Null.
 type CustomerOrderUpdate struct {
@@ -378,12 +361,6 @@ type CustomerOrderUpdate struct {
 	// state fields cannot be updated.
 	BillingAddress Nullable[AddressInput] `json:"billing_address,omitzero"`
 }
-
-// AddressInput is an address sent to the API: the same fields as Address,
-// so one converts into the other (AddressInput(*order.BillingAddress)).
-// Country and state cannot be changed on an existing order, and the API
-// accepts fewer countries here (see CountryAlpha2).
-type AddressInput Address
 
 // CustomerOrderInvoice is an order's invoice data.
 type CustomerOrderInvoice struct {
@@ -461,3 +438,49 @@ const (
 	CustomerOrderSortPropertySubscription     CustomerOrderSortProperty = "subscription"
 	CustomerOrderSortPropertySubscriptionDesc CustomerOrderSortProperty = "-subscription"
 )
+
+// CustomerOrderProduct is the product an order is for.
+type CustomerOrderProduct struct {
+	// The ID of the object.
+	ID string `json:"id"`
+	// Creation timestamp of the object.
+	CreatedAt time.Time `json:"created_at"`
+	// Last modification timestamp of the object.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// The interval unit for the trial period.
+	TrialInterval *TrialInterval `json:"trial_interval"`
+	// The number of interval units for the trial period.
+	TrialIntervalCount *int64 `json:"trial_interval_count"`
+	// The name of the product.
+	Name string `json:"name"`
+	// The description of the product.
+	Description *string `json:"description"`
+	// The visibility of the product.
+	Visibility ProductVisibility `json:"visibility"`
+	// The recurring interval of the product. If nil, the product is a one-time
+	// purchase.
+	RecurringInterval *RecurringInterval `json:"recurring_interval"`
+	// Number of interval units of the subscription. If this is set to 1 the charge
+	// will happen every interval (e.g. every month), if set to 2 it will be every
+	// other month, and so on. nil for one-time products.
+	RecurringIntervalCount *int64 `json:"recurring_interval_count"`
+	// The meter cycle of the product, independent of the billing interval. If
+	// nil, metered concerns follow the billing interval.
+	MeterInterval *RecurringInterval `json:"meter_interval"`
+	// Number of meter interval units. nil when no meter cycle is set.
+	MeterIntervalCount *int64 `json:"meter_interval_count"`
+	// Whether the product is a subscription.
+	IsRecurring bool `json:"is_recurring"`
+	// Whether the product is archived and no longer available.
+	IsArchived bool `json:"is_archived"`
+	// The ID of the organization owning the product.
+	OrganizationID string `json:"organization_id"`
+	// List of prices for this product.
+	Prices PriceList `json:"prices"`
+	// List of benefits granted by the product.
+	Benefits []BenefitPublic `json:"benefits"`
+	// List of medias associated to the product.
+	Medias []ProductMediaFileRead `json:"medias"`
+	// The organization selling the product.
+	Organization CustomerOrganization `json:"organization"`
+}
