@@ -167,7 +167,7 @@ func benchOrder(i int) *CustomerOrder {
 		SubscriptionID:       ptr(subID),
 		CheckoutID:           ptr("e5b9c3a7-8f2d-41e6-a7c0-4d1b9f5e2a68"),
 		NextPaymentAttemptAt: t(30 * 24 * time.Hour),
-		Product: &CustomerOrderProduct{
+		Product: &CustomerOrderProduct{CustomerProduct: CustomerProduct{
 			ID:                     productID,
 			CreatedAt:              t0.Add(-9000 * time.Hour),
 			ModifiedAt:             t(-300 * time.Hour),
@@ -195,6 +195,7 @@ func benchOrder(i int) *CustomerOrder {
 				Service: "product_media", IsUploaded: true, CreatedAt: t0.Add(-9000 * time.Hour), SizeReadable: "470.8 KB",
 				PublicURL: "https://polar-public-files.s3.amazonaws.com/" + orgID + "/product_media/hero.png",
 			}},
+		},
 			Organization: CustomerOrganization{
 				CreatedAt:            t0.Add(-20000 * time.Hour),
 				ModifiedAt:           t(-100 * time.Hour),

@@ -10,25 +10,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// customerProductOf is the CustomerProduct with the fields of p.
-func customerProductOf(p CustomerOrderProduct) CustomerProduct {
-	return CustomerProduct{
-		ID: p.ID, CreatedAt: p.CreatedAt, ModifiedAt: p.ModifiedAt,
-		TrialInterval: p.TrialInterval, TrialIntervalCount: p.TrialIntervalCount,
-		Name: p.Name, Description: p.Description, Visibility: p.Visibility,
-		RecurringInterval: p.RecurringInterval, RecurringIntervalCount: p.RecurringIntervalCount,
-		MeterInterval: p.MeterInterval, MeterIntervalCount: p.MeterIntervalCount,
-		IsRecurring: p.IsRecurring, IsArchived: p.IsArchived, OrganizationID: p.OrganizationID,
-		Prices: p.Prices, Benefits: p.Benefits, Medias: p.Medias,
-	}
-}
-
 // wantOrganizationData is testdata/organization.json decoded. Its first
 // product is the product of order.json (checked by TestPriceVariants).
 func wantOrganizationData(t *testing.T) *CustomerOrganizationData {
 	const org = "3f0c1a52-8b7d-4e21-9c4a-6d2e8f1b7a30"
 	pro := decodeFixture[CustomerOrder](t, "order.json").Product
-	metered := customerProductOf(*pro)
+	metered := pro.CustomerProduct
 	metered.ID, metered.Name = "a081e4f3-5b74-4b6c-b879-a98dee4803e5", "Acme Metered"
 	metered.MeterInterval, metered.MeterIntervalCount = ptr(RecurringIntervalWeek), ptr[int64](2)
 	metered.TrialInterval, metered.TrialIntervalCount = ptr(TrialIntervalMonth), ptr[int64](1)
@@ -57,7 +44,7 @@ func wantOrganizationData(t *testing.T) *CustomerOrganizationData {
 			},
 		},
 		Products: []CustomerProduct{
-			customerProductOf(*pro),
+			pro.CustomerProduct,
 			metered,
 			{
 				ID:             "eb214187-4cb9-4f6e-af04-c691869d8ab4",

@@ -33,7 +33,7 @@ func wantMinimalSubscription() CustomerSubscription {
 			CustomerID:             "5d8f1e2a-7c4b-4a9e-8f3d-2b1c0a9e8d7f",
 			ProductID:              "95ec1883-3cf9-453a-b39e-e589a9755f59",
 		},
-		Product: CustomerSubscriptionProduct{
+		Product: CustomerSubscriptionProduct{CustomerProduct: CustomerProduct{
 			ID:                     "95ec1883-3cf9-453a-b39e-e589a9755f59",
 			CreatedAt:              rfc3339("2025-12-01T09:00:00Z"),
 			Name:                   "Acme Basic",
@@ -46,6 +46,7 @@ func wantMinimalSubscription() CustomerSubscription {
 			Prices:                 PriceList{},
 			Benefits:               []BenefitPublic{},
 			Medias:                 []ProductMediaFileRead{},
+		},
 			Organization: CustomerOrganization{
 				CreatedAt:         rfc3339("2025-11-03T08:15:42.118204Z"),
 				ID:                org,
