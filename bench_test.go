@@ -189,10 +189,13 @@ func benchOrder(i int) *CustomerOrder {
 				{ID: "b-credit-0003", CreatedAt: t0.Add(-700 * time.Hour), Type: BenefitTypeMeterCredit, Description: "10,000 API calls a month", Selectable: true, OrganizationID: orgID},
 			},
 			Medias: []ProductMediaFileRead{{
-				ID: "m-0001", OrganizationID: orgID, Name: "hero.png", Path: orgID + "/product_media/hero.png", MIMEType: "image/png", Size: 482113,
-				StorageVersion: ptr("v1"), ChecksumEtag: ptr("\"5d41402abc4b2a76b9719d911017c592\""), ChecksumSHA256Base64: ptr("LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
-				ChecksumSHA256Hex: ptr("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"), LastModifiedAt: t(-9000 * time.Hour), Version: ptr("3"),
-				Service: "product_media", IsUploaded: true, CreatedAt: t0.Add(-9000 * time.Hour), SizeReadable: "470.8 KB",
+				FileBase: FileBase{
+					ID: "m-0001", OrganizationID: orgID, Name: "hero.png", Path: orgID + "/product_media/hero.png", MIMEType: "image/png", Size: 482113,
+					StorageVersion: ptr("v1"), ChecksumEtag: ptr("\"5d41402abc4b2a76b9719d911017c592\""), ChecksumSHA256Base64: ptr("LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
+					ChecksumSHA256Hex: ptr("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"), LastModifiedAt: t(-9000 * time.Hour), Version: ptr("3"),
+					IsUploaded: true, SizeReadable: "470.8 KB",
+				},
+				Service: "product_media", CreatedAt: t0.Add(-9000 * time.Hour),
 				PublicURL: "https://polar-public-files.s3.amazonaws.com/" + orgID + "/product_media/hero.png",
 			}},
 		},

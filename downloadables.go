@@ -63,39 +63,11 @@ type DownloadableRead struct {
 // FileDownload is a downloadable file: its name, type and size, its
 // checksums when known, and a presigned URL to download it from.
 type FileDownload struct {
-	// The ID of the object.
-	ID string `json:"id"`
-	// OrganizationID is the ID of the organization the file belongs to.
-	OrganizationID string `json:"organization_id"`
-	// Name is the file name.
-	Name string `json:"name"`
-	// Path is the file's path in storage.
-	Path string `json:"path"`
-	// MIMEType is the file's media type, such as application/zip.
-	MIMEType string `json:"mime_type"`
-	// Size is the file's size in bytes.
-	Size int64 `json:"size"`
-	// StorageVersion is the version of the stored object, if any.
-	StorageVersion *string `json:"storage_version"`
-	// ChecksumEtag is the ETag of the stored object, if known.
-	ChecksumEtag *string `json:"checksum_etag"`
-	// ChecksumSHA256Base64 is the SHA-256 of the file in base64, if known.
-	ChecksumSHA256Base64 *string `json:"checksum_sha256_base64"`
-	// ChecksumSHA256Hex is the SHA-256 of the file in hexadecimal, if
-	// known.
-	ChecksumSHA256Hex *string `json:"checksum_sha256_hex"`
-	// LastModifiedAt is when the file was last changed, if known.
-	LastModifiedAt *time.Time `json:"last_modified_at"`
+	FileBase
 	// Download is where to download the file from, until it expires.
 	Download S3DownloadURL `json:"download"`
-	// Version is the file's version label, if any.
-	Version *string `json:"version"`
-	// IsUploaded reports whether the upload of the file has completed.
-	IsUploaded bool `json:"is_uploaded"`
 	// Service is the kind of file.
 	Service FileServiceTypes `json:"service"`
-	// SizeReadable is Size for people, such as "1.2 MB".
-	SizeReadable string `json:"size_readable"`
 }
 
 // S3DownloadURL is a presigned URL to download a file from, with the
