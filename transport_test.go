@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -656,26 +658,82 @@ func TestBusiness429WithRetryAfter(t *testing.T) {
 
 // TestWriteFlagIsPerAttempt reproduces the race on the "request was
 // written" flag: the server answers 503 with Retry-After before reading a
-// large PATCH body, so net/http's write goroutine reports the first
-// attempt's write while the retry is already under way. Run with -race.
+// large PATCH body, and reads that body only once the retry has arrived,
+// so net/http's write goroutine reports the first attempt's write while
+// the next attempt is under way. Run with -race.
 func TestWriteFlagIsPerAttempt(t *testing.T) {
-	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "0")
-		w.WriteHeader(http.StatusServiceUnavailable)
-	})
-	// newRecorder reads the body before answering; answer before reading.
-	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Retry-After", "0")
-		w.Header().Set("Connection", "close")
-		w.WriteHeader(http.StatusServiceUnavailable)
-	})
-	c := newTestClient(t, srv, testToken)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done); ln.Close() })
+	var mu sync.Mutex
+	arrived := make(chan struct{}) // closed, and replaced, at each request
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				br := bufio.NewReader(conn)
+				for {
+					req, err := http.ReadRequest(br)
+					if err != nil {
+						return
+					}
+					mu.Lock()
+					close(arrived)
+					arrived = make(chan struct{})
+					next := arrived
+					mu.Unlock()
+					io.WriteString(conn, "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 0\r\nContent-Length: 4\r\n\r\nbusy") // a body: net/http hands the answer over before the write ends
+					select {                                                                                                    // hold the body back until the retry is under way
+					case <-next:
+					case <-done:
+						return
+					}
+					if _, err := io.Copy(io.Discard, req.Body); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	c, err := NewClient(testToken, WithBaseURL("http://"+ln.Addr().String()), fastRetries, WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
 	big := strings.Repeat("x", 8<<20)
-	for range 3 {
+	for range 2 {
 		_, err := c.Orders.Update(bg(), orderID, &CustomerOrderUpdate{BillingName: Set(big)})
 		var apiErr *APIError
-		if err == nil || (!errors.As(err, &apiErr) && !retryableError(err)) {
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 			t.Fatalf("err = %v", err)
 		}
+	}
+}
+
+// TestLateWriteReportTouchesItsOwnAttempt: net/http may report that an
+// attempt's request was written after the next attempt started. That
+// report must mark its own attempt only, from any goroutine.
+func TestLateWriteReportTouchesItsOwnAttempt(t *testing.T) {
+	st := &callState{op: ordersUpdate.op}
+	first := httptrace.ContextClientTrace(st.traceWrites(bg()))
+	second := httptrace.ContextClientTrace(st.traceWrites(bg())) // the retry starts
+	done := make(chan struct{})
+	go func() { // net/http's write goroutine, late
+		first.WroteRequest(httptrace.WroteRequestInfo{})
+		close(done)
+	}()
+	<-done
+	if st.mayHaveActed() {
+		t.Fatal("a late report of the first attempt marked the retry as written")
+	}
+	second.WroteRequest(httptrace.WroteRequestInfo{})
+	if !st.mayHaveActed() {
+		t.Fatal("the retry's own write was not recorded")
 	}
 }
