@@ -171,8 +171,10 @@ func TestSpecCoverage(t *testing.T) {
 			switch {
 			case s["enum"] != nil:
 				checkEnum(t, pkg, name, name, s["enum"])
-			case s["oneOf"] != nil:
+			case s["oneOf"] != nil || s["anyOf"] != nil:
 				checkUnion(t, pkg, name, s)
+			case s["properties"] == nil && s["additionalProperties"] != nil:
+				checkMap(t, spec, pkg, name, s)
 			case s["properties"] != nil || s["type"] == "object":
 				checkObject(t, spec, pkg, name, s)
 			default:
@@ -496,23 +498,45 @@ func checkEnum(t *testing.T, pkg *goPackage, where, goName string, values any) {
 	}
 }
 
-// checkUnion checks a oneOf schema: its Go type is an interface, and each
-// member's Go type implements it. The members are checked as schemas of
-// their own.
+// checkUnion checks a oneOf (or anyOf) schema: its Go type is an
+// interface, and each member's Go type implements it; a union the SDK
+// decodes has an Unknown variant (a request union needs none). The members
+// are checked as schemas of their own.
 func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any) {
 	gt, ok := goTypeOf(t, name, reflect.Interface, "a union")
 	if !ok {
 		return
 	}
-	if !pkg.types[gt.Name()+"Unknown"] {
+	if _, decoded := unionDecoders[gt]; decoded && !pkg.types[gt.Name()+"Unknown"] {
 		t.Errorf("union %s: no %sUnknown variant for values this SDK does not know", name, gt.Name())
 	}
-	for _, m := range unionMembers(s["oneOf"]) {
+	members := unionMembers(s["oneOf"])
+	if members == nil {
+		members = unionMembers(s["anyOf"])
+	}
+	for _, m := range members {
 		if m == "" {
 			t.Errorf("union %s: an inline member; this test expects references", name)
 			continue
 		}
 		checkImplements(t, name, m, gt)
+	}
+}
+
+// checkMap checks an object schema that has only additionalProperties: its
+// Go type is a map with string keys whose values match them.
+func checkMap(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+	gt, ok := goTypeOf(t, name, reflect.Map, "a map")
+	if !ok {
+		return
+	}
+	ap, _ := s["additionalProperties"].(map[string]any)
+	if gt.Key().Kind() != reflect.String {
+		t.Errorf("schema %s: Go type %v has no string keys", name, gt)
+	}
+	_, ap = splitNullable(ap)
+	for _, p := range checkType(spec, pkg, name+"{}", ap, gt.Elem()) {
+		t.Error(p)
 	}
 }
 
@@ -735,6 +759,9 @@ func splitNullable(s map[string]any) (bool, map[string]any) {
 	}
 	if len(rest) == 1 {
 		inner, _ := rest[0].(map[string]any)
+		if n, in := splitNullable(inner); n { // "(X or null) or null"
+			return true, in
+		}
 		return nullable, inner
 	}
 	c := make(map[string]any, len(s))
