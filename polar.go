@@ -100,6 +100,9 @@ type Client struct {
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
 	Orders OrdersService
+	// BenefitGrants lists, fetches and updates the benefits granted to the
+	// customer.
+	BenefitGrants BenefitGrantsService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -253,6 +256,7 @@ func newClient(co *core, token string) *Client {
 	}
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
+	c.BenefitGrants = (*benefitGrantsService)(&c.common)
 	return c
 }
 
@@ -316,6 +320,7 @@ func (c *Client) WithToken(token string) *Client {
 		child.auth, child.authErr = nil, err
 	}
 	inherit(&child.Orders, c.Orders)
+	inherit(&child.BenefitGrants, c.BenefitGrants)
 	return child
 }
 
