@@ -103,6 +103,9 @@ type Client struct {
 	// BenefitGrants lists, fetches and updates the benefits granted to the
 	// customer.
 	BenefitGrants BenefitGrantsService
+	// LicenseKeys lists, fetches and rotates the customer's license keys,
+	// and validates, activates and deactivates keys without a token.
+	LicenseKeys LicenseKeysService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -257,6 +260,7 @@ func newClient(co *core, token string) *Client {
 	c.common.client = c
 	c.Orders = (*ordersService)(&c.common)
 	c.BenefitGrants = (*benefitGrantsService)(&c.common)
+	c.LicenseKeys = (*licenseKeysService)(&c.common)
 	return c
 }
 
@@ -321,6 +325,7 @@ func (c *Client) WithToken(token string) *Client {
 	}
 	inherit(&child.Orders, c.Orders)
 	inherit(&child.BenefitGrants, c.BenefitGrants)
+	inherit(&child.LicenseKeys, c.LicenseKeys)
 	return child
 }
 

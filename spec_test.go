@@ -134,6 +134,9 @@ var extraJSONNames = map[string][]string{
 	// The 422 body carries "error": "RequestValidationError", which the
 	// schema leaves out.
 	"HTTPValidationError": {"error"},
+	// API version 2027-01 adds these to the answer of license-key
+	// validation (POLAR-FACTS.md); 2026-10 clients never receive them.
+	"ValidatedLicenseKey": {"subscription_id", "subscription", "order_id", "order"},
 }
 
 // TestSpecCoverage walks the operation registry and checks each operation
