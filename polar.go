@@ -106,6 +106,9 @@ type Client struct {
 	// LicenseKeys lists, fetches and rotates the customer's license keys,
 	// and validates, activates and deactivates keys without a token.
 	LicenseKeys LicenseKeysService
+	// Sessions creates customer sessions (with an organization access
+	// token) and tells what the current session is.
+	Sessions SessionsService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -261,6 +264,7 @@ func newClient(co *core, token string) *Client {
 	c.Orders = (*ordersService)(&c.common)
 	c.BenefitGrants = (*benefitGrantsService)(&c.common)
 	c.LicenseKeys = (*licenseKeysService)(&c.common)
+	c.Sessions = (*sessionsService)(&c.common)
 	return c
 }
 
@@ -326,6 +330,7 @@ func (c *Client) WithToken(token string) *Client {
 	inherit(&child.Orders, c.Orders)
 	inherit(&child.BenefitGrants, c.BenefitGrants)
 	inherit(&child.LicenseKeys, c.LicenseKeys)
+	inherit(&child.Sessions, c.Sessions)
 	return child
 }
 
