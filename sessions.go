@@ -27,7 +27,9 @@ type SessionsService interface {
 	// one of its members. It needs an organization access token; the
 	// session's Token then authenticates the portal operations for an
 	// hour. Organizations with the member model enabled get a member
-	// session token back.
+	// session token back. An unknown customer or member fails with a
+	// *ValidationError; a token without the customer_sessions:write scope
+	// with an *APIError.
 	//
 	// API: POST /v1/customer-sessions/
 	Create(ctx context.Context, body CustomerSessionCreate) (*CustomerSession, error)
