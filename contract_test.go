@@ -68,7 +68,7 @@ type contractCall struct {
 func allContractCalls() []contractCall {
 	return slices.Concat(contractCalls, customersContractCalls, membersContractCalls, seatsContractCalls,
 		subscriptionsContractCalls, seatsClaimedContractCalls, walletsContractCalls, metersContractCalls, organizationsContractCalls,
-		downloadablesContractCalls)
+		downloadablesContractCalls, benefitGrantsContractCalls, licenseKeysContractCalls, sessionsContractCalls)
 }
 
 var contractCalls = []contractCall{

@@ -152,6 +152,11 @@ var uuid4Pattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89
 // provider's account ID, the merchant's own external IDs.
 var notPolarIDs = map[string]bool{"account_id": true, "external_id": true, "external_customer_id": true, "external_member_id": true}
 
+// foreignObjects are members whose contents other systems define: a
+// benefit's or grant's properties (Discord guilds, GitHub and Slack IDs),
+// free-form metadata.
+var foreignObjects = map[string]bool{"properties": true, "metadata": true, "user_metadata": true, "meta": true, "conditions": true}
+
 // TestFixturesWellFormed keeps the fixtures realistic: valid JSON, and
 // every ID a version-4 UUID as the server's path validation demands.
 func TestFixturesWellFormed(t *testing.T) {
@@ -170,6 +175,9 @@ func TestFixturesWellFormed(t *testing.T) {
 			switch v := v.(type) {
 			case map[string]any:
 				for k, e := range v {
+					if foreignObjects[k] {
+						continue
+					}
 					if s, ok := e.(string); ok && (k == "id" || strings.HasSuffix(k, "_id")) && !notPolarIDs[k] && !uuid4Pattern.MatchString(s) {
 						t.Errorf("%s: %s.%s = %q is not a version-4 UUID", name, path, k, s)
 					}

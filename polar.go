@@ -119,6 +119,15 @@ type Client struct {
 	Organizations OrganizationsService
 	// Downloadables lists the files the customer may download.
 	Downloadables DownloadablesService
+	// BenefitGrants lists, fetches and updates the benefits granted to the
+	// customer.
+	BenefitGrants BenefitGrantsService
+	// LicenseKeys lists, fetches and rotates the customer's license keys,
+	// and validates, activates and deactivates keys without a token.
+	LicenseKeys LicenseKeysService
+	// Sessions creates customer sessions (with an organization access
+	// token) and tells what the current session is.
+	Sessions SessionsService
 }
 
 // service is the state every service implementation shares: a pointer back
@@ -282,6 +291,9 @@ func newClient(co *core, token string) *Client {
 	c.Meters = (*metersService)(&c.common)
 	c.Organizations = (*organizationsService)(&c.common)
 	c.Downloadables = (*downloadablesService)(&c.common)
+	c.BenefitGrants = (*benefitGrantsService)(&c.common)
+	c.LicenseKeys = (*licenseKeysService)(&c.common)
+	c.Sessions = (*sessionsService)(&c.common)
 	return c
 }
 
@@ -353,6 +365,9 @@ func (c *Client) WithToken(token string) *Client {
 	inherit(&child.Meters, c.Meters)
 	inherit(&child.Organizations, c.Organizations)
 	inherit(&child.Downloadables, c.Downloadables)
+	inherit(&child.BenefitGrants, c.BenefitGrants)
+	inherit(&child.LicenseKeys, c.LicenseKeys)
+	inherit(&child.Sessions, c.Sessions)
 	return child
 }
 

@@ -134,6 +134,9 @@ var extraJSONNames = map[string][]string{
 	// The 422 body carries "error": "RequestValidationError", which the
 	// schema leaves out.
 	"HTTPValidationError": {"error"},
+	// API version 2027-01 adds these to the answer of license-key
+	// validation (POLAR-FACTS.md); 2026-10 clients never receive them.
+	"ValidatedLicenseKey": {"subscription_id", "subscription", "order_id", "order"},
 }
 
 // TestSpecCoverage walks the operation registry and checks each operation
@@ -178,6 +181,8 @@ func TestSpecCoverage(t *testing.T) {
 				checkEnum(t, pkg, name, name, s["enum"])
 			case s["oneOf"] != nil || s["anyOf"] != nil:
 				checkUnion(t, pkg, name, s, answered[name])
+			case s["properties"] == nil && s["additionalProperties"] != nil:
+				checkMap(t, spec, pkg, name, s)
 			case s["properties"] != nil || s["type"] == "object":
 				checkObject(t, spec, pkg, name, s)
 			default:
@@ -526,6 +531,23 @@ func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any, ans
 	}
 }
 
+// checkMap checks an object schema that has only additionalProperties: its
+// Go type is a map with string keys whose values match them.
+func checkMap(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+	gt, ok := goTypeOf(t, name, reflect.Map, "a map")
+	if !ok {
+		return
+	}
+	ap, _ := s["additionalProperties"].(map[string]any)
+	if gt.Key().Kind() != reflect.String {
+		t.Errorf("schema %s: Go type %v has no string keys", name, gt)
+	}
+	_, ap = splitNullable(ap)
+	for _, p := range checkType(spec, pkg, name+"{}", ap, gt.Elem()) {
+		t.Error(p)
+	}
+}
+
 // unionMembers returns the referenced schema names of a oneOf/anyOf list
 // ("" for an inline member).
 func unionMembers(v any) []string {
@@ -745,6 +767,9 @@ func splitNullable(s map[string]any) (bool, map[string]any) {
 	}
 	if len(rest) == 1 {
 		inner, _ := rest[0].(map[string]any)
+		if n, in := splitNullable(inner); n { // "(X or null) or null"
+			return true, in
+		}
 		return nullable, inner
 	}
 	c := make(map[string]any, len(s))
