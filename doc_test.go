@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io/fs"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,14 +16,19 @@ import (
 // naming it), and comments use no Markdown code spans.
 func TestDocComments(t *testing.T) {
 	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, ".", func(fi fs.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
+	names, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
 	}
 	codeSpan := regexp.MustCompile("`[^`\n]+`")
-	for _, f := range pkgs["polar"].Files {
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
 				if m := codeSpan.FindString(c.Text); m != "" && !strings.Contains(c.Text, "`\"") && !strings.Contains(c.Text, "\"`") {
