@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 
 	polar "github.com/polarportal/polar-go"
@@ -103,4 +106,48 @@ func ExampleNullable() {
 	// Output:
 	// {"billing_name":"ACME Inc.","billing_address":null}
 	// {}
+}
+
+// A backend mints a customer session with its organization token, then
+// calls the portal with the session's token, on the same client and pool.
+func ExampleSessionsService_Create() {
+	session, err := os.ReadFile("testdata/customer_session_individual.json")
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux() // stands in for https://api.polar.sh
+	mux.HandleFunc("POST /v1/customer-sessions/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("create:", r.Header.Get("Authorization"))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write(session)
+	})
+	mux.HandleFunc("GET /v1/customer-portal/orders/", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println("list:", r.Header.Get("Authorization")[:17] + "...")
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`)
+	})
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	ctx := context.Background()
+	base, err := polar.NewClient("", polar.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	admin := base.WithToken("polar_oat_organization-token")
+	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: "5d8f1e2a-7c4b-4a9e-8f3d-2b1c0a9e8d7f"})
+	if err != nil {
+		panic(err)
+	}
+	portal := base.WithToken(s.Token)
+	page, err := portal.Orders.List(ctx, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(len(page.Items), "orders")
+	// Output:
+	// create: Bearer polar_oat_organization-token
+	// list: Bearer polar_cst_...
+	// 0 orders
 }
