@@ -2,6 +2,7 @@ package polar
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -301,6 +302,73 @@ func TestWalkAtRateLimit(t *testing.T) {
 		t.Logf("%d pages in %v: %.1f %% of the allowed rate", pages, elapsed, 100*got/allowed)
 		if got < 0.95*allowed {
 			t.Errorf("%.1f %% of the allowed rate", 100*got/allowed)
+		}
+	})
+}
+
+// grantPage100 returns a page of 100 benefit grants of every type, mixed,
+// made from testdata/benefit_grants.json, and the Go type of each item.
+func grantPage100(tb testing.TB) ([]byte, []func() any) {
+	tb.Helper()
+	var src struct{ Items []json.RawMessage }
+	if err := json.Unmarshal(fixture("benefit_grants.json"), &src); err != nil {
+		tb.Fatal(err)
+	}
+	variants := map[string]func() any{
+		"custom": func() any { return new(CustomerBenefitGrantCustom) }, "discord": func() any { return new(CustomerBenefitGrantDiscord) },
+		"downloadables": func() any { return new(CustomerBenefitGrantDownloadables) }, "feature_flag": func() any { return new(CustomerBenefitGrantFeatureFlag) },
+		"github_repository": func() any { return new(CustomerBenefitGrantGitHubRepository) }, "license_keys": func() any { return new(CustomerBenefitGrantLicenseKeys) },
+		"meter_credit": func() any { return new(CustomerBenefitGrantMeterCredit) }, "slack_shared_channel": func() any { return new(CustomerBenefitGrantSlackSharedChannel) },
+	}
+	items := make([]json.RawMessage, 100)
+	kinds := make([]func() any, 100)
+	for i := range items {
+		items[i] = src.Items[i%len(src.Items)]
+		var probe struct{ Benefit struct{ Type string } }
+		if err := json.Unmarshal(items[i], &probe); err != nil {
+			tb.Fatal(err)
+		}
+		kinds[i] = variants[probe.Benefit.Type]
+	}
+	page, err := json.Marshal(map[string]any{"items": items, "pagination": Pagination{TotalCount: 100, MaxPage: 1}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return page, kinds
+}
+
+// BenchmarkDecodeGrantPage decodes a 100-item page of mixed benefit grants
+// through the union (sdk) and, as the baseline, as a decoder would that
+// knew each item's type beforehand: the page once, then each item straight
+// into its own struct (raw).
+func BenchmarkDecodeGrantPage(b *testing.B) {
+	page, kinds := grantPage100(b)
+	b.Run("raw", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			var p struct {
+				Items      []json.RawMessage `json:"items"`
+				Pagination Pagination        `json:"pagination"`
+			}
+			if err := json.Unmarshal(page, &p); err != nil {
+				b.Fatal(err)
+			}
+			for i, raw := range p.Items {
+				if err := json.Unmarshal(raw, kinds[i]()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	b.Run("sdk", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		b.ReportAllocs()
+		for b.Loop() {
+			p, err := decodeResult[*Page[CustomerBenefitGrant]](benefitGrantsList.op, page)
+			if err != nil || len(p.Items) != 100 {
+				b.Fatal(err)
+			}
 		}
 	})
 }
