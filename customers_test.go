@@ -474,9 +474,9 @@ func TestEmailUpdateZone(t *testing.T) {
 	}
 	key := limiterKey(testToken)
 	want := []string{
-		"api " + key, "email_update " + key,
-		"api ", "email_update ",
-		"api ", "email_update ",
+		"email_update " + key, "api " + key,
+		"email_update ", "api ",
+		"email_update ", "api ",
 	}
 	if diff := cmp.Diff(want, rl.waits); diff != "" {
 		t.Fatalf("waits (-want +got):\n%s", diff)

@@ -27,8 +27,9 @@ const (
 // A Limiter paces requests on the client side so that they stay within
 // Polar's server-side limits. Polar counts per caller, so the limiter keeps
 // one set of buckets per key: a hash of the caller's token (never the token
-// itself), or "" for calls sent without a token. A client waits on ZoneAPI
-// and then on the operation's own zone before every attempt.
+// itself), or "" for calls sent without a token. Before every attempt a
+// client waits on the operation's own zone, if it has one, and then on
+// ZoneAPI, so that the request goes out when ZoneAPI counts it.
 //
 // The default is NewRateLimiter. Implement Limiter to share limits between
 // the replicas of a service, for example through a shared store.

@@ -370,10 +370,10 @@ func TestCustomLimiterContract(t *testing.T) {
 	}
 	key := limiterKey(testToken)
 	want := []string{
-		"api " + key, // first attempt
-		"api " + key, // the retry after the 429
-		"api ",       // a public operation counts per IP, not per token
-		"license_keys ",
+		"api " + key,    // first attempt
+		"api " + key,    // the retry after the 429
+		"license_keys ", // a public operation counts per IP, not per token
+		"api ",          // its own zone first, then the API's
 	}
 	if diff := cmp.Diff(want, rl.waits); diff != "" {
 		t.Fatalf("waits (-want +got):\n%s", diff)

@@ -402,9 +402,15 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	}
 	if t.limiter != nil {
 		start := time.Now()
-		err := t.limiter.Wait(ctx, ZoneAPI, st.key)
-		if err == nil && st.op.zone != "" && st.op.zone != ZoneAPI {
+		// The operation's own zone first: its waits are the long ones (up
+		// to minutes for email changes), and a request counted in ZoneAPI
+		// must go out when it is counted, not a zone's wait later.
+		var err error
+		if st.op.zone != "" && st.op.zone != ZoneAPI {
 			err = t.limiter.Wait(ctx, st.op.zone, st.key)
+		}
+		if err == nil {
+			err = t.limiter.Wait(ctx, ZoneAPI, st.key)
 		}
 		waited = time.Since(start)
 		if err != nil {
