@@ -415,30 +415,6 @@ type BenefitSubscriberCommon struct {
 	Organization BenefitSubscriberOrganization `json:"organization"`
 }
 
-// BenefitSubscriberOrganization is the organization owning a granted
-// benefit.
-type BenefitSubscriberOrganization struct {
-	// CreatedAt is the creation time of the organization.
-	CreatedAt time.Time `json:"created_at"`
-	// ModifiedAt is the time of the last modification, if any.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// ID is the ID of the organization.
-	ID string `json:"id"`
-	// Name is shown in checkout, customer portal, emails and so on.
-	Name string `json:"name"`
-	// Slug is the organization's unique slug, used in checkout, customer
-	// portal and credit card statements.
-	Slug string `json:"slug"`
-	// AvatarURL is the organization's avatar, if any.
-	AvatarURL *string `json:"avatar_url"`
-	// ProrationBehavior is applied when customers change their
-	// subscriptions from the portal.
-	ProrationBehavior SubscriptionProrationBehavior `json:"proration_behavior"`
-	// AllowCustomerUpdates reports whether customers may change their
-	// subscriptions from the portal.
-	AllowCustomerUpdates bool `json:"allow_customer_updates"`
-}
-
 // marshalBenefit writes a granted benefit with its type: the grant union is
 // discriminated by benefit.type, so each benefit writes its own.
 func marshalBenefit(t BenefitType, plain any) ([]byte, error) {

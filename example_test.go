@@ -123,7 +123,7 @@ func ExampleSessionsService_Create() {
 		w.Write(session)
 	})
 	mux.HandleFunc("GET /v1/customer-portal/orders/", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Println("list:", r.Header.Get("Authorization")[:17] + "...")
+		fmt.Println("list:", r.Header.Get("Authorization")[:17]+"...")
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`)
 	})

@@ -43,26 +43,9 @@ type CustomerOrganizationData struct {
 }
 
 // CustomerOrganization is the organization selling a product, as its
-// customers see it.
+// customers see it: the organization with its portal settings.
 type CustomerOrganization struct {
-	// Creation timestamp of the object.
-	CreatedAt time.Time `json:"created_at"`
-	// Last modification timestamp of the object.
-	ModifiedAt *time.Time `json:"modified_at"`
-	// The ID of the object.
-	ID string `json:"id"`
-	// Organization name shown in checkout, customer portal, emails etc.
-	Name string `json:"name"`
-	// Unique organization slug in checkout, customer portal and credit card
-	// statements.
-	Slug string `json:"slug"`
-	// Avatar URL shown in checkout, customer portal, emails etc.
-	AvatarURL *string `json:"avatar_url"`
-	// Proration behavior applied when customer updates their subscription from the
-	// portal.
-	ProrationBehavior SubscriptionProrationBehavior `json:"proration_behavior"`
-	// Whether customers can update their subscriptions from the customer portal.
-	AllowCustomerUpdates bool `json:"allow_customer_updates"`
+	BenefitSubscriberOrganization
 	// Settings related to the customer portal
 	CustomerPortalSettings OrganizationCustomerPortalSettings `json:"customer_portal_settings"`
 	// Feature flags for the customer portal.
@@ -131,4 +114,29 @@ type CustomerOrganizationFeatureSettings struct {
 	MemberModelEnabled *bool `json:"member_model_enabled,omitempty"`
 	// Whether localization is enabled for this organization.
 	CheckoutLocalizationEnabled *bool `json:"checkout_localization_enabled,omitempty"`
+}
+
+// BenefitSubscriberOrganization is an organization as its customers see
+// it: the owner of a granted benefit, and the seller of a product (see
+// CustomerOrganization).
+type BenefitSubscriberOrganization struct {
+	// CreatedAt is the creation time of the organization.
+	CreatedAt time.Time `json:"created_at"`
+	// ModifiedAt is the time of the last modification, if any.
+	ModifiedAt *time.Time `json:"modified_at"`
+	// ID is the ID of the organization.
+	ID string `json:"id"`
+	// Name is shown in checkout, customer portal, emails and so on.
+	Name string `json:"name"`
+	// Slug is the organization's unique slug, used in checkout, customer
+	// portal and credit card statements.
+	Slug string `json:"slug"`
+	// AvatarURL is the organization's avatar, if any.
+	AvatarURL *string `json:"avatar_url"`
+	// ProrationBehavior is applied when customers change their
+	// subscriptions from the portal.
+	ProrationBehavior SubscriptionProrationBehavior `json:"proration_behavior"`
+	// AllowCustomerUpdates reports whether customers may change their
+	// subscriptions from the portal.
+	AllowCustomerUpdates bool `json:"allow_customer_updates"`
 }

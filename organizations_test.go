@@ -24,14 +24,16 @@ func wantOrganizationData(t *testing.T) *CustomerOrganizationData {
 	metered.Medias = []ProductMediaFileRead{}
 	return &CustomerOrganizationData{
 		Organization: CustomerOrganization{
-			CreatedAt:            rfc3339("2025-11-03T08:15:42.118204Z"),
-			ModifiedAt:           rfc3339p("2026-08-21T16:02:09Z"),
-			ID:                   org,
-			Name:                 "Acme Inc.",
-			Slug:                 "acme",
-			AvatarURL:            ptr("https://uploads.polar.sh/avatars/acme.png"),
-			ProrationBehavior:    SubscriptionProrationBehaviorProrate,
-			AllowCustomerUpdates: true,
+			BenefitSubscriberOrganization: BenefitSubscriberOrganization{
+				CreatedAt:            rfc3339("2025-11-03T08:15:42.118204Z"),
+				ModifiedAt:           rfc3339p("2026-08-21T16:02:09Z"),
+				ID:                   org,
+				Name:                 "Acme Inc.",
+				Slug:                 "acme",
+				AvatarURL:            ptr("https://uploads.polar.sh/avatars/acme.png"),
+				ProrationBehavior:    SubscriptionProrationBehaviorProrate,
+				AllowCustomerUpdates: true,
+			},
 			CustomerPortalSettings: OrganizationCustomerPortalSettings{
 				Usage: CustomerPortalUsageSettings{Show: true},
 				Subscription: CustomerPortalSubscriptionSettings{
@@ -100,11 +102,13 @@ func TestOrganizationsGetWithoutToken(t *testing.T) {
 	}
 	want := &CustomerOrganizationData{
 		Organization: CustomerOrganization{
-			CreatedAt:         rfc3339("2025-11-03T08:15:42.118204Z"),
-			ID:                "3f0c1a52-8b7d-4e21-9c4a-6d2e8f1b7a30",
-			Name:              "Acme Inc.",
-			Slug:              "acme",
-			ProrationBehavior: SubscriptionProrationBehaviorInvoice,
+			BenefitSubscriberOrganization: BenefitSubscriberOrganization{
+				CreatedAt:         rfc3339("2025-11-03T08:15:42.118204Z"),
+				ID:                "3f0c1a52-8b7d-4e21-9c4a-6d2e8f1b7a30",
+				Name:              "Acme Inc.",
+				Slug:              "acme",
+				ProrationBehavior: SubscriptionProrationBehaviorInvoice,
+			},
 		},
 		Products: []CustomerProduct{},
 	}

@@ -48,11 +48,13 @@ func wantMinimalSubscription() CustomerSubscription {
 			Medias:                 []ProductMediaFileRead{},
 		},
 			Organization: CustomerOrganization{
-				CreatedAt:         rfc3339("2025-11-03T08:15:42.118204Z"),
-				ID:                org,
-				Name:              "Acme Inc.",
-				Slug:              "acme",
-				ProrationBehavior: SubscriptionProrationBehaviorInvoice,
+				BenefitSubscriberOrganization: BenefitSubscriberOrganization{
+					CreatedAt:         rfc3339("2025-11-03T08:15:42.118204Z"),
+					ID:                org,
+					Name:              "Acme Inc.",
+					Slug:              "acme",
+					ProrationBehavior: SubscriptionProrationBehaviorInvoice,
+				},
 				CustomerPortalSettings: OrganizationCustomerPortalSettings{
 					Usage:        CustomerPortalUsageSettings{Show: false},
 					Subscription: CustomerPortalSubscriptionSettings{},
