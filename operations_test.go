@@ -173,3 +173,19 @@ func testOperation(t *testing.T, op *operation, tc opCase) {
 		}
 	})
 }
+
+func TestOperationsListsTheRegistry(t *testing.T) {
+	ops := Operations()
+	if len(ops) != len(registry) || len(ops) != 48 {
+		t.Fatalf("%d operations, registry %d", len(ops), len(registry))
+	}
+	for i, o := range ops {
+		op := registry[o.ID]
+		if op == nil || o.Method != op.method || o.Path != op.path || o.Public != op.public || o.Zone != op.zone {
+			t.Errorf("%+v does not match the registry", o)
+		}
+		if i > 0 && ops[i-1].ID >= o.ID {
+			t.Errorf("not sorted at %s", o.ID)
+		}
+	}
+}

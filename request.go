@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
@@ -117,6 +118,35 @@ func newEndpoint[Q, B, R any](op operation) endpoint[Q, B, R] {
 		}
 	}
 	return endpoint[Q, B, R]{&op}
+}
+
+// OperationInfo describes one operation of the API as this package
+// declares it, for tools that route or record calls, such as the fake
+// server of package polartest.
+type OperationInfo struct {
+	// ID is the OpenAPI operationId, such as "customer_portal:orders:get".
+	ID string
+	// Method is the HTTP method.
+	Method string
+	// Path is the path as the API document writes it, such as
+	// /v1/customer-portal/orders/{id}.
+	Path string
+	// Public operations are sent without a token.
+	Public bool
+	// Zone is the rate-limit zone the operation counts in besides ZoneAPI,
+	// or "".
+	Zone Zone
+}
+
+// Operations returns every operation this package implements, sorted by
+// ID.
+func Operations() []OperationInfo {
+	out := make([]OperationInfo, 0, len(registry))
+	for _, op := range registry {
+		out = append(out, OperationInfo{ID: op.id, Method: op.method, Path: op.path, Public: op.public, Zone: op.zone})
+	}
+	slices.SortFunc(out, func(a, b OperationInfo) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // call sends an operation that takes at most a path argument.
