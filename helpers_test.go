@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -197,4 +198,18 @@ func rfc3339(s string) time.Time {
 func rfc3339p(s string) *time.Time {
 	t := rfc3339(s)
 	return &t
+}
+
+// checkListRequest checks a recorded GET: its path, its query as a whole,
+// and the common headers of a call with a token.
+func checkListRequest(t *testing.T, r recorded, path string, want url.Values) {
+	t.Helper()
+	u, _ := url.Parse(r.RequestURI)
+	if r.Method != "GET" || u.EscapedPath() != path {
+		t.Fatalf("request %s %s, want GET %s", r.Method, r.RequestURI, path)
+	}
+	if diff := cmp.Diff(want, u.Query()); diff != "" {
+		t.Errorf("query (-want +got):\n%s", diff)
+	}
+	checkCommonHeaders(t, r, true)
 }

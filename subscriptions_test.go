@@ -184,15 +184,7 @@ func TestSubscriptionsList(t *testing.T) {
 			if diff := cmp.Diff(want, page); diff != "" {
 				t.Errorf("page (-want +got):\n%s", diff)
 			}
-			r := srv.requests()[0]
-			u, _ := url.Parse(r.RequestURI)
-			if r.Method != "GET" || u.EscapedPath() != "/v1/customer-portal/subscriptions/" {
-				t.Fatalf("request %s %s", r.Method, r.RequestURI)
-			}
-			if diff := cmp.Diff(tc.want, u.Query()); diff != "" {
-				t.Errorf("query (-want +got):\n%s", diff)
-			}
-			checkCommonHeaders(t, r, true)
+			checkListRequest(t, srv.requests()[0], "/v1/customer-portal/subscriptions/", tc.want)
 		})
 	}
 }
