@@ -293,11 +293,27 @@ func (l *limiter) Wait(ctx context.Context, zone Zone, key string) error {
 	defer timer.Stop()
 	select {
 	case <-timer.C:
+		if l.blockedNow(key) {
+			// Wait again, after the block and behind every charge made
+			// meanwhile; the first charge stands, which only errs on the
+			// side of caution.
+			return l.Wait(ctx, zone, key)
+		}
 		return nil
 	case <-ctx.Done():
 		l.giveBack(key, zb, at, prev)
 		return fmt.Errorf("polar: rate limit: %w", ctx.Err())
 	}
+}
+
+// blockedNow reports whether key is blocked now, by a block recorded
+// after a waiter of it was charged: Polar would refuse that waiter's
+// request.
+func (l *limiter) blockedNow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r, ok := l.keys[key]
+	return ok && l.rows[r*l.stride] > l.at(l.now())
 }
 
 // giveBack undoes the charge of an abandoned wait of key due at instant

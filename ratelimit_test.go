@@ -562,3 +562,30 @@ func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiterBlockHoldsBackWaitersAlreadyAsleep: a 429 seen while a waiter
+// of the same key sleeps until its turn pauses that waiter too.
+func TestLimiterBlockHoldsBackWaitersAlreadyAsleep(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		l := mustLimiter(t, RateLimits{Zones: map[Zone][]Window{ZoneAPI: {{Limit: 2, Per: 2 * time.Second}}}, MaxBlockWait: 10 * time.Second})
+		start := time.Now()
+		if err := l.Wait(bg(), ZoneAPI, "k"); err != nil { // the burst
+			t.Fatal(err)
+		}
+		done := make(chan time.Duration)
+		go func() {
+			if err := l.Wait(bg(), ZoneAPI, "k"); err != nil { // sleeps until its turn
+				t.Error(err)
+			}
+			done <- time.Since(start)
+		}()
+		time.Sleep(100 * time.Millisecond)
+		synctest.Wait()
+		l.Block("k", 3*time.Second) // until 3.1 s
+		// It was due at 2 s. It waits again after the block; its first
+		// charge stands, so the bucket lets it go one interval later, at 4 s.
+		if got := <-done; got != 4*time.Second {
+			t.Fatalf("the sleeping waiter went at %v, want 4s, after the block's end at 3.1s", got)
+		}
+	})
+}
