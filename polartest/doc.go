@@ -49,38 +49,6 @@
 // Operations that are not implemented yet answer 501 with
 // {"error":"NotImplemented"} after the access check.
 //
-// # Adding a service's handlers
-//
-// Each service has one file (orders.go, subscriptions.go, ...) holding its
-// route table, a routes value named after the service (ordersRoutes)
-// that maps each operationId to its access rule and its handler, and
-// everything its handlers need. To implement an operation:
-//
-//  1. In the service's file, replace notImplemented in its route with a
-//     handler, func(c *call) error. It runs with the store locked; c.who is
-//     the caller (nil on public operations called without a token).
-//  2. Read the request with the shared helpers: c.pathUUID("id", false) for
-//     a path ID; c.pagination(), c.uuids, c.enums, c.boolParam, c.query
-//     and sorting(c, sorter, default...) for the query; c.body() and its
-//     str, optStr, uuid, optUUID and optAddress for a body. They record
-//     problems; return c.err() once everything is read, so that one 422
-//     lists them all.
-//   3. Find objects with a store method in the same file, built on
-//     owned(table, id, c.who.customerID(), ownerFunc) so that other
-//     customers' objects are ResourceNotFound; filter lists with
-//     table.where, sort them with sortItems and answer paginate(items,
-//     page).
-//   4. Answer with c.ok(v) (or c.reply(status, v), c.noContent()) where v is
-//     the SDK's type, or return domainError(status, name, detail),
-//     notFound(), notPermitted(), invalid(msg, input, loc...) or
-//     validationError(details...).
-//   5. Test it in <service>_test.go through a *polar.Client from
-//     Server.Client, decoding raw answers strictly with the helpers of
-//     helpers_test.go.
-//
-// A new table in the store goes in store.go (the field, newStore, clone
-// and Fixture with its seeding). The route tables are merged by allRoutes
-// in routes.go; NewServer panics when an operation of polar.Operations()
-// has no route, so a newly declared operation needs a route (at first
-// with notImplemented) before any test passes.
+// The source is laid out for adding services: see the comment at the top
+// of routes.go.
 package polartest

@@ -184,3 +184,7 @@ func (c *clock) Advance(d time.Duration) {
 }
 
 var ctx = context.Background()
+
+func stringsReader(s string) io.Reader { return strings.NewReader(s) }
+
+func contains(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }
