@@ -65,7 +65,7 @@ func customersUpdate(c *call) error {
 			return invalid("Invalid tax ID for the billing country.", *taxID, "body", "tax_id")
 		}
 		tax = &polar.TaxID{ID: strings.ToUpper(strings.ReplaceAll(*taxID, " ", "")), Format: format}
-	} else if !setTaxID && setAddr && cust.TaxID != nil {
+	} else if !setTaxID && addr != nil && cust.TaxID != nil {
 		// A tax ID stays only while it fits the billing country.
 		if _, ok := taxIDFormat(cust.TaxID.ID, country); !ok {
 			return invalid("The tax ID does not match the new billing country.", cust.TaxID.ID, "body", "billing_address", "country")
@@ -104,15 +104,24 @@ var otherTaxIDs = map[polar.CountryAlpha2]polar.TaxIDFormat{
 
 // taxIDFormat recognizes the format of a tax ID from the billing country,
 // more leniently than Polar: an EU VAT ID must start with its country's
-// prefix; the other countries the fake knows take any ID of 5 characters
-// or more; other countries, or no country, none.
+// prefix, a GB VAT ID with GB and a Swiss one with CHE; the IDs of the
+// other countries the fake knows must start with a digit; IDs of other
+// countries, or without a country, are refused. Each needs at least 5
+// characters after its prefix.
 func taxIDFormat(id string, country polar.CountryAlpha2) (polar.TaxIDFormat, bool) {
 	id = strings.ToUpper(strings.ReplaceAll(id, " ", ""))
+	prefixed := func(prefix string) bool { return strings.HasPrefix(id, prefix) && len(id) >= len(prefix)+5 }
 	if prefix, ok := euVAT[country]; ok {
-		return polar.TaxIDFormatEUVAT, strings.HasPrefix(id, prefix) && len(id) > len(prefix)+4
+		return polar.TaxIDFormatEUVAT, prefixed(prefix)
 	}
-	if f, ok := otherTaxIDs[country]; ok && len(id) >= 5 {
-		return f, true
+	f, ok := otherTaxIDs[country]
+	switch {
+	case !ok:
+		return "", false
+	case country == "GB":
+		return f, prefixed("GB")
+	case country == "CH":
+		return f, prefixed("CHE")
 	}
-	return "", false
+	return f, len(id) >= 5 && id[0] >= '0' && id[0] <= '9'
 }
