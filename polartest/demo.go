@@ -178,6 +178,7 @@ func Demo() *Fixture {
 	apiUsage.Benefits = []polar.BenefitPublic{publicBenefit(6)}
 	legacy := product(7, "Legacy Plan", 900, polar.RecurringIntervalMonth)
 	legacy.IsArchived = true
+	//lint:ignore SA1019 older products still carry legacy prices, and so does the demo
 	legacy.Prices = polar.PriceList{&polar.LegacyRecurringProductPriceFixed{
 		PriceBase:         polar.PriceBase{ID: demoID(15, 7), CreatedAt: legacy.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: legacy.ID, IsArchived: true},
 		RecurringInterval: polar.RecurringIntervalMonth, PriceAmount: 900,

@@ -28,7 +28,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("retried through", func(t *testing.T) {
 		before := srv.Calls("customer_portal:orders:get")
-		retrying := srv.Client(polartest.DemoCustomerToken, polar.WithRetryPolicy(polar.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}))
+		retrying := srv.Client(polartest.DemoCustomerToken) // ClientRetries
 		srv.FailNext(2, http.StatusBadGateway)
 		if _, err := retrying.Orders.Get(ctx, polartest.DemoOrderID); err != nil {
 			t.Fatalf("GET after two 502s: %v", err)
@@ -179,4 +179,24 @@ func TestSandboxRateLimit(t *testing.T) {
 	if _, err := c.Sessions.Introspect(ctx); !errors.Is(err, polar.ErrRateLimited) {
 		t.Errorf("request 101 in sandbox: %v", err)
 	}
+}
+
+func TestClientOptions(t *testing.T) {
+	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	// Options that contradict the defaults of Client replace them.
+	for _, opts := range [][]polar.Option{
+		{polar.WithRateLimits(polar.DefaultRateLimits(polar.Production))},
+		{polar.WithoutRetries()},
+		{polar.WithoutRetries(), polar.WithRateLimits(polar.DefaultRateLimits(polar.Sandbox))},
+	} {
+		if _, err := srv.Client(polartest.DemoCustomerToken, opts...).Customers.Get(ctx); err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("an invalid option did not panic")
+		}
+	}()
+	srv.Client("", polar.WithTimeout(-1))
 }

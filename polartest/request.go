@@ -242,9 +242,6 @@ func sortItems[T any](items []T, criteria []string, keys sorter[T], tie func(a, 
 	})
 }
 
-// compareTime compares two times; compareOptTime puts nil first.
-func compareTime(a, b time.Time) int { return a.Compare(b) }
-
 // body is a JSON object request body, read field by field. Problems are
 // recorded in the call, at ["body", field, ...].
 type body struct {

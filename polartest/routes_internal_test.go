@@ -1,7 +1,11 @@
 package polartest
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 
 	polar "github.com/polarportal/polar-go"
@@ -69,5 +73,52 @@ func TestUUIDIsVersion4(t *testing.T) {
 	}
 	if _, _, ok := parseUUID(demoID(5, 250), true); !ok {
 		t.Errorf("demo ID %s is not a version-4 UUID", demoID(5, 250))
+	}
+}
+
+// The helpers below serve services still to be implemented; they are
+// checked here on their own.
+
+func TestTableDelete(t *testing.T) {
+	tb := newTable[int]()
+	tb.put("a", 1)
+	tb.put("b", 2)
+	tb.put("a", 3)
+	tb.del("a")
+	tb.del("missing")
+	if got := tb.all(); !slices.Equal(got, []int{2}) {
+		t.Errorf("rows after del: %v", got)
+	}
+}
+
+func newCall(method, target, body string) (*call, *httptest.ResponseRecorder) {
+	w := httptest.NewRecorder()
+	return &call{w: w, r: httptest.NewRequest(method, target, strings.NewReader(body))}, w
+}
+
+func TestBoolParam(t *testing.T) {
+	for q, want := range map[string]string{"": "<nil>", "?active=true": "true", "?active=0": "false", "?active=maybe": "<nil>"} {
+		c, _ := newCall(http.MethodGet, "/x"+q, "")
+		got := "<nil>"
+		if v := c.boolParam("active"); v != nil {
+			got = strconv.FormatBool(*v)
+		}
+		if got != want || (q == "?active=maybe") != (c.err() != nil) {
+			t.Errorf("%s: %s (err %v), want %s", q, got, c.err(), want)
+		}
+	}
+}
+
+func TestBodyNullAndNoContent(t *testing.T) {
+	c, w := newCall(http.MethodPatch, "/x", `{"a": null, "b": 1}`)
+	b, err := c.body()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.isNull("a") || b.isNull("b") || b.isNull("c") || !b.has("b") {
+		t.Error("isNull or has is wrong")
+	}
+	if err := c.noContent(); err != nil || w.Code != http.StatusNoContent || w.Body.Len() != 0 {
+		t.Errorf("noContent: %d %q", w.Code, w.Body)
 	}
 }

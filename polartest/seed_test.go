@@ -41,7 +41,7 @@ func TestDemoIsDeterministic(t *testing.T) {
 		out.Write(tp.body())
 		return out.String()
 	}
-	if answer() != answer() {
+	if first, second := answer(), answer(); first != second {
 		t.Error("two servers seeded with Demo answer differently")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,22 +173,29 @@ func muxPattern(op polar.OperationInfo) string {
 func (s *Server) Close() { s.ts.Close() }
 
 // Client returns a client of the server that authenticates with token (""
-// for none): polar.WithBaseURL(s.URL) and polar.WithoutRateLimits, then
-// opts. When opts configure client-side limits themselves (WithRateLimits,
-// WithLimiter), WithoutRateLimits is left out. It panics if opts are
-// invalid, as polar.NewClient reports them.
+// for none). It sets polar.WithBaseURL(s.URL), turns client-side rate
+// limits off (polar.WithoutRateLimits) and retries fast (ClientRetries),
+// then applies opts. A default that opts contradict (WithRateLimits or
+// WithLimiter; WithoutRetries) is left out. It panics if opts are invalid,
+// as polar.NewClient reports them.
 func (s *Server) Client(token string, opts ...polar.Option) *polar.Client {
 	base := []polar.Option{polar.WithBaseURL(s.URL)}
-	c, err := polar.NewClient(token, append(append(base, polar.WithoutRateLimits()), opts...)...)
-	if err != nil {
-		// WithoutRateLimits contradicts limits set in opts.
-		c, err = polar.NewClient(token, append(base, opts...)...)
+	noLimits, fast := polar.WithoutRateLimits(), polar.WithRetryPolicy(ClientRetries)
+	var err error
+	for _, defaults := range [][]polar.Option{{noLimits, fast}, {fast}, {noLimits}, nil} {
+		var c *polar.Client
+		if c, err = polar.NewClient(token, append(append(slices.Clone(base), defaults...), opts...)...); err == nil {
+			return c
+		}
 	}
-	if err != nil {
-		panic("polartest: Client: " + err.Error())
-	}
-	return c
+	panic("polartest: Client: " + err.Error())
 }
+
+// ClientRetries is the retry policy of Server.Client: the SDK's number
+// of retries, with waits of milliseconds so that tests of retries stay
+// fast. A Retry-After over 10 ms is not waited for: the call fails at
+// once with a *polar.RateLimitError.
+var ClientRetries = polar.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
 
 // Calls returns how many requests of the operation with that operationId
 // reached its handler (after faults, rate limits and authentication).

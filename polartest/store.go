@@ -208,20 +208,36 @@ func UUID(name string) string {
 // nil Scopes of a token (see Token). The server owns the values once
 // seeded: do not change them afterwards.
 type Fixture struct {
-	Organizations  []polar.CustomerOrganization
-	Products       []polar.CustomerProduct
-	Customers      []Customer
-	Members        []polar.Member
-	Tokens         []Token
-	Orders         []polar.CustomerOrder
-	Subscriptions  []polar.CustomerSubscription
-	BenefitGrants  []polar.CustomerBenefitGrant
-	LicenseKeys    []polar.LicenseKeyWithActivations
-	Meters         []polar.CustomerCustomerMeter
-	Wallets        []polar.CustomerWallet
+	// Organizations, with their portal settings; the organization page
+	// lists their public products.
+	Organizations []polar.CustomerOrganization
+	// Products of the organizations (OrganizationID).
+	Products []polar.CustomerProduct
+	// Customers of the organizations, individuals and teams.
+	Customers []Customer
+	// Members of customers (CustomerID).
+	Members []polar.Member
+	// Tokens the server accepts.
+	Tokens []Token
+	// Orders of customers (CustomerID).
+	Orders []polar.CustomerOrder
+	// Subscriptions of customers (CustomerID).
+	Subscriptions []polar.CustomerSubscription
+	// BenefitGrants to customers (CustomerID), and to their members
+	// (MemberID); the known variants only.
+	BenefitGrants []polar.CustomerBenefitGrant
+	// LicenseKeys of customers (CustomerID), with their activations.
+	LicenseKeys []polar.LicenseKeyWithActivations
+	// Meters of customers (CustomerID).
+	Meters []polar.CustomerCustomerMeter
+	// Wallets of customers (CustomerID).
+	Wallets []polar.CustomerWallet
+	// PaymentMethods of customers (CustomerID); the known variants only.
 	PaymentMethods []polar.CustomerPaymentMethod
-	Seats          []polar.CustomerSeat
-	Downloadables  []Downloadable
+	// Seats of subscriptions and orders.
+	Seats []polar.CustomerSeat
+	// Downloadables granted to customers.
+	Downloadables []Downloadable
 }
 
 // seed adds f to st, checking IDs and references.
