@@ -28,7 +28,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("retried through", func(t *testing.T) {
 		before := srv.Calls("customer_portal:orders:get")
-		retrying := srv.Client(polartest.DemoCustomerToken) // ClientRetries
+		retrying := srv.Client(polartest.DemoCustomerToken) // fast retries by default
 		srv.FailNext(2, http.StatusBadGateway)
 		if _, err := retrying.Orders.Get(ctx, polartest.DemoOrderID); err != nil {
 			t.Fatalf("GET after two 502s: %v", err)

@@ -72,7 +72,9 @@ func WithClock(now func() time.Time) Option {
 // validate, activate and deactivate with a 60 s block, and 6 a minute and
 // 12 an hour on the email-update operations with a 900 s block. A block
 // covers every operation of the caller. Over a limit the server answers
-// 429 with an empty body and Retry-After. Off by default.
+// 429 with an empty body and Retry-After. Windows are fixed, aligned on
+// the server's clock (see WithClock). Polar's stricter group for a token's
+// first request in 300 s is not modelled. Off by default.
 func WithRateLimits() Option {
 	return func(c *config) { c.rateLimits = true }
 }
@@ -174,13 +176,15 @@ func (s *Server) Close() { s.ts.Close() }
 
 // Client returns a client of the server that authenticates with token (""
 // for none). It sets polar.WithBaseURL(s.URL), turns client-side rate
-// limits off (polar.WithoutRateLimits) and retries fast (ClientRetries),
-// then applies opts. A default that opts contradict (WithRateLimits or
+// limits off (polar.WithoutRateLimits) and retries fast (the SDK's 3
+// retries with waits of 1 to 10 ms, so that tests of retries stay quick;
+// a Retry-After over 10 ms is not waited for, the call fails at once with
+// a *polar.RateLimitError), then applies opts. A default that opts contradict (WithRateLimits or
 // WithLimiter; WithoutRetries) is left out. It panics if opts are invalid,
 // as polar.NewClient reports them.
 func (s *Server) Client(token string, opts ...polar.Option) *polar.Client {
 	base := []polar.Option{polar.WithBaseURL(s.URL)}
-	noLimits, fast := polar.WithoutRateLimits(), polar.WithRetryPolicy(ClientRetries)
+	noLimits, fast := polar.WithoutRateLimits(), polar.WithRetryPolicy(clientRetries)
 	var err error
 	for _, defaults := range [][]polar.Option{{noLimits, fast}, {fast}, {noLimits}, nil} {
 		var c *polar.Client
@@ -191,11 +195,8 @@ func (s *Server) Client(token string, opts ...polar.Option) *polar.Client {
 	panic("polartest: Client: " + err.Error())
 }
 
-// ClientRetries is the retry policy of Server.Client: the SDK's number
-// of retries, with waits of milliseconds so that tests of retries stay
-// fast. A Retry-After over 10 ms is not waited for: the call fails at
-// once with a *polar.RateLimitError.
-var ClientRetries = polar.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
+// clientRetries is the retry policy of Server.Client.
+var clientRetries = polar.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
 
 // Calls returns how many requests of the operation with that operationId
 // reached its handler (after faults, rate limits and authentication).
