@@ -1,0 +1,54 @@
+// Package polartest is a stateful fake of Polar's Customer Portal API for
+// tests: an in-process server on the loopback interface that answers
+// every operation of package polar as Polar does, with its status codes,
+// error bodies, headers, pagination, authentication and (optionally) rate
+// limits, from data the test seeds.
+//
+//	srv := polartest.NewTestServer(t, polartest.WithDemo())
+//	portal := srv.Client(polartest.DemoCustomerToken)
+//	page, err := portal.Orders.List(ctx, nil)
+//
+// # Data
+//
+// The server stores the SDK's own model types (polar.CustomerOrder,
+// polar.CustomerSubscription, ...) and answers with json.Marshal of them,
+// so answers decode exactly into what the SDK expects. Seed it with a
+// Fixture (WithFixture, Server.Seed), built with the New... helpers or by
+// hand, or with the Demo data set (WithDemo), which comes with tokens and
+// IDs as exported constants (DemoCustomerToken, DemoOrderID, ...).
+//
+// # Behaviour
+//
+//   - Routing: one route per operation of polar.Operations(), on the path
+//     as the API document writes it. A path that differs by its trailing
+//     slash is redirected (307) to the other form, as Polar does; a path no
+//     operation serves is 404 {"detail":"Not Found"}, a method it does not
+//     serve 405.
+//   - Every answer echoes Polar-Version (DefaultAPIVersion when the request
+//     sends none) and carries Cache-Control: private, no-store. An unknown
+//     version is 404 {"detail":"Not Found"} on every path.
+//   - Authentication: customer and member session tokens with scopes, and
+//     organization tokens (customer-sessions:create only); see Token. A
+//     bearer token that is unknown or expired is 401 invalid_token, on the
+//     public operations too; a missing token, or one of the wrong kind, is
+//     401 Unauthorized; a missing scope 403 insufficient_scope. A member
+//     who is neither owner nor billing manager gets 403 NotPermitted on the
+//     billing operations (orders, wallets, payment-method and customer
+//     updates, seat changes, subscription changes); the members
+//     operations take only a member session of a team's owner or billing
+//     manager. A customer only ever sees their own objects: another
+//     customer's are 404 ResourceNotFound.
+//   - Validation: path IDs that are not version-4 UUIDs, bad query values
+//     and bad bodies are 422 RequestValidationError with pydantic's detail
+//     items; page and limit of 0 or less are 422 and a limit over 100 is
+//     clamped. A POST, PUT or PATCH without Content-Length is 411
+//     LengthRequired, one over 10 MiB 413.
+//   - Rate limits as Polar's with WithRateLimits; failures, latency and
+//     dropped connections with Server.InjectFault.
+//
+// Operations that are not implemented yet answer 501 with
+// {"error":"NotImplemented"} after the access check.
+//
+// The source is laid out for adding services: see the comment at the top
+// of routes.go.
+package polartest
