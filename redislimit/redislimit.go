@@ -51,8 +51,11 @@
 // ReadTimeout, MaxRetries and their backoff): give the limiter a client
 // with short ones, such as
 //
-//	redis.NewClient(&redis.Options{Addr: addr, DialTimeout: time.Second,
+//	redis.NewClient(&redis.Options{Addr: addr, DialTimeout: time.Second, DialerRetries: 1,
 //		ReadTimeout: 500 * time.Millisecond, WriteTimeout: 500 * time.Millisecond, MaxRetries: 1})
+//
+// (go-redis's defaults make each failing command dial five times, 100 ms
+// apart, and retry three times.)
 //
 // The limiter needs Redis 7.0 or later (Block uses PEXPIRE ... GT).
 package redislimit
@@ -71,8 +74,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// DefaultPrefix starts the name of every key the limiter writes, unless
-// WithPrefix gives another.
+// DefaultPrefix starts the names of the limiter's keys (after the "rate:"
+// that redis_rate puts in front of a window's), unless WithPrefix gives
+// another.
 const DefaultPrefix = "polar:rl:"
 
 // ErrUnavailable is wrapped, with Redis's own error, by the error that Wait
@@ -124,7 +128,7 @@ type window struct {
 // An Option configures a Limiter in New.
 type Option func(*Limiter)
 
-// WithPrefix starts every key the limiter writes with prefix instead of
+// WithPrefix starts the names of the limiter's keys with prefix instead of
 // DefaultPrefix, for example to keep two environments apart in one Redis.
 // Replicas share limits only when they use the same prefix.
 func WithPrefix(prefix string) Option {
@@ -219,9 +223,9 @@ func limitFor(w polar.Window) (redis_rate.Limit, error) {
 // wrapping the context's. While Redis is unreachable it returns nil, or an
 // error wrapping ErrUnavailable with FailClosed.
 //
-// The calls of one process waiting for the same zone and key line up, and
+// The calls of one Limiter waiting for the same zone and key line up, and
 // only the first in line asks Redis: however many goroutines wait, each
-// replica sends Redis about one request per window refill.
+// replica asks Redis about once for each request a window lets through.
 func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 	lk := lineKey{zone, key}
 	ln, eta := l.join(lk)
@@ -366,7 +370,9 @@ func (l *Limiter) Block(key string, retryAfter time.Duration) {
 	if retryAfter <= 0 {
 		return
 	}
-	d := retryAfter.Round(time.Millisecond)
+	// Redis counts expiry in whole milliseconds: round up, and add one so
+	// that the block never ends early.
+	d := retryAfter.Truncate(time.Millisecond) + time.Millisecond
 	if d < retryAfter {
 		d += time.Millisecond
 	}

