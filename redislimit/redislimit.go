@@ -228,15 +228,10 @@ func limitFor(w polar.Window) (redis_rate.Limit, error) {
 // replica asks Redis about once for each request a window lets through.
 func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 	lk := lineKey{zone, key}
-	ln, eta := l.join(lk)
+	ln, ticket := l.join(lk)
 	defer l.leave(lk, ln)
-	if deadline, ok := ctx.Deadline(); ok && eta > 0 && time.Until(deadline) < eta {
-		return deadlineError(eta)
-	}
-	select {
-	case ln.turn <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("redislimit: %w", ctx.Err())
+	if err := l.takeTurn(ctx, ln, ticket); err != nil {
+		return err
 	}
 	defer func() { <-ln.turn }()
 
@@ -263,6 +258,10 @@ func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 		}
 		l.linesMu.Lock()
 		ln.readyAt, ln.interval = time.Now().Add(delay), interval
+		if ln.changed != nil {
+			close(ln.changed) // those in line estimate their waits again
+			ln.changed = nil
+		}
 		l.linesMu.Unlock()
 		if err := sleep(ctx, delay); err != nil {
 			return err
@@ -300,13 +299,14 @@ func (l *Limiter) try(ctx context.Context, ws []window, key string) (delay, inte
 	return 0, 0, false, nil
 }
 
-// A line orders the calls of this process that wait for one zone and key.
+// A line orders the calls of a Limiter that wait for one zone and key.
 type line struct {
 	turn chan struct{} // full while the first in line asks Redis
 	// The fields below are guarded by Limiter.linesMu.
-	waiting  int           // in line, the first included
-	readyAt  time.Time     // when the first in line expects to go out
-	interval time.Duration // the spacing of the window that holds it back
+	joined, left uint64        // calls that came, calls that went
+	readyAt      time.Time     // when the first in line expects to go out
+	interval     time.Duration // the spacing of the window that holds it back
+	changed      chan struct{} // closed when readyAt changes; nil until awaited
 }
 
 type lineKey struct {
@@ -314,10 +314,9 @@ type lineKey struct {
 	key  string
 }
 
-// join puts the caller in the line of lk. It returns the line and the
-// least time the caller will wait for those ahead of it: the first's
-// remaining wait and a window's spacing for each of the others.
-func (l *Limiter) join(lk lineKey) (*line, time.Duration) {
+// join puts the caller in the line of lk, and returns the line and the
+// caller's ticket: the number of calls that joined before it.
+func (l *Limiter) join(lk lineKey) (*line, uint64) {
 	l.linesMu.Lock()
 	defer l.linesMu.Unlock()
 	ln := l.lines[lk]
@@ -325,12 +324,9 @@ func (l *Limiter) join(lk lineKey) (*line, time.Duration) {
 		ln = &line{turn: make(chan struct{}, 1)}
 		l.lines[lk] = ln
 	}
-	var eta time.Duration
-	if ln.waiting > 0 {
-		eta = max(time.Until(ln.readyAt), 0) + time.Duration(ln.waiting-1)*ln.interval
-	}
-	ln.waiting++
-	return ln, eta
+	ticket := ln.joined
+	ln.joined++
+	return ln, ticket
 }
 
 // leave takes the caller out of the line of lk, and forgets the line once
@@ -338,9 +334,51 @@ func (l *Limiter) join(lk lineKey) (*line, time.Duration) {
 func (l *Limiter) leave(lk lineKey, ln *line) {
 	l.linesMu.Lock()
 	defer l.linesMu.Unlock()
-	if ln.waiting--; ln.waiting == 0 {
+	if ln.left++; ln.left == ln.joined {
 		delete(l.lines, lk)
 	}
+}
+
+// takeTurn waits until the caller holding ticket is first in line. Each
+// time the first in line learns how long it waits, takeTurn estimates the
+// caller's own wait, and fails at once when that passes ctx's deadline.
+func (l *Limiter) takeTurn(ctx context.Context, ln *line, ticket uint64) error {
+	deadline, hasDeadline := ctx.Deadline()
+	for {
+		l.linesMu.Lock()
+		eta := ln.eta(ticket)
+		if ln.changed == nil {
+			ln.changed = make(chan struct{})
+		}
+		changed := ln.changed
+		l.linesMu.Unlock()
+		if hasDeadline && eta > 0 && time.Until(deadline) < eta {
+			return deadlineError(eta)
+		}
+		select {
+		case ln.turn <- struct{}{}:
+			return nil
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("redislimit: %w", ctx.Err())
+		}
+	}
+}
+
+// eta returns the least time that the caller holding ticket waits for
+// those ahead of it: the first's remaining wait and a window's spacing for
+// each of the others. Called with linesMu held.
+func (ln *line) eta(ticket uint64) time.Duration {
+	if ticket < ln.left {
+		return 0
+	}
+	// Every call that joined before ticket is ahead unless it has left;
+	// ln.left counts leavers from behind too, so ahead is a lower bound.
+	ahead := ticket - ln.left
+	if ahead == 0 {
+		return 0
+	}
+	return max(time.Until(ln.readyAt), 0) + time.Duration(ahead-1)*ln.interval
 }
 
 func deadlineError(wait time.Duration) error {

@@ -114,7 +114,26 @@ func newLimiterOn(t *testing.T, rdb redis.UniversalClient, limits polar.RateLimi
 	return l
 }
 
-func testPrefix(t *testing.T) string { return "test:" + t.Name() + ":" }
+var prefixes struct {
+	sync.Mutex
+	of map[*testing.T]string
+}
+
+// testPrefix returns the key prefix of t, its own also when -count runs it
+// again against the same server.
+func testPrefix(t *testing.T) string {
+	prefixes.Lock()
+	defer prefixes.Unlock()
+	if p, ok := prefixes.of[t]; ok {
+		return p
+	}
+	if prefixes.of == nil {
+		prefixes.of = map[*testing.T]string{}
+	}
+	p := fmt.Sprintf("test:%d:%s:", len(prefixes.of), t.Name())
+	prefixes.of[t] = p
+	return p
+}
 
 func newClient(t *testing.T, url string, l polar.Limiter, opts ...polar.Option) *polar.Client {
 	t.Helper()
@@ -255,7 +274,7 @@ func TestLicenseKeyZoneAcrossReplicas(t *testing.T) {
 // deadline, or whose context is cancelled, ends at once.
 func TestCustomersAreLimitedApart(t *testing.T) {
 	srv := needRedis(t)
-	limits := testLimits(polar.Window{Limit: 3, Per: 10 * time.Second}) // one at once, then one each 5 s
+	limits := testLimits(polar.Window{Limit: 3, Per: time.Minute}) // one at once, then one each 30 s
 	server := newArrivals(t)
 	base := newClient(t, server.URL, newLimiter(t, srv, limits))
 	x, y := base.WithToken("polar_cst_customerX"), base.WithToken("polar_cst_customerY")
@@ -264,9 +283,9 @@ func TestCustomersAreLimitedApart(t *testing.T) {
 	if _, err := x.Orders.Get(ctx, orderID); err != nil {
 		t.Fatal(err)
 	}
-	// X's next call would wait about 5 s: with a deadline 1 s away it
+	// X's next call would wait about 30 s: with a deadline 10 s away it
 	// fails at once, before the deadline.
-	short, cancel := context.WithTimeout(ctx, time.Second)
+	short, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	_, err := x.Orders.Get(short, orderID)
 	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "would pass the context deadline") || short.Err() != nil {
@@ -285,7 +304,7 @@ func TestCustomersAreLimitedApart(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled wait: got %v, want an error matching context.Canceled", err)
 	}
-	if d := time.Since(began); d > 2500*time.Millisecond {
+	if d := time.Since(began); d > 10*time.Second {
 		t.Errorf("a cancelled wait returned after %v, as if it had waited its turn", d)
 	}
 	if n := len(server.of("polar_cst_customerX")); n != 1 {
@@ -608,5 +627,79 @@ func TestNewRejects(t *testing.T) {
 	bad.Zones[polar.ZoneAPI] = []polar.Window{{Limit: 5}}
 	if _, err := redislimit.New(rdb, bad); err == nil {
 		t.Error("New accepted a window with Per 0")
+	}
+}
+
+// A call behind others in its replica's line fails at once when the wait of
+// those ahead already passes its deadline.
+func TestQueuedWaitFailsAtOnce(t *testing.T) {
+	srv := needRedis(t)
+	l := newLimiter(t, srv, testLimits(polar.Window{Limit: 3, Per: time.Minute})) // one at once, then one each 30 s
+	const key = "00112233445566778899aabb"
+	ctx := context.Background()
+	if err := l.Wait(ctx, polar.ZoneAPI, key); err != nil {
+		t.Fatal(err)
+	}
+	headCtx, cancelHead := context.WithCancel(ctx)
+	headDone := make(chan error, 1)
+	go func() { headDone <- l.Wait(headCtx, polar.ZoneAPI, key) }()
+
+	// Poll (bounded) until the head is waiting its turn: a call with a
+	// 10 s deadline then fails at once by the estimate, not by the clock.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		short, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := l.Wait(short, polar.ZoneAPI, key)
+		expired := short.Err() != nil
+		cancel()
+		if err == nil {
+			t.Fatal("a second call went out at once")
+		}
+		if !errors.Is(err, context.DeadlineExceeded) || expired {
+			t.Fatalf("got %v (deadline passed: %v), want a deadline error before the deadline", err, expired)
+		}
+		if strings.Contains(err.Error(), "would pass the context deadline") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no estimate after 5 s: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond) // polling the head's goroutine
+	}
+	cancelHead()
+	if err := <-headDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("the first in line: got %v, want context.Canceled", err)
+	}
+}
+
+// In a zone of two windows (as email updates have), a request that the
+// second window holds back does not count in the first.
+func TestTwoWindowsGiveBackWhatTheyTook(t *testing.T) {
+	srv := needRedis(t)
+	limits := polar.DefaultRateLimits(polar.Production)
+	limits.Zones[polar.ZoneEmailUpdate] = []polar.Window{{Limit: 20, Per: 10 * time.Second}, {Limit: 2, Per: time.Hour}}
+	l := newLimiter(t, srv, limits)
+	rdb := srv.client(t, false)
+	const key = "99887766554433221100ffee"
+	first := "rate:" + testPrefix(t) + "email_update:10s:" + key
+	ctx := context.Background()
+	if err := l.Wait(ctx, polar.ZoneEmailUpdate, key); err != nil {
+		t.Fatal(err)
+	}
+	before, err := rdb.Get(ctx, first).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	if err := l.Wait(short, polar.ZoneEmailUpdate, key); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("second call: got %v, want the hour window to hold it back", err)
+	}
+	after, err := rdb.Get(ctx, first).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before != after {
+		t.Errorf("the first window's state went from %s to %s: the request held back still counts", before, after)
 	}
 }
