@@ -114,6 +114,7 @@ func (s *redisServer) start() error {
 		"--save", "", "--appendonly", "no", "--dir", s.dir)
 	cmd.Stdout = &s.output
 	cmd.Stderr = &s.output
+	cmd.SysProcAttr = serverProcAttr()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
