@@ -47,7 +47,7 @@ func BenchmarkLimiterLiveKeys(b *testing.B) {
 func BenchmarkLimiterWait(b *testing.B) {
 	const n = 100_000
 	limits := DefaultRateLimits(Production)
-	limits.Zones[ZoneAPI] = []Window{{Limit: 1e9, Per: 1e9 * time.Second}}
+	limits.Zones[ZoneAPI] = []Window{{Limit: 1e9, Per: time.Second}} // never waits: the cost of Wait itself
 	lim := mustLimiter(b, limits)
 	keys := make([]string, n)
 	for i := range keys {
