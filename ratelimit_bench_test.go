@@ -47,7 +47,7 @@ func BenchmarkLimiterLiveKeys(b *testing.B) {
 func BenchmarkLimiterWait(b *testing.B) {
 	const n = 100_000
 	limits := DefaultRateLimits(Production)
-	limits.Zones[ZoneAPI] = []Window{{Limit: 1e9, Per: time.Second}} // never waits: the cost of Wait itself
+	limits.Zones[ZoneAPI] = []Window{{Limit: 1e9, Per: 1e9 * time.Second}}
 	lim := mustLimiter(b, limits)
 	keys := make([]string, n)
 	for i := range keys {
@@ -61,6 +61,11 @@ func BenchmarkLimiterWait(b *testing.B) {
 	}
 	ctx := bg()
 	b.Run("one-key", func(b *testing.B) {
+		// A window one key never exhausts, however long the benchmark runs:
+		// the cost of Wait itself.
+		fast := DefaultRateLimits(Production)
+		fast.Zones[ZoneAPI] = []Window{{Limit: 1e9, Per: time.Second}}
+		lim := mustLimiter(b, fast)
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := lim.Wait(ctx, ZoneAPI, keys[0]); err != nil {
