@@ -565,11 +565,11 @@ func errInvalidEmailUpdate() error {
 }
 
 func customersCheckEmailUpdate(c *call) error {
-	q := c.r.URL.Query()
-	if !q.Has("token") {
+	tokens := c.r.URL.Query()["token"]
+	if len(tokens) == 0 {
 		return validationError(missing(nil, "query", "token"))
 	}
-	if c.validEmailUpdate(q.Get("token")) == nil {
+	if c.validEmailUpdate(tokens[len(tokens)-1]) == nil { // the last one, as FastAPI reads it
 		return errInvalidEmailUpdate()
 	}
 	return c.noContent()
