@@ -1,27 +1,84 @@
 package polartest
 
 import (
+	"cmp"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	polar "github.com/polarportal/polar-go"
 )
 
 // Customers: the signed-in customer (a member session reads its
-// customer), their payment methods and email changes. Get and Update are
-// implemented; Update changes billing_name, billing_address, tax_id and
+// customer), their payment methods and email changes.
+//
+// Update changes billing_name, billing_address, tax_id and
 // default_payment_method_id, each left as is when absent and cleared by
 // null. A tax ID's format is recognized from the billing country (see
 // taxIDFormat); one that does not fit is a 422.
+//
+// Payment methods are listed newest first. Adding one stands for Stripe
+// confirming a setup intent with the confirmation token, whose ID decides
+// the outcome, as the confirmation tokens of orders' confirm-payment do:
+//   - one containing "decline" fails: 400 PaymentMethodSetupFailed;
+//   - one containing "action" answers requires_action with the client
+//     secret of a setup intent (seti_..._secret_...): confirming that
+//     setup intent (its ID is the client secret up to "_secret_") saves
+//     the method, unless the token also contains "decline" (the customer
+//     failed the authentication): then confirming is a 422 on
+//     setup_intent_id. Confirming again answers the same method;
+//   - any other saves the method at once (succeeded).
+//
+// The saved method follows the token too: "kr_card" makes a Korean card,
+// a generic type's name (sepa_debit, us_bank_account, paypal, link, ...)
+// a PaymentMethodGeneric of that type, and anything else a card: a
+// Mastercard, an Amex or a Discover when the token names the brand, else
+// a Visa; "apple_pay" or "google_pay" sets the card's wallet. Four digits
+// at the end of the token (ctoken_visa_0002) are the last four of the
+// card, so that a test can save Stripe's declining (0002) or 3-D Secure
+// (3155) test cards for orders' confirm-payment. set_default makes the
+// saved method the customer's default.
+//
+// Confirming needs a Stripe customer, which a customer has once they have
+// an order or a payment method, or once they called add (even in vain):
+// without one it is a 403 CustomerNotReady.
+//
+// Deleting a payment method that still bills a subscription (an active or
+// trialing one that is not set to cancel at period end, unless it has a
+// metered price; a past_due one; a paused one with a resume date) moves
+// those subscriptions to another method of the customer, the default one
+// if it is another, as Polar does; without another method it is a 400
+// PaymentMethodInUseByActiveSubscription. A subscription is billed by the
+// method it was moved to, or else by the customer's default method, or
+// else by their first saved one. As in Polar, deleting the default method
+// leaves default_payment_method_id as it was.
+//
+// Email changes: request (the organization must allow them in
+// customer_portal_settings.customer.allow_email_change, else 403
+// NotPermitted; teams get a 422) records a verification token, which
+// replaces the customer's previous one and expires after
+// EmailUpdateTokenLifetime. Nothing is sent: tests read the token with
+// Server.EmailUpdateToken. check answers 204 for a valid token and 401
+// InvalidCustomerEmailUpdate otherwise; verify sets the new address (and
+// email_verified), updates the customer's owner member if any, consumes
+// the token and answers a new customer session token of the customer
+// (SessionDuration). As in Polar, the sessions the customer had keep
+// working. An address used by another customer of the organization makes
+// verify a 422 (and consumes the token). Addresses are checked for syntax
+// only, not for deliverability as Polar does.
 var customersRoutes = routes{
 	"customer_portal:customers:get":                    {portalRead, customersGet},
 	"customer_portal:customers:update":                 {billingWrite, customersUpdate},
-	"customer_portal:customers:list_payment_methods":   {portalRead, notImplemented},
-	"customer_portal:customers:add_payment_method":     {billingWrite, notImplemented},
-	"customer_portal:customers:confirm_payment_method": {billingWrite, notImplemented},
-	"customer_portal:customers:delete_payment_method":  {billingWrite, notImplemented},
-	"customer_portal:customers:request_email_update":   {billingWrite, notImplemented},
-	"customer_portal:customers:check_email_update":     {public, notImplemented},
-	"customer_portal:customers:verify_email_update":    {public, notImplemented},
+	"customer_portal:customers:list_payment_methods":   {portalRead, customersListPaymentMethods},
+	"customer_portal:customers:add_payment_method":     {billingWrite, customersAddPaymentMethod},
+	"customer_portal:customers:confirm_payment_method": {billingWrite, customersConfirmPaymentMethod},
+	"customer_portal:customers:delete_payment_method":  {billingWrite, customersDeletePaymentMethod},
+	"customer_portal:customers:request_email_update":   {billingWrite, customersRequestEmailUpdate},
+	"customer_portal:customers:check_email_update":     {public, customersCheckEmailUpdate},
+	"customer_portal:customers:verify_email_update":    {public, customersVerifyEmailUpdate},
 }
 
 func customersGet(c *call) error {
@@ -124,4 +181,470 @@ func taxIDFormat(id string, country polar.CountryAlpha2) (polar.TaxIDFormat, boo
 		return f, prefixed("CHE")
 	}
 	return f, len(id) >= 5 && id[0] >= '0' && id[0] <= '9'
+}
+
+// customersState is what the customers service tracks beyond the store's
+// tables.
+type customersState struct {
+	setups          map[string]*setupIntent // by setup intent ID
+	stripeCustomers map[string]bool         // customers known to have a Stripe customer
+	billedBy        map[string]string       // subscription ID → the payment method it was moved to
+	emailUpdates    map[string]*emailUpdate // pending email changes, by token
+}
+
+// setupIntent is a payment-method setup that requires an action.
+type setupIntent struct {
+	customerID string
+	token      string                      // the confirmation token it was made from
+	fails      bool                        // the action fails: confirming is refused
+	method     polar.CustomerPaymentMethod // once confirmed
+}
+
+// emailUpdate is a pending email change.
+type emailUpdate struct {
+	customerID string
+	email      string
+	expiresAt  time.Time
+}
+
+// EmailUpdateTokenLifetime is how long the token of an email change stays
+// valid, as in Polar.
+const EmailUpdateTokenLifetime = 30 * time.Minute
+
+// customersState returns the customers service's state, made on first use.
+func (st *store) customersState() *customersState {
+	if st.customersExtra == nil {
+		st.customersExtra = &customersState{
+			setups:          map[string]*setupIntent{},
+			stripeCustomers: map[string]bool{},
+			billedBy:        map[string]string{},
+			emailUpdates:    map[string]*emailUpdate{},
+		}
+	}
+	return st.customersExtra
+}
+
+// EmailUpdateToken returns the token of the verification link of the
+// customer's pending email change, as a test would read it from the email
+// that Polar sends to the new address: ok is false when the customer has
+// none (never requested, verified, or refused because the address is in
+// use). A new request replaces the token. An expired token is still
+// returned, until a new request or its verification.
+func (s *Server) EmailUpdateToken(customerID string) (token string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for tok, u := range s.store.customersState().emailUpdates {
+		if u.customerID == customerID {
+			return tok, true
+		}
+	}
+	return "", false
+}
+
+func paymentMethodOwner(pm polar.CustomerPaymentMethod) string {
+	return deref(paymentMethodBase(pm)).CustomerID
+}
+
+// customerPaymentMethods returns the customer's payment methods in the
+// order they were saved.
+func (st *store) customerPaymentMethods(customerID string) []polar.CustomerPaymentMethod {
+	return st.paymentMethods.where(func(pm polar.CustomerPaymentMethod) bool { return paymentMethodOwner(pm) == customerID })
+}
+
+func customersListPaymentMethods(c *call) error {
+	page := c.pagination()
+	if err := c.err(); err != nil {
+		return err
+	}
+	items := c.st.customerPaymentMethods(c.who.customerID())
+	slices.SortStableFunc(items, func(a, b polar.CustomerPaymentMethod) int {
+		ba, bb := paymentMethodBase(a), paymentMethodBase(b)
+		if n := bb.CreatedAt.Compare(ba.CreatedAt); n != 0 {
+			return n
+		}
+		return strings.Compare(ba.ID, bb.ID)
+	})
+	return c.ok(paginate(items, page))
+}
+
+// hasStripeCustomer reports whether the customer has a Stripe customer.
+func (st *store) hasStripeCustomer(customerID string) bool {
+	if st.customersState().stripeCustomers[customerID] || len(st.customerPaymentMethods(customerID)) > 0 {
+		return true
+	}
+	return len(st.orders.where(func(o *orderState) bool { return o.CustomerID == customerID })) > 0
+}
+
+// Polar's answers about setups.
+const (
+	setupDeclined   = "Could not add this payment method: Your card was declined. Please try again with a different card."
+	customerUnready = "Customer is not ready for this operation."
+)
+
+func customersAddPaymentMethod(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	token, _ := b.str("confirmation_token_id")
+	setDefault := b.boolean("set_default")
+	_, _ = b.str("return_url")
+	if err := c.err(); err != nil {
+		return err
+	}
+	cust, cs := c.who.customer, c.st.customersState()
+	cs.stripeCustomers[cust.ID] = true
+	lower := strings.ToLower(token)
+	if strings.Contains(lower, "action") {
+		secret := strings.ReplaceAll(c.st.newID("setup_intent"), "-", "")
+		id := "seti_" + secret[:24]
+		cs.setups[id] = &setupIntent{customerID: cust.ID, token: token, fails: strings.Contains(lower, "decline")}
+		return c.reply(http.StatusCreated, &polar.CustomerPaymentMethodCreateRequiresActionResponse{ClientSecret: id + "_secret_" + secret[24:]})
+	}
+	if strings.Contains(lower, "decline") {
+		return domainError(http.StatusBadRequest, "PaymentMethodSetupFailed", setupDeclined)
+	}
+	pm := newPaymentMethod(token, c.st.newID("payment_method"), cust.ID, c.now)
+	return c.reply(http.StatusCreated, c.savePaymentMethod(pm, setDefault))
+}
+
+func customersConfirmPaymentMethod(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	id, _ := b.str("setup_intent_id")
+	setDefault := b.boolean("set_default")
+	if err := c.err(); err != nil {
+		return err
+	}
+	cust := c.who.customer
+	if !c.st.hasStripeCustomer(cust.ID) {
+		return domainError(http.StatusForbidden, "CustomerNotReady", customerUnready)
+	}
+	si, ok := c.st.customersState().setups[id]
+	if !ok || si.customerID != cust.ID || si.fails {
+		return validationError(validationDetail{Loc: []any{"body", "setup_intent_id"}, Msg: "Invalid setup_intent_id.", Type: "invalid", Input: id})
+	}
+	if si.method == nil {
+		si.method = newPaymentMethod(si.token, c.st.newID("payment_method"), cust.ID, c.now)
+	}
+	return c.reply(http.StatusCreated, c.savePaymentMethod(si.method, setDefault))
+}
+
+// savePaymentMethod saves pm (again, if it was deleted), as the default
+// one if asked.
+func (c *call) savePaymentMethod(pm polar.CustomerPaymentMethod, setDefault bool) *polar.CustomerPaymentMethodCreateSucceededResponse {
+	id := paymentMethodBase(pm).ID
+	c.st.paymentMethods.put(id, pm)
+	if setDefault {
+		cust := c.who.customer
+		cust.DefaultPaymentMethodID = new(id)
+		cust.ModifiedAt = touch(c.now)
+	}
+	return &polar.CustomerPaymentMethodCreateSucceededResponse{PaymentMethod: pm}
+}
+
+// genericPaymentMethodTypes are the types of PaymentMethodGeneric, longer
+// names first so that a token naming one is not taken for another.
+var genericPaymentMethodTypes = []string{
+	"us_bank_account", "nz_bank_account", "au_becs_debit", "revolut_pay", "samsung_pay",
+	"acss_debit", "amazon_pay", "bacs_debit", "sepa_debit", "kakao_pay", "naver_pay",
+	"cashapp", "boleto", "klarna", "paypal", "payco", "link",
+}
+
+// cardBrands are the brands a token may name, with the last four digits
+// of Stripe's test card of the brand.
+var cardBrands = []struct{ brand, last4 string }{
+	{"mastercard", "4444"}, {"amex", "0005"}, {"discover", "1117"}, {"visa", "4242"},
+}
+
+var trailingLast4 = regexp.MustCompile(`[^0-9]([0-9]{4})$`)
+
+// newPaymentMethod makes the payment method a confirmation token stands
+// for (see customersRoutes).
+func newPaymentMethod(token, id, customerID string, now time.Time) polar.CustomerPaymentMethod {
+	lower := strings.ToLower(token)
+	base := polar.PaymentMethodBase{ID: id, CreatedAt: now, Processor: polar.PaymentProcessorStripe, CustomerID: customerID}
+	last4 := ""
+	if m := trailingLast4.FindStringSubmatch(lower); m != nil {
+		last4 = m[1]
+	}
+	if strings.Contains(lower, "kr_card") {
+		return &polar.PaymentMethodKrCard{PaymentMethodBase: base, MethodMetadata: polar.PaymentMethodKrCardMetadata{
+			Brand: new("shinhan"), Last4: new(cmp.Or(last4, "0012")),
+		}}
+	}
+	for _, t := range genericPaymentMethodTypes {
+		if strings.Contains(lower, t) {
+			return &polar.PaymentMethodGeneric{PaymentMethodBase: base, Type: t}
+		}
+	}
+	meta := polar.PaymentMethodCardMetadata{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: int64(now.Year() + 3)}
+	for _, b := range cardBrands {
+		if strings.Contains(lower, b.brand) {
+			meta.Brand, meta.Last4 = b.brand, b.last4
+			break
+		}
+	}
+	if last4 != "" {
+		meta.Last4 = last4
+	}
+	for _, w := range []string{"apple_pay", "google_pay"} {
+		if strings.Contains(lower, w) {
+			meta.Wallet = new(w)
+		}
+	}
+	return &polar.PaymentMethodCard{PaymentMethodBase: base, MethodMetadata: meta}
+}
+
+func customersDeletePaymentMethod(c *call) error {
+	id, err := c.pathUUID("id", false)
+	if err != nil {
+		return err
+	}
+	cust := c.who.customer
+	if _, err := owned(c.st.paymentMethods, id, cust.ID, paymentMethodOwner); err != nil {
+		return err
+	}
+	billed := c.st.subscriptions.where(func(s *polar.CustomerSubscription) bool {
+		return s.CustomerID == cust.ID && requiresPaymentMethod(s) && c.st.billingMethod(s) == id
+	})
+	if len(billed) > 0 {
+		alt := c.st.alternativePaymentMethod(cust, id)
+		if alt == "" {
+			return domainError(http.StatusBadRequest, "PaymentMethodInUseByActiveSubscription",
+				"This payment method is still needed to bill a subscription. Add another one or cancel the subscription first.")
+		}
+		for _, s := range billed {
+			c.st.customersState().billedBy[s.ID] = alt
+		}
+	}
+	c.st.paymentMethods.del(id)
+	c.st.customersState().stripeCustomers[cust.ID] = true
+	return c.noContent()
+}
+
+// requiresPaymentMethod reports whether a payment method is still needed
+// to bill the subscription, as Polar's Subscription.requires_payment_method.
+func requiresPaymentMethod(s *polar.CustomerSubscription) bool {
+	if s.EndedAt != nil {
+		return false
+	}
+	switch s.Status {
+	case polar.SubscriptionStatusPaused:
+		return s.ResumesAt != nil
+	case polar.SubscriptionStatusActive, polar.SubscriptionStatusTrialing:
+		if s.CancelAtPeriodEnd {
+			return slices.ContainsFunc(s.Prices, func(p polar.Price) bool {
+				switch p.(type) {
+				case *polar.ProductPriceMeteredUnit, *polar.ProductPriceMeteredTiers:
+					return true
+				}
+				return false
+			})
+		}
+		return true
+	case polar.SubscriptionStatusPastDue:
+		return true
+	}
+	return false
+}
+
+// billingMethod returns the ID of the payment method that bills the
+// subscription: the one it was moved to, or else its customer's default
+// one, or else their first saved one ("" without any).
+func (st *store) billingMethod(s *polar.CustomerSubscription) string {
+	exists := func(id string) bool {
+		pm, ok := st.paymentMethods.get(id)
+		return ok && paymentMethodOwner(pm) == s.CustomerID
+	}
+	if id, ok := st.customersState().billedBy[s.ID]; ok && exists(id) {
+		return id
+	}
+	if cust, ok := st.customers.get(s.CustomerID); ok && cust.DefaultPaymentMethodID != nil && exists(*cust.DefaultPaymentMethodID) {
+		return *cust.DefaultPaymentMethodID
+	}
+	if pms := st.customerPaymentMethods(s.CustomerID); len(pms) > 0 {
+		return paymentMethodBase(pms[0]).ID
+	}
+	return ""
+}
+
+// alternativePaymentMethod returns the method that takes over the
+// subscriptions of the deleted one: the customer's default method if it
+// is another, or else their first other one ("" without any).
+func (st *store) alternativePaymentMethod(cust *Customer, deleted string) string {
+	var others []string
+	for _, pm := range st.customerPaymentMethods(cust.ID) {
+		if id := paymentMethodBase(pm).ID; id != deleted {
+			others = append(others, id)
+		}
+	}
+	if d := cust.DefaultPaymentMethodID; d != nil && slices.Contains(others, *d) {
+		return *d
+	}
+	if len(others) > 0 {
+		return others[0]
+	}
+	return ""
+}
+
+func customersRequestEmailUpdate(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	email, ok := b.str("email")
+	if ok {
+		if reason := emailProblem(email); reason != "" {
+			c.fail(validationDetail{Loc: []any{"body", "email"}, Msg: "value is not a valid email address: " + reason,
+				Type: "value_error", Input: email, Ctx: map[string]any{"reason": reason}})
+		}
+	}
+	if err := c.err(); err != nil {
+		return err
+	}
+	cust := c.who.customer
+	org, _ := c.st.orgs.get(cust.OrganizationID)
+	if org == nil || org.CustomerPortalSettings.Customer == nil || !deref(org.CustomerPortalSettings.Customer.AllowEmailChange) {
+		return domainError(http.StatusForbidden, "NotPermitted", "Email changes are not enabled for this organization.")
+	}
+	if cust.isTeam() {
+		return invalid("Only individual customers can change their email.", email, "body", "email")
+	}
+	if cust.Email != nil && strings.EqualFold(*cust.Email, email) {
+		return invalid("New email is the same as your current email.", email, "body", "email")
+	}
+	cs := c.st.customersState()
+	for tok, u := range cs.emailUpdates {
+		if u.customerID == cust.ID {
+			delete(cs.emailUpdates, tok)
+		}
+	}
+	token := "polar_cev_" + sessionSecret(c.st.newID("email_update"))
+	cs.emailUpdates[token] = &emailUpdate{customerID: cust.ID, email: email, expiresAt: c.now.Add(EmailUpdateTokenLifetime)}
+	return c.reply(http.StatusAccepted, json.RawMessage("null"))
+}
+
+// emailProblem returns why s is not an email address, "" if it is one:
+// a check of its syntax, simpler than Polar's.
+func emailProblem(s string) string {
+	local, domain, found := strings.Cut(s, "@")
+	switch {
+	case !found:
+		return "An email address must have an @-sign."
+	case strings.Contains(domain, "@"):
+		return "The email address is not valid. It must have exactly one @-sign."
+	case local == "":
+		return "There must be something before the @-sign."
+	case domain == "":
+		return "There must be something after the @-sign."
+	case strings.ContainsAny(s, " \t\r\n\"(),:;<>[\\]"):
+		return "The email address contains invalid characters."
+	case strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, ".."):
+		return "The part after the @-sign is not valid. An email address cannot have a period at the start or end of the domain, or two periods in a row."
+	case !strings.Contains(domain, "."):
+		return "The part after the @-sign is not valid. It should have a period."
+	}
+	return ""
+}
+
+// validEmailUpdate returns the pending email change of the token, nil if
+// there is none or it expired.
+func (c *call) validEmailUpdate(token string) *emailUpdate {
+	u, ok := c.st.customersState().emailUpdates[token]
+	if !ok || !c.now.Before(u.expiresAt) {
+		return nil
+	}
+	return u
+}
+
+func errInvalidEmailUpdate() error {
+	return domainError(http.StatusUnauthorized, "InvalidCustomerEmailUpdate", "This email update request is invalid or has expired.")
+}
+
+func customersCheckEmailUpdate(c *call) error {
+	tokens := c.r.URL.Query()["token"]
+	if len(tokens) == 0 {
+		return validationError(missing(nil, "query", "token"))
+	}
+	if c.validEmailUpdate(tokens[len(tokens)-1]) == nil { // the last one, as FastAPI reads it
+		return errInvalidEmailUpdate()
+	}
+	return c.noContent()
+}
+
+func customersVerifyEmailUpdate(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	token, _ := b.str("token")
+	if err := c.err(); err != nil {
+		return err
+	}
+	u := c.validEmailUpdate(token)
+	if u == nil {
+		return errInvalidEmailUpdate()
+	}
+	cust, ok := c.st.customers.get(u.customerID)
+	if !ok {
+		return errInvalidEmailUpdate()
+	}
+	cs := c.st.customersState()
+	for _, other := range c.st.customers.all() {
+		if other.ID != cust.ID && other.OrganizationID == cust.OrganizationID && other.Email != nil && strings.EqualFold(*other.Email, u.email) {
+			delete(cs.emailUpdates, token)
+			return invalid("This email address is already in use.", u.email, "body", "token")
+		}
+	}
+	delete(cs.emailUpdates, token)
+	cust.Email, cust.EmailVerified, cust.ModifiedAt = new(u.email), true, touch(c.now)
+	for _, m := range c.st.members.all() {
+		if m.CustomerID == cust.ID && m.Role == polar.MemberRoleOwner {
+			m.Email = u.email
+		}
+	}
+	session := &Token{
+		Token:      "polar_cst_" + sessionSecret(c.st.newID("customer_session")),
+		Kind:       CustomerSession,
+		CustomerID: cust.ID,
+		Scopes:     []string{ScopeCustomerPortalRead, ScopeCustomerPortalWrite},
+		ExpiresAt:  c.now.Add(SessionDuration),
+	}
+	c.st.tokens[session.Token] = session
+	return c.ok(&polar.CustomerEmailUpdateVerifyResponse{Token: session.Token})
+}
+
+// boolean reads a required boolean field, as pydantic does: true, false,
+// 0, 1 and strings such as "yes" or "off".
+func (b *body) boolean(name string) bool {
+	raw, ok := b.fields[name]
+	if !ok {
+		b.c.fail(missing(b.fields, "body", name))
+		return false
+	}
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	switch x := v.(type) {
+	case bool:
+		return x
+	case float64:
+		if x == 0 || x == 1 {
+			return x == 1
+		}
+	case string:
+		switch strings.ToLower(x) {
+		case "true", "1", "yes", "on", "t", "y":
+			return true
+		case "false", "0", "no", "off", "f", "n":
+			return false
+		}
+	default:
+		b.typeError(name, "bool_type", "Input should be a valid boolean")
+		return false
+	}
+	b.typeError(name, "bool_parsing", "Input should be a valid boolean, unable to interpret input")
+	return false
 }

@@ -78,7 +78,8 @@ const (
 
 	// Alice's payment methods: a Visa ending in 4242 (her default), a
 	// card ending in 0002 that is declined, and one ending in 3155 that
-	// requires 3-D Secure.
+	// requires 3-D Secure. She also has a SEPA debit and a Korean card
+	// (kr_card), her newest.
 	DemoPaymentMethodID         = "00000011-0000-4000-8000-000000000001"
 	DemoDeclinedPaymentMethodID = "00000011-0000-4000-8000-000000000002"
 	DemoActionPaymentMethodID   = "00000011-0000-4000-8000-000000000003"
@@ -446,6 +447,8 @@ func Demo() *Fixture {
 		&polar.PaymentMethodGeneric{PaymentMethodBase: polar.PaymentMethodBase{ID: demoID(11, 4), CreatedAt: at(50), Processor: polar.PaymentProcessorStripe, CustomerID: alice.ID}, Type: "sepa_debit"},
 		card(demoID(11, 5), globex, "mastercard", "4444"),
 		card(demoID(11, 6), bob, "amex", "8431"),
+		&polar.PaymentMethodKrCard{PaymentMethodBase: polar.PaymentMethodBase{ID: demoID(11, 7), CreatedAt: at(40), Processor: polar.PaymentProcessorStripe, CustomerID: alice.ID},
+			MethodMetadata: polar.PaymentMethodKrCardMetadata{Brand: new("shinhan"), Last4: new("0012")}},
 	}
 
 	// Globex's seats: two claimed, one pending, one revoked, of five.

@@ -136,6 +136,9 @@ type store struct {
 	seats          *table[*polar.CustomerSeat]
 	downloadables  *table[*Downloadable]
 	seq            int // for IDs and tokens the server makes
+	// customersExtra is what customers.go tracks beyond the tables:
+	// payment-method setups and email changes.
+	customersExtra *customersState
 }
 
 func newStore() *store {
@@ -176,6 +179,7 @@ func (st *store) clone() *store {
 		seats:          st.seats.clone(),
 		downloadables:  st.downloadables.clone(),
 		seq:            st.seq,
+		customersExtra: st.customersExtra,
 	}
 }
 
