@@ -72,7 +72,7 @@ import (
 var customersRoutes = routes{
 	"customer_portal:customers:get":                    {portalRead, customersGet},
 	"customer_portal:customers:update":                 {billingWrite, customersUpdate},
-	"customer_portal:customers:list_payment_methods":   {portalRead, customersListPaymentMethods},
+	"customer_portal:customers:list_payment_methods":   {billingRead, customersListPaymentMethods},
 	"customer_portal:customers:add_payment_method":     {billingWrite, customersAddPaymentMethod},
 	"customer_portal:customers:confirm_payment_method": {billingWrite, customersConfirmPaymentMethod},
 	"customer_portal:customers:delete_payment_method":  {billingWrite, customersDeletePaymentMethod},

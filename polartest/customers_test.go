@@ -1,6 +1,7 @@
 package polartest_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -793,5 +794,21 @@ func TestCustomersEmailUpdateRateLimit(t *testing.T) {
 	clk.Advance(900 * time.Second)
 	if _, err := c.Customers.Get(ctx); err != nil {
 		t.Errorf("after the block: %v", err)
+	}
+}
+
+// TestPaymentMethodsAreBillingOperations: a plain member of a team may not
+// see the team's payment methods; the owner and a billing manager may.
+func TestPaymentMethodsAreBillingOperations(t *testing.T) {
+	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	ctx := context.Background()
+	_, err := srv.Client(polartest.DemoPlainMemberToken).Customers.ListPaymentMethods(ctx, nil)
+	if !errors.Is(err, polar.ErrNotPermitted) {
+		t.Fatalf("plain member: %v", err)
+	}
+	for _, tok := range []string{polartest.DemoMemberToken, polartest.DemoBillingManagerToken} {
+		if _, err := srv.Client(tok).Customers.ListPaymentMethods(ctx, nil); err != nil {
+			t.Errorf("%s: %v", tok, err)
+		}
 	}
 }
