@@ -93,8 +93,8 @@ type CustomersService interface {
 	// new token from then on, in place of the session token the change was
 	// requested with (client.WithToken(res.Token)). It is sent without
 	// Authorization. It fails with a 401 *APIError for an invalid or
-	// expired token and a 422 *APIError when the new address is already in
-	// use.
+	// expired token and a 422 *ValidationError when the new address is
+	// already in use.
 	//
 	// API: POST /v1/customer-portal/customers/me/email-update/verify
 	VerifyEmailUpdate(ctx context.Context, body *CustomerEmailUpdateVerifyRequest) (*CustomerEmailUpdateVerifyResponse, error)
