@@ -5,11 +5,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -34,6 +36,7 @@ type benchEnv struct {
 	page      *Page[CustomerOrder]
 	orderJSON []byte
 	pageJSON  []byte
+	conns     atomic.Int64 // connections accepted
 }
 
 var (
@@ -93,7 +96,13 @@ func newBenchEnv() (*benchEnv, error) {
 		}
 		reply(w, r, e.orderJSON, orderLen)
 	})
-	e.srv = httptest.NewServer(mux)
+	e.srv = httptest.NewUnstartedServer(mux)
+	e.srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			e.conns.Add(1)
+		}
+	}
+	e.srv.Start()
 	return e, nil
 }
 

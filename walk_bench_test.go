@@ -203,7 +203,9 @@ func BenchmarkOrdersGetParallel(b *testing.B) {
 	url := e.srv.URL + ordersPath + benchOrderID
 	b.Run("raw", func(b *testing.B) {
 		raw := newBenchRaw()
+		before := e.conns.Load()
 		b.SetParallelism(32) // 64 goroutines on 2 cores
+		defer func() { b.ReportMetric(float64(e.conns.Load()-before), "connections") }()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				var o CustomerOrder
@@ -216,7 +218,15 @@ func BenchmarkOrdersGetParallel(b *testing.B) {
 	})
 	b.Run("sdk", func(b *testing.B) {
 		c := benchSDK(b, e)
+		before := e.conns.Load()
 		b.SetParallelism(32)
+		defer func() {
+			n := e.conns.Load() - before
+			if n > defaultMaxConns {
+				b.Errorf("%d connections opened, more than the pool's %d", n, defaultMaxConns)
+			}
+			b.ReportMetric(float64(n), "connections")
+		}()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				if _, err := c.Orders.Get(ctx, benchOrderID); err != nil {
