@@ -468,6 +468,8 @@ func Demo() *Fixture {
 			s.InvitationTokenExpiresAt = new(DemoTime.Add(7 * 24 * time.Hour))
 		case polar.SeatStatusRevoked:
 			s.RevokedAt = new(at(10))
+			// A revoked seat has no holder any more.
+			s.CustomerID, s.MemberID, s.Member, s.Email, s.CustomerEmail = nil, nil, nil, nil, nil
 		}
 		return s
 	}

@@ -1,12 +1,311 @@
 package polartest
 
-// Members: the members of a team customer. Only a member session of the team's owner or a billing manager may call them (teamAdmin).
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	polar "github.com/polarportal/polar-go"
+)
+
+// Members: the members of a team customer. Only a member session of the
+// team's owner or a billing manager may call them (teamAdmin): a
+// customer session gets 401, a plain member or a member of a customer
+// that is not a team 403 NotPermitted.
 //
-// Not implemented yet: every operation answers 501 after the access check.
-// To implement one, replace notImplemented by its handler (see orders.go).
+// The rules of a team, as Polar's server enforces them (its rule errors
+// are 422 PolarRequestValidationError answers whose single item names the
+// rule in msg):
+//   - Add never makes an owner (422 at ["body", "role"]); adding an email
+//     address that is already a member's (case-insensitively) answers 201
+//     with that member, unchanged.
+//   - Update changes the name (null or "" leaves it) and the role (null
+//     leaves it). Nobody changes their own role (422 at ["path", "id"]).
+//     Promoting a member to owner is an ownership transfer that only the
+//     owner may make: the owner becomes a billing manager. A billing
+//     manager can neither promote anyone to owner nor demote the owner.
+//   - Remove deletes the member (204) and revokes the seats they hold;
+//     their sessions stop working. Nobody removes themselves, and the
+//     owner cannot be removed.
 var membersRoutes = routes{
-	"customer_portal:members:list_members":  {teamAdmin, notImplemented},
-	"customer_portal:members:add_member":    {teamAdmin, notImplemented},
-	"customer_portal:members:update_member": {teamAdmin, notImplemented},
-	"customer_portal:members:remove_member": {teamAdmin, notImplemented},
+	"customer_portal:members:list_members":  {teamAdmin, membersList},
+	"customer_portal:members:add_member":    {teamAdmin, membersAdd},
+	"customer_portal:members:update_member": {teamAdmin, membersUpdate},
+	"customer_portal:members:remove_member": {teamAdmin, membersRemove},
+}
+
+// memberRoles are the values of MemberRole, in the order Polar lists them.
+var memberRoles = []string{string(polar.MemberRoleOwner), string(polar.MemberRoleBillingManager), string(polar.MemberRoleMember)}
+
+// portalMember returns a member as the portal's member operations show it.
+func portalMember(m *polar.Member) *polar.CustomerPortalMember {
+	return &polar.CustomerPortalMember{
+		CreatedAt: m.CreatedAt, ModifiedAt: m.ModifiedAt, ID: m.ID,
+		Email: m.Email, Name: m.Name, Role: m.Role,
+	}
+}
+
+// customerMembers returns the members of a customer, oldest first.
+func (st *store) customerMembers(customerID string) []*polar.Member {
+	return st.members.where(func(m *polar.Member) bool { return m.CustomerID == customerID })
+}
+
+// memberByEmail returns the member of a customer with that email
+// address, compared case-insensitively, or nil.
+func (st *store) memberByEmail(customerID, email string) *polar.Member {
+	for _, m := range st.customerMembers(customerID) {
+		if strings.EqualFold(m.Email, email) {
+			return m
+		}
+	}
+	return nil
+}
+
+// teamMember returns the member id of the caller's customer, or Polar's
+// 404 "Member not found".
+func (st *store) teamMember(who *principal, id string) (*polar.Member, error) {
+	m, err := owned(st.members, id, who.customerID(), func(m *polar.Member) string { return m.CustomerID })
+	if err != nil {
+		return nil, domainError(http.StatusNotFound, "ResourceNotFound", "Member not found")
+	}
+	return m, nil
+}
+
+// ruleError is how Polar's server refuses a request its own checks find
+// invalid (PolarRequestValidationError): a 422 with one value_error item.
+func ruleError(msg string, input any, loc ...any) error {
+	return &apiError{status: http.StatusUnprocessableEntity, body: map[string]any{
+		"error":  "PolarRequestValidationError",
+		"detail": []validationDetail{{Loc: loc, Msg: msg, Type: "value_error", Input: input}},
+	}}
+}
+
+// emailProblem checks an email address's syntax as email-validator does
+// (Polar's EmailStr), without its DNS check: "" when it is valid, and
+// otherwise the reason.
+func emailProblem(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	switch {
+	case at < 0:
+		return "An email address must have an @-sign."
+	case at == 0:
+		return "There must be something before the @-sign."
+	case at == len(email)-1:
+		return "There must be something after the @-sign."
+	}
+	local, domain := email[:at], email[at+1:]
+	for _, r := range local {
+		if r <= ' ' || r == '@' || r == '"' || r == '(' || r == ')' || r == ',' || r == ':' || r == ';' || r == '<' || r == '>' || r == '[' || r == '\\' || r == ']' {
+			return "The email address contains invalid characters before the @-sign: '" + string(r) + "'."
+		}
+	}
+	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return "The email address contains a period in an invalid position."
+	}
+	for _, r := range domain {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r > 127) {
+			return "The part after the @-sign contains invalid characters: '" + string(r) + "'."
+		}
+	}
+	if !strings.Contains(domain, ".") {
+		return "The part after the @-sign is not valid. It should have a period."
+	}
+	if strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return "An email address cannot have a period immediately after the @-sign."
+	}
+	tld := strings.ToLower(domain[strings.LastIndexByte(domain, '.')+1:])
+	switch tld {
+	case "arpa", "invalid", "local", "localhost", "onion", "test":
+		return "The part after the @-sign is a special-use or reserved name that cannot be used with email."
+	}
+	return ""
+}
+
+// emailField reads an email address field (EmailStr) of b: nil when it is
+// absent or null, or invalid (recorded). required makes an absent field a
+// problem. The domain comes back in lower case, as Polar stores it.
+func emailField(b *body, name string, required bool) *string {
+	if !b.has(name) {
+		if required {
+			b.c.fail(missing(b.fields, "body", name))
+		}
+		return nil
+	}
+	if required && b.isNull(name) {
+		b.typeError(name, "string_type", "Input should be a valid string")
+		return nil
+	}
+	s, ok := b.optStr(name)
+	if !ok || s == nil {
+		return nil
+	}
+	email := strings.TrimSpace(*s)
+	if reason := emailProblem(email); reason != "" {
+		b.c.fail(validationDetail{Loc: []any{"body", name}, Msg: "value is not a valid email address: " + reason,
+			Type: "value_error", Input: *s, Ctx: map[string]any{"reason": reason}})
+		return nil
+	}
+	at := strings.LastIndexByte(email, '@')
+	email = email[:at+1] + strings.ToLower(email[at+1:])
+	return &email
+}
+
+// roleField reads a MemberRole field of b: nil when absent, or when null
+// and nullable. An invalid value is recorded.
+func roleField(b *body, name string, nullable bool) *polar.MemberRole {
+	raw, ok := b.fields[name]
+	if !ok || nullable && string(raw) == "null" {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) != nil || !isMemberRole(s) {
+		d := enumDetail([]any{"body", name}, s, memberRoles)
+		d.Input = b.input(name)
+		b.c.fail(d)
+		return nil
+	}
+	return new(polar.MemberRole(s))
+}
+
+func isMemberRole(s string) bool { return slices.Contains(memberRoles, s) }
+
+func membersList(c *call) error {
+	page := c.pagination()
+	if err := c.err(); err != nil {
+		return err
+	}
+	members := c.st.customerMembers(c.who.customerID())
+	p := paginate(members, page)
+	out := &polar.Page[polar.CustomerPortalMember]{Items: make([]polar.CustomerPortalMember, len(p.Items)), Pagination: p.Pagination}
+	for i, m := range p.Items {
+		out.Items[i] = *portalMember(m)
+	}
+	return c.ok(out)
+}
+
+func membersAdd(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	email := emailField(b, "email", true)
+	name, _ := b.optStr("name")
+	role := roleField(b, "role", false)
+	if err := c.err(); err != nil {
+		return err
+	}
+	if role == nil {
+		role = new(polar.MemberRoleMember)
+	}
+	if *role == polar.MemberRoleOwner {
+		return ruleError("Cannot add a member as owner. There must be exactly one owner.", *role, "body", "role")
+	}
+	customerID := c.who.customerID()
+	if m := c.st.memberByEmail(customerID, *email); m != nil {
+		return c.reply(http.StatusCreated, portalMember(m))
+	}
+	m := &polar.Member{
+		ID: c.st.newID("member"), CreatedAt: c.now, CustomerID: customerID,
+		Email: *email, Name: name, Role: *role,
+	}
+	c.st.members.put(m.ID, m)
+	return c.reply(http.StatusCreated, portalMember(m))
+}
+
+// maxMemberName is the longest name a member update accepts.
+const maxMemberName = 256
+
+func membersUpdate(c *call) error {
+	id, err := c.pathUUID("id", true)
+	if err != nil {
+		return err
+	}
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	name, _ := b.optStr("name")
+	if name != nil && utf8.RuneCountInString(*name) > maxMemberName {
+		c.fail(validationDetail{Loc: []any{"body", "name"}, Msg: "String should have at most 256 characters",
+			Type: "string_too_long", Input: *name, Ctx: map[string]any{"max_length": maxMemberName}})
+	}
+	if name != nil && *name == "" {
+		name = nil // Polar reads "" as no name given
+	}
+	role := roleField(b, "role", true)
+	if err := c.err(); err != nil {
+		return err
+	}
+	m, err := c.st.teamMember(c.who, id)
+	if err != nil {
+		return err
+	}
+	actor := c.who.member
+	if role != nil && *role != m.Role && m.ID == actor.ID {
+		return ruleError("You cannot modify your own role.", id, "path", "id")
+	}
+	changed := false
+	if role != nil && *role != m.Role {
+		var owner *polar.Member
+		owners := 0
+		for _, o := range c.st.customerMembers(m.CustomerID) {
+			if o.Role == polar.MemberRoleOwner {
+				owner, owners = o, owners+1
+			}
+		}
+		switch {
+		case *role == polar.MemberRoleOwner && owners >= 1:
+			if actor.Role != polar.MemberRoleOwner {
+				return ruleError("Only the owner can transfer ownership.", *role, "body", "role")
+			}
+			// An ownership transfer: the owner steps down to billing manager.
+			owner.Role, owner.ModifiedAt = polar.MemberRoleBillingManager, touch(c.now)
+		case m.Role == polar.MemberRoleOwner && owners <= 1:
+			return ruleError("Cannot change role. Customer must have exactly one owner.", *role, "body", "role")
+		}
+		m.Role, changed = *role, true
+	}
+	if name != nil && (m.Name == nil || *m.Name != *name) {
+		m.Name, changed = name, true
+	}
+	if changed {
+		m.ModifiedAt = touch(c.now)
+	}
+	return c.ok(portalMember(m))
+}
+
+func membersRemove(c *call) error {
+	id, err := c.pathUUID("id", true)
+	if err != nil {
+		return err
+	}
+	m, err := c.st.teamMember(c.who, id)
+	if err != nil {
+		return err
+	}
+	if m.ID == c.who.member.ID {
+		return ruleError("You cannot remove yourself from the team.", id, "path", "id")
+	}
+	if m.Role == polar.MemberRoleOwner {
+		owners := 0
+		for _, o := range c.st.customerMembers(m.CustomerID) {
+			if o.Role == polar.MemberRoleOwner {
+				owners++
+			}
+		}
+		if owners <= 1 {
+			return ruleError("Cannot delete the only owner. Transfer ownership first.", m.ID, "body")
+		}
+	}
+	// Polar revokes the seats a removed member holds (in a background
+	// job); the fake does it at once.
+	for _, s := range c.st.seats.all() {
+		if s.MemberID != nil && *s.MemberID == m.ID && s.Status != polar.SeatStatusRevoked {
+			revokeSeat(s, c.now)
+		}
+	}
+	c.st.members.del(m.ID)
+	return c.noContent()
 }
