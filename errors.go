@@ -226,6 +226,9 @@ var (
 	ErrLengthRequired                         error = errorName("LengthRequired")
 	ErrRequestBodyTooLarge                    error = errorName("RequestBodyTooLarge")
 	ErrRequestValidationError                 error = errorName("RequestValidationError")
+	// ErrPolarRequestValidationError is a 422 of a rule the server checks
+	// itself, such as a team's one owner; it is also a *ValidationError.
+	ErrPolarRequestValidationError error = errorName("PolarRequestValidationError")
 	// ErrInvalidToken is a missing, invalid or expired token (401
 	// invalid_token).
 	ErrInvalidToken error = errorName("invalid_token")

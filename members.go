@@ -16,8 +16,9 @@ import (
 // (ErrNotPermitted). The server's rules on teams come back as errors too:
 // a team has exactly one owner (no member can be added as, or changed
 // into, a second owner, and the owner cannot be removed), and a member can
-// neither change their own role nor remove themselves. These are 400 or
-// 403 *APIError values whose Detail says which rule was broken.
+// neither change their own role nor remove themselves. Polar answers these
+// with a 422 *ValidationError (error name PolarRequestValidationError) whose
+// Errors say which rule was broken.
 //
 // Elsewhere, a member session sees less than a customer session: a member
 // sees only their own benefit grants and downloadables, and only the owner

@@ -527,29 +527,6 @@ func customersRequestEmailUpdate(c *call) error {
 	return c.reply(http.StatusAccepted, json.RawMessage("null"))
 }
 
-// emailProblem returns why s is not an email address, "" if it is one:
-// a check of its syntax, simpler than Polar's.
-func emailProblem(s string) string {
-	local, domain, found := strings.Cut(s, "@")
-	switch {
-	case !found:
-		return "An email address must have an @-sign."
-	case strings.Contains(domain, "@"):
-		return "The email address is not valid. It must have exactly one @-sign."
-	case local == "":
-		return "There must be something before the @-sign."
-	case domain == "":
-		return "There must be something after the @-sign."
-	case strings.ContainsAny(s, " \t\r\n\"(),:;<>[\\]"):
-		return "The email address contains invalid characters."
-	case strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, ".."):
-		return "The part after the @-sign is not valid. An email address cannot have a period at the start or end of the domain, or two periods in a row."
-	case !strings.Contains(domain, "."):
-		return "The part after the @-sign is not valid. It should have a period."
-	}
-	return ""
-}
-
 // validEmailUpdate returns the pending email change of the token, nil if
 // there is none or it expired.
 func (c *call) validEmailUpdate(token string) *emailUpdate {

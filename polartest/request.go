@@ -421,3 +421,44 @@ func (b *body) optAddress(name string) (v *polar.AddressInput, set bool) {
 	a.Country = polar.CountryAlpha2(country)
 	return &a, true
 }
+
+// emailProblem checks an email address's syntax as email-validator does
+// (Polar's EmailStr), without its DNS check: "" when it is valid, and
+// otherwise the reason.
+func emailProblem(email string) string {
+	at := strings.LastIndexByte(email, '@')
+	switch {
+	case at < 0:
+		return "An email address must have an @-sign."
+	case at == 0:
+		return "There must be something before the @-sign."
+	case at == len(email)-1:
+		return "There must be something after the @-sign."
+	}
+	local, domain := email[:at], email[at+1:]
+	for _, r := range local {
+		if r <= ' ' || r == '@' || r == '"' || r == '(' || r == ')' || r == ',' || r == ':' || r == ';' || r == '<' || r == '>' || r == '[' || r == '\\' || r == ']' {
+			return "The email address contains invalid characters before the @-sign: '" + string(r) + "'."
+		}
+	}
+	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return "The email address contains a period in an invalid position."
+	}
+	for _, r := range domain {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r > 127) {
+			return "The part after the @-sign contains invalid characters: '" + string(r) + "'."
+		}
+	}
+	if !strings.Contains(domain, ".") {
+		return "The part after the @-sign is not valid. It should have a period."
+	}
+	if strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
+		return "An email address cannot have a period immediately after the @-sign."
+	}
+	tld := strings.ToLower(domain[strings.LastIndexByte(domain, '.')+1:])
+	switch tld {
+	case "arpa", "invalid", "local", "localhost", "onion", "test":
+		return "The part after the @-sign is a special-use or reserved name that cannot be used with email."
+	}
+	return ""
+}
