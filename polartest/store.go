@@ -136,6 +136,9 @@ type store struct {
 	seats          *table[*polar.CustomerSeat]
 	downloadables  *table[*Downloadable]
 	seq            int // for IDs and tokens the server makes
+
+	// conditions are those of license key activations, by activation ID.
+	conditions map[string]map[string]any
 }
 
 func newStore() *store {
@@ -154,6 +157,7 @@ func newStore() *store {
 		paymentMethods: newTable[polar.CustomerPaymentMethod](),
 		seats:          newTable[*polar.CustomerSeat](),
 		downloadables:  newTable[*Downloadable](),
+		conditions:     map[string]map[string]any{},
 	}
 }
 
@@ -176,6 +180,7 @@ func (st *store) clone() *store {
 		seats:          st.seats.clone(),
 		downloadables:  st.downloadables.clone(),
 		seq:            st.seq,
+		conditions:     maps.Clone(st.conditions),
 	}
 }
 
