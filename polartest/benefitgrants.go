@@ -27,7 +27,9 @@ import (
 //     grants the benefit to it (granted_account_id, granted_at, no error);
 //     null disconnects it, and the grant is no longer granted, with the
 //     error BenefitActionRequiredError asking the customer to connect an
-//     account.
+//     account. (Polar looks at the member's connected accounts first for a
+//     member's grant; the fake keeps none for members, so it looks at the
+//     customer's.)
 //   - slack_shared_channel: invited_email is set; a new address drops the
 //     previous invitation (invite_id, invite_url).
 //   - the other types change nothing.
@@ -170,10 +172,10 @@ func (st *store) grantCheckoutIDs(gc *polar.CustomerBenefitGrantCommon) []string
 	return ids
 }
 
-// nullsLast compares two optional values as PostgreSQL sorts them: a
+// grantNullsLast compares two optional values as PostgreSQL sorts them: a
 // missing value after every other in ascending order (and before them in
 // descending order).
-func nullsLast[T cmp.Ordered](a, b *T) int {
+func grantNullsLast[T cmp.Ordered](a, b *T) int {
 	switch {
 	case a == nil && b == nil:
 		return 0
@@ -203,11 +205,11 @@ var grantSorts = sorter[grantRow]{
 		if b.gc.GrantedAt != nil {
 			bt = new(b.gc.GrantedAt.UnixMicro())
 		}
-		return nullsLast(at, bt)
+		return grantNullsLast(at, bt)
 	},
 	"type":            func(a, b grantRow) int { return cmp.Compare(a.typ, b.typ) },
 	"organization":    func(a, b grantRow) int { return cmp.Compare(a.orgSlug, b.orgSlug) },
-	"product_benefit": func(a, b grantRow) int { return nullsLast(a.productOrder, b.productOrder) },
+	"product_benefit": func(a, b grantRow) int { return grantNullsLast(a.productOrder, b.productOrder) },
 }
 
 func benefitGrantsList(c *call) error {
@@ -284,8 +286,10 @@ func (c *call) grantUpdateBody() (*grantUpdate, error) {
 	if err != nil {
 		return nil, err
 	}
-	var whole any
-	_ = json.Unmarshal(mustJSON(b.fields), &whole)
+	whole := map[string]any{}
+	for k := range b.fields {
+		whole[k] = b.input(k)
+	}
 	if !b.has("benefit_type") {
 		return nil, validationError(validationDetail{
 			Loc: []any{"body"}, Msg: "Unable to extract tag using discriminator 'benefit_type'", Type: "union_tag_not_found",
@@ -345,7 +349,7 @@ func (c *call) grantUpdateBody() (*grantUpdate, error) {
 		u.accountID = s
 		return u, nil
 	}
-	if reason := emailProblem(*s); reason != "" {
+	if reason := grantEmailProblem(*s); reason != "" {
 		return nil, validationError(validationDetail{
 			Loc: loc, Msg: "value is not a valid email address: " + reason, Type: "value_error", Input: *s,
 			Ctx: map[string]any{"reason": reason},
@@ -355,14 +359,9 @@ func (c *call) grantUpdateBody() (*grantUpdate, error) {
 	return u, nil
 }
 
-func mustJSON(v any) []byte {
-	b, _ := json.Marshal(v)
-	return b
-}
-
-// emailProblem checks an address roughly as Polar's email validation
+// grantEmailProblem checks an address roughly as Polar's email validation
 // does: "" when it is acceptable, the reason otherwise.
-func emailProblem(s string) string {
+func grantEmailProblem(s string) string {
 	local, domain, ok := strings.Cut(s, "@")
 	switch {
 	case !ok:
@@ -379,9 +378,10 @@ func emailProblem(s string) string {
 	return ""
 }
 
-// pythonISO writes t as Python's datetime.isoformat does for an aware UTC
-// time: microseconds only when there are some.
-func pythonISO(t time.Time) string {
+// grantErrorTimestamp writes the time of a grant's error as Polar does
+// (Python's isoformat of a UTC time): microseconds only when there are
+// some.
+func grantErrorTimestamp(t time.Time) string {
 	t = t.UTC()
 	if t.Nanosecond()/1000 == 0 {
 		return t.Format("2006-01-02T15:04:05+00:00")
@@ -412,12 +412,12 @@ func benefitGrantsUpdate(c *call) error {
 		}
 		g.Properties.AccountID = u.accountID
 		if u.accountID == nil {
-			actionRequired(gc, c.now, "Discord")
+			markActionRequired(gc, c.now, "Discord")
 			break
 		}
 		g.Properties.GuildID = new(g.Benefit.Properties.GuildID)
 		g.Properties.GrantedAccountID = new(*u.accountID)
-		granted(gc, c.now)
+		markGranted(gc, c.now)
 	case *polar.CustomerBenefitGrantGitHubRepository:
 		acc, err := c.oauthAccount(gc, "github", u.accountID)
 		if err != nil {
@@ -425,7 +425,7 @@ func benefitGrantsUpdate(c *call) error {
 		}
 		g.Properties.AccountID = u.accountID
 		if u.accountID == nil || acc.AccountUsername == nil {
-			actionRequired(gc, c.now, "GitHub")
+			markActionRequired(gc, c.now, "GitHub")
 			break
 		}
 		g.Properties.RepositoryOwner = new(g.Benefit.Properties.RepositoryOwner)
@@ -434,7 +434,7 @@ func benefitGrantsUpdate(c *call) error {
 			g.Properties.Permission = new(polar.GitHubRepositoryPermissionPull)
 		}
 		g.Properties.GrantedAccountID = new(*u.accountID)
-		granted(gc, c.now)
+		markGranted(gc, c.now)
 	case *polar.CustomerBenefitGrantSlackSharedChannel:
 		if deref(g.Properties.InvitedEmail) != u.email {
 			g.Properties.InviteID, g.Properties.InviteURL = nil, nil
@@ -461,18 +461,18 @@ func (c *call) oauthAccount(gc *polar.CustomerBenefitGrantCommon, platform strin
 	return polar.CustomerPortalOAuthAccount{}, invalid("OAuth account does not exist.", *accountID, "body", "properties", "account_id")
 }
 
-// granted marks a grant granted at now.
-func granted(gc *polar.CustomerBenefitGrantCommon, now time.Time) {
+// markGranted marks a grant granted at now.
+func markGranted(gc *polar.CustomerBenefitGrantCommon, now time.Time) {
 	gc.GrantedAt, gc.IsGranted, gc.Error, gc.ModifiedAt = touch(now), true, nil, touch(now)
 }
 
-// actionRequired marks a grant that cannot be delivered until the
+// markActionRequired marks a grant that cannot be delivered until the
 // customer connects an account of platform.
-func actionRequired(gc *polar.CustomerBenefitGrantCommon, now time.Time, platform string) {
+func markActionRequired(gc *polar.CustomerBenefitGrantCommon, now time.Time, platform string) {
 	gc.GrantedAt, gc.IsGranted, gc.ModifiedAt = nil, false, touch(now)
 	gc.Error = &polar.BenefitGrantError{
 		Message:   "The customer needs to connect their " + platform + " account",
 		Type:      "BenefitActionRequiredError",
-		Timestamp: pythonISO(now),
+		Timestamp: grantErrorTimestamp(now),
 	}
 }

@@ -215,8 +215,8 @@ func licenseKeysValidate(c *call) error {
 	activationID, _ := b.optUUID("activation_id", true)
 	benefitID, _ := b.optUUID("benefit_id", true)
 	customerID, _ := b.optUUID("customer_id", true)
-	increment := optNonNegativeInt(b, "increment_usage")
-	conditions := metadataField(b, "conditions")
+	increment := incrementUsage(b, "increment_usage")
+	conditions := activationMetadata(b, "conditions")
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func licenseKeysValidate(c *call) error {
 		if i < 0 {
 			return notFound()
 		}
-		if want := c.st.conditions[*activationID]; len(want) > 0 && !sameMetadata(want, conditions) {
+		if want := c.st.conditions[*activationID]; len(want) > 0 && !sameConditions(want, conditions) {
 			return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match required conditions")
 		}
 		out.Activation = new(k.Activations[i])
@@ -294,8 +294,8 @@ func licenseKeysActivate(c *call) error {
 	keyStr, _ := b.str("key")
 	orgID, _ := b.uuid("organization_id", true)
 	label, _ := b.str("label")
-	conditions := metadataField(b, "conditions")
-	meta := metadataField(b, "meta")
+	conditions := activationMetadata(b, "conditions")
+	meta := activationMetadata(b, "meta")
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -348,9 +348,9 @@ func licenseKeysDeactivate(c *call) error {
 	return c.noContent()
 }
 
-// optNonNegativeInt reads an optional, nullable integer field that must
-// not be negative (0 when absent or null).
-func optNonNegativeInt(b *body, name string) int64 {
+// incrementUsage reads an optional, nullable integer field that must not
+// be negative, as increment_usage (0 when absent or null).
+func incrementUsage(b *body, name string) int64 {
 	raw, ok := b.fields[name]
 	if !ok || string(raw) == "null" {
 		return 0
@@ -396,18 +396,18 @@ func optNonNegativeInt(b *body, name string) int64 {
 	return n
 }
 
-// Limits of Polar's metadata-like fields (conditions, meta).
+// Limits of the conditions and meta of activations, as of Polar's metadata.
 const (
-	metadataMaxKeys     = 50
-	metadataMaxKeyLen   = 40
-	metadataMaxValueLen = 500
+	activationMetadataKeys     = 50
+	activationMetadataKeyLen   = 40
+	activationMetadataValueLen = 500
 )
 
-// metadataField reads an optional object of at most 50 keys of 1 to 40
+// activationMetadata reads an optional object of at most 50 keys of 1 to 40
 // characters whose values are strings of 1 to 500 characters, numbers or
 // booleans, as the conditions and meta of license key activations. It
 // returns nil when the field is absent; numbers are json.Numbers.
-func metadataField(b *body, name string) map[string]any {
+func activationMetadata(b *body, name string) map[string]any {
 	raw, ok := b.fields[name]
 	if !ok {
 		return nil
@@ -431,20 +431,20 @@ func metadataField(b *body, name string) map[string]any {
 		switch n := utf8.RuneCountInString(k); {
 		case n < 1:
 			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: "String should have at least 1 character", Type: "string_too_short", Input: k, Ctx: map[string]any{"min_length": 1}})
-		case n > metadataMaxKeyLen:
-			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: fmt.Sprintf("String should have at most %d characters", metadataMaxKeyLen), Type: "string_too_long", Input: k, Ctx: map[string]any{"max_length": metadataMaxKeyLen}})
+		case n > activationMetadataKeyLen:
+			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: fmt.Sprintf("String should have at most %d characters", activationMetadataKeyLen), Type: "string_too_long", Input: k, Ctx: map[string]any{"max_length": activationMetadataKeyLen}})
 		}
 		loc := func(member string) []any { return []any{"body", name, k, member} }
 		switch v := m[k].(type) {
 		case json.Number, bool:
 		case string:
 			n := utf8.RuneCountInString(v)
-			if n >= 1 && n <= metadataMaxValueLen {
+			if n >= 1 && n <= activationMetadataValueLen {
 				continue
 			}
 			d := validationDetail{Loc: loc("constrained-str"), Msg: "String should have at least 1 character", Type: "string_too_short", Input: v, Ctx: map[string]any{"min_length": 1}}
-			if n > metadataMaxValueLen {
-				d.Msg, d.Type, d.Ctx = fmt.Sprintf("String should have at most %d characters", metadataMaxValueLen), "string_too_long", map[string]any{"max_length": metadataMaxValueLen}
+			if n > activationMetadataValueLen {
+				d.Msg, d.Type, d.Ctx = fmt.Sprintf("String should have at most %d characters", activationMetadataValueLen), "string_too_long", map[string]any{"max_length": activationMetadataValueLen}
 			}
 			fail(d)
 			fail(validationDetail{Loc: loc("int"), Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: v})
@@ -457,10 +457,10 @@ func metadataField(b *body, name string) map[string]any {
 			fail(validationDetail{Loc: loc("bool"), Msg: "Input should be a valid boolean", Type: "bool_type", Input: v})
 		}
 	}
-	if len(m) > metadataMaxKeys {
+	if len(m) > activationMetadataKeys {
 		fail(validationDetail{
-			Loc: []any{"body", name}, Msg: fmt.Sprintf("Dictionary should have at most %d items after validation, not %d", metadataMaxKeys, len(m)),
-			Type: "too_long", Input: b.input(name), Ctx: map[string]any{"field_type": "Dictionary", "max_length": metadataMaxKeys, "actual_length": len(m)},
+			Loc: []any{"body", name}, Msg: fmt.Sprintf("Dictionary should have at most %d items after validation, not %d", activationMetadataKeys, len(m)),
+			Type: "too_long", Input: b.input(name), Ctx: map[string]any{"field_type": "Dictionary", "max_length": activationMetadataKeys, "actual_length": len(m)},
 		})
 	}
 	if failed {
@@ -469,9 +469,9 @@ func metadataField(b *body, name string) map[string]any {
 	return m
 }
 
-// sameMetadata reports whether two conditions are equal as Python
+// sameConditions reports whether two conditions are equal as Python
 // compares dicts: numbers by value (1 equals 1.0), and true equals 1.
-func sameMetadata(a, b map[string]any) bool {
+func sameConditions(a, b map[string]any) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -480,8 +480,8 @@ func sameMetadata(a, b map[string]any) bool {
 		if !ok {
 			return false
 		}
-		an, aNum := metadataNumber(av)
-		bn, bNum := metadataNumber(bv)
+		an, aNum := conditionNumber(av)
+		bn, bNum := conditionNumber(bv)
 		switch {
 		case aNum && bNum:
 			if an != bn {
@@ -496,7 +496,7 @@ func sameMetadata(a, b map[string]any) bool {
 	return true
 }
 
-func metadataNumber(v any) (float64, bool) {
+func conditionNumber(v any) (float64, bool) {
 	switch v := v.(type) {
 	case json.Number:
 		f, err := v.Float64()
