@@ -130,15 +130,13 @@ type store struct {
 	subscriptions  *table[*polar.CustomerSubscription]
 	grants         *table[polar.CustomerBenefitGrant]
 	licenseKeys    *table[*polar.LicenseKeyWithActivations]
+	conditions     map[string]map[string]any // of license key activations, by activation ID
 	meters         *table[*polar.CustomerCustomerMeter]
 	wallets        *table[*polar.CustomerWallet]
 	paymentMethods *table[polar.CustomerPaymentMethod]
 	seats          *table[*polar.CustomerSeat]
 	downloadables  *table[*Downloadable]
 	seq            int // for IDs and tokens the server makes
-
-	// conditions are those of license key activations, by activation ID.
-	conditions map[string]map[string]any
 }
 
 func newStore() *store {
@@ -152,12 +150,12 @@ func newStore() *store {
 		subscriptions:  newTable[*polar.CustomerSubscription](),
 		grants:         newTable[polar.CustomerBenefitGrant](),
 		licenseKeys:    newTable[*polar.LicenseKeyWithActivations](),
+		conditions:     map[string]map[string]any{},
 		meters:         newTable[*polar.CustomerCustomerMeter](),
 		wallets:        newTable[*polar.CustomerWallet](),
 		paymentMethods: newTable[polar.CustomerPaymentMethod](),
 		seats:          newTable[*polar.CustomerSeat](),
 		downloadables:  newTable[*Downloadable](),
-		conditions:     map[string]map[string]any{},
 	}
 }
 
@@ -174,13 +172,13 @@ func (st *store) clone() *store {
 		subscriptions:  st.subscriptions.clone(),
 		grants:         st.grants.clone(),
 		licenseKeys:    st.licenseKeys.clone(),
+		conditions:     maps.Clone(st.conditions),
 		meters:         st.meters.clone(),
 		wallets:        st.wallets.clone(),
 		paymentMethods: st.paymentMethods.clone(),
 		seats:          st.seats.clone(),
 		downloadables:  st.downloadables.clone(),
 		seq:            st.seq,
-		conditions:     maps.Clone(st.conditions),
 	}
 }
 
