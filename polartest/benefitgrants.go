@@ -1,11 +1,478 @@
 package polartest
 
+import (
+	"cmp"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	polar "github.com/polarportal/polar-go"
+)
+
 // Benefit grants: the customer's granted benefits (a member sees only their own).
 //
-// Not implemented yet: every operation answers 501 after the access check.
-// To implement one, replace notImplemented by its handler (see orders.go).
+// As Polar's portal, the fake hides revoked grants altogether: they are
+// not listed, and getting or updating one is 404 ResourceNotFound (the
+// 403 NotPermitted the API document gives for a revoked grant is never
+// reached). An update whose benefit_type is not the grant's benefit type
+// is a 422 value_error at ["body", "benefit_type"].
+//
+// What an update does, the fake doing at once what Polar's worker does
+// after it:
+//   - discord and github_repository: account_id must be the ID of the
+//     customer's connected account of that platform (oauth_accounts; 422
+//     "OAuth account does not exist." otherwise). Connecting an account
+//     grants the benefit to it (granted_account_id, granted_at, no error);
+//     null disconnects it, and the grant is no longer granted, with the
+//     error BenefitActionRequiredError asking the customer to connect an
+//     account. (Polar looks at the member's connected accounts first for a
+//     member's grant; the fake keeps none for members, so it looks at the
+//     customer's.)
+//   - slack_shared_channel: invited_email is set; a new address drops the
+//     previous invitation (invite_id, invite_url).
+//   - the other types change nothing.
 var benefitGrantsRoutes = routes{
-	"customer_portal:benefit-grants:list":   {portalRead, notImplemented},
-	"customer_portal:benefit-grants:get":    {portalRead, notImplemented},
-	"customer_portal:benefit-grants:update": {portalWrite, notImplemented},
+	"customer_portal:benefit-grants:list":   {portalRead, benefitGrantsList},
+	"customer_portal:benefit-grants:get":    {portalRead, benefitGrantsGet},
+	"customer_portal:benefit-grants:update": {portalWrite, benefitGrantsUpdate},
+}
+
+// grantUpdateTags are the benefit_type values of a grant update, in the
+// order of Polar's union.
+var grantUpdateTags = []polar.BenefitType{
+	polar.BenefitTypeDiscord, polar.BenefitTypeGithubRepository, polar.BenefitTypeDownloadables,
+	polar.BenefitTypeLicenseKeys, polar.BenefitTypeCustom, polar.BenefitTypeMeterCredit,
+	polar.BenefitTypeFeatureFlag, polar.BenefitTypeSlackSharedChannel,
+}
+
+// benefitTypeNames are the values of BenefitType, in Polar's order.
+var benefitTypeNames = []string{
+	string(polar.BenefitTypeCustom), string(polar.BenefitTypeDiscord), string(polar.BenefitTypeGithubRepository),
+	string(polar.BenefitTypeDownloadables), string(polar.BenefitTypeLicenseKeys), string(polar.BenefitTypeMeterCredit),
+	string(polar.BenefitTypeFeatureFlag), string(polar.BenefitTypeSlackSharedChannel),
+}
+
+// grantBenefit returns the type and the common fields of a grant's
+// benefit; "" and nil for an unknown variant.
+func grantBenefit(g polar.CustomerBenefitGrant) (polar.BenefitType, *polar.BenefitSubscriberCommon) {
+	switch g := g.(type) {
+	case *polar.CustomerBenefitGrantCustom:
+		return polar.BenefitTypeCustom, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantDiscord:
+		return polar.BenefitTypeDiscord, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantDownloadables:
+		return polar.BenefitTypeDownloadables, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantFeatureFlag:
+		return polar.BenefitTypeFeatureFlag, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantGitHubRepository:
+		return polar.BenefitTypeGithubRepository, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantLicenseKeys:
+		return polar.BenefitTypeLicenseKeys, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantMeterCredit:
+		return polar.BenefitTypeMeterCredit, &g.Benefit.BenefitSubscriberCommon
+	case *polar.CustomerBenefitGrantSlackSharedChannel:
+		return polar.BenefitTypeSlackSharedChannel, &g.Benefit.BenefitSubscriberCommon
+	}
+	return "", nil
+}
+
+// grantVisible reports whether who sees the grant in the portal: a grant
+// of their customer (of the member themselves, for a member session) that
+// is not revoked.
+func grantVisible(who *principal, g polar.CustomerBenefitGrant) bool {
+	gc := grantCommon(g)
+	if gc == nil || gc.CustomerID != who.customerID() || gc.RevokedAt != nil || gc.IsRevoked {
+		return false
+	}
+	return who.member == nil || (gc.MemberID != nil && *gc.MemberID == who.member.ID)
+}
+
+// grant returns a benefit grant that the caller sees.
+func (st *store) grant(who *principal, id string) (polar.CustomerBenefitGrant, error) {
+	g, err := owned(st.grants, id, who.customerID(), func(g polar.CustomerBenefitGrant) string {
+		if gc := grantCommon(g); gc != nil {
+			return gc.CustomerID
+		}
+		return ""
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !grantVisible(who, g) {
+		return nil, notFound()
+	}
+	return g, nil
+}
+
+// grantView brings the customer (and member) a grant carries up to date
+// before it is answered: Polar reads them when it answers.
+func (st *store) grantView(g polar.CustomerBenefitGrant) polar.CustomerBenefitGrant {
+	gc := grantCommon(g)
+	if cust, ok := st.customers.get(gc.CustomerID); ok {
+		gc.Customer = *cust.portal()
+	}
+	if gc.MemberID != nil {
+		member := &polar.CustomerBenefitGrantMember{ID: *gc.MemberID, OAuthAccounts: map[string]polar.CustomerPortalOAuthAccount{}}
+		switch g := g.(type) {
+		case *polar.CustomerBenefitGrantDiscord:
+			if g.Member == nil {
+				g.Member = member
+			}
+		case *polar.CustomerBenefitGrantGitHubRepository:
+			if g.Member == nil {
+				g.Member = member
+			}
+		}
+	}
+	return g
+}
+
+// productBenefitOrder is the position of the grant's benefit among the
+// benefits of the product of its subscription or order, nil when there is
+// none (Polar's product_benefit sorting).
+func (st *store) productBenefitOrder(g polar.CustomerBenefitGrant) *int {
+	gc := grantCommon(g)
+	var productID string
+	if gc.SubscriptionID != nil {
+		if s, ok := st.subscriptions.get(*gc.SubscriptionID); ok {
+			productID = s.ProductID
+		}
+	}
+	if productID == "" && gc.OrderID != nil {
+		if o, ok := st.orders.get(*gc.OrderID); ok && o.ProductID != nil {
+			productID = *o.ProductID
+		}
+	}
+	p, ok := st.products.get(productID)
+	if !ok {
+		return nil
+	}
+	i := slices.IndexFunc(p.Benefits, func(b polar.BenefitPublic) bool { return b.ID == gc.BenefitID })
+	if i < 0 {
+		return nil
+	}
+	return &i
+}
+
+// grantCheckoutIDs are the checkouts of the grant's subscription and order.
+func (st *store) grantCheckoutIDs(gc *polar.CustomerBenefitGrantCommon) []string {
+	var ids []string
+	if gc.SubscriptionID != nil {
+		if s, ok := st.subscriptions.get(*gc.SubscriptionID); ok && s.CheckoutID != nil {
+			ids = append(ids, *s.CheckoutID)
+		}
+	}
+	if gc.OrderID != nil {
+		if o, ok := st.orders.get(*gc.OrderID); ok && o.CheckoutID != nil {
+			ids = append(ids, *o.CheckoutID)
+		}
+	}
+	return ids
+}
+
+// grantNullsLast compares two optional values as PostgreSQL sorts them: a
+// missing value after every other in ascending order (and before them in
+// descending order).
+func grantNullsLast[T cmp.Ordered](a, b *T) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return 1
+	case b == nil:
+		return -1
+	}
+	return cmp.Compare(*a, *b)
+}
+
+// grantRow is a grant with what its sorting needs.
+type grantRow struct {
+	g            polar.CustomerBenefitGrant
+	gc           *polar.CustomerBenefitGrantCommon
+	typ          polar.BenefitType
+	orgSlug      string
+	productOrder *int
+}
+
+var grantSorts = sorter[grantRow]{
+	"granted_at": func(a, b grantRow) int {
+		var at, bt *int64
+		if a.gc.GrantedAt != nil {
+			at = new(a.gc.GrantedAt.UnixMicro())
+		}
+		if b.gc.GrantedAt != nil {
+			bt = new(b.gc.GrantedAt.UnixMicro())
+		}
+		return grantNullsLast(at, bt)
+	},
+	"type":            func(a, b grantRow) int { return cmp.Compare(a.typ, b.typ) },
+	"organization":    func(a, b grantRow) int { return cmp.Compare(a.orgSlug, b.orgSlug) },
+	"product_benefit": func(a, b grantRow) int { return grantNullsLast(a.productOrder, b.productOrder) },
+}
+
+func benefitGrantsList(c *call) error {
+	page := c.pagination()
+	q := strings.ToLower(c.query("query"))
+	types := c.enums("type", benefitTypeNames...)
+	benefitIDs := c.uuids("benefit_id")
+	checkoutIDs := c.uuids("checkout_id")
+	orderIDs := c.uuids("order_id")
+	subscriptionIDs := c.uuids("subscription_id")
+	memberIDs := c.uuids("member_id")
+	sortBy := sorting(c, grantSorts, "product_benefit", "-granted_at")
+	if err := c.err(); err != nil {
+		return err
+	}
+	in := func(ids []string, id *string) bool { return id != nil && slices.Contains(ids, *id) }
+	var rows []grantRow
+	for _, g := range c.st.grants.all() {
+		if !grantVisible(c.who, g) {
+			continue
+		}
+		gc := grantCommon(g)
+		typ, benefit := grantBenefit(g)
+		switch {
+		case q != "" && !strings.Contains(strings.ToLower(benefit.Description), q),
+			len(types) > 0 && !slices.Contains(types, string(typ)),
+			len(benefitIDs) > 0 && !slices.Contains(benefitIDs, gc.BenefitID),
+			len(checkoutIDs) > 0 && !slices.ContainsFunc(c.st.grantCheckoutIDs(gc), func(id string) bool { return slices.Contains(checkoutIDs, id) }),
+			len(orderIDs) > 0 && !in(orderIDs, gc.OrderID),
+			len(subscriptionIDs) > 0 && !in(subscriptionIDs, gc.SubscriptionID),
+			len(memberIDs) > 0 && !in(memberIDs, gc.MemberID):
+			continue
+		}
+		rows = append(rows, grantRow{g: g, gc: gc, typ: typ, orgSlug: benefit.Organization.Slug, productOrder: c.st.productBenefitOrder(g)})
+	}
+	sortItems(rows, sortBy, grantSorts, func(a, b grantRow) int { return strings.Compare(a.gc.ID, b.gc.ID) })
+	p := paginate(rows, page)
+	out := &polar.Page[polar.CustomerBenefitGrant]{Items: make([]polar.CustomerBenefitGrant, len(p.Items)), Pagination: p.Pagination}
+	for i, r := range p.Items {
+		out.Items[i] = c.st.grantView(r.g)
+	}
+	return c.ok(out)
+}
+
+// grantByPath returns the grant of the {id} path parameter.
+func (c *call) grantByPath() (polar.CustomerBenefitGrant, error) {
+	id, err := c.pathUUID("id", false)
+	if err != nil {
+		return nil, err
+	}
+	return c.st.grant(c.who, id)
+}
+
+func benefitGrantsGet(c *call) error {
+	g, err := c.grantByPath()
+	if err != nil {
+		return err
+	}
+	return c.ok(c.st.grantView(g))
+}
+
+// grantUpdate is a parsed grant update body.
+type grantUpdate struct {
+	typ       polar.BenefitType
+	accountID *string // discord, github_repository
+	email     string  // slack_shared_channel
+}
+
+// grantUpdateBody reads a CustomerBenefitGrantUpdate, a union on
+// benefit_type: problems inside a variant are at ["body", tag, ...], as
+// pydantic reports a tagged union.
+func (c *call) grantUpdateBody() (*grantUpdate, error) {
+	b, err := c.body()
+	if err != nil {
+		return nil, err
+	}
+	whole := map[string]any{}
+	for k := range b.fields {
+		whole[k] = b.input(k)
+	}
+	if !b.has("benefit_type") {
+		return nil, validationError(validationDetail{
+			Loc: []any{"body"}, Msg: "Unable to extract tag using discriminator 'benefit_type'", Type: "union_tag_not_found",
+			Input: whole, Ctx: map[string]any{"discriminator": "'benefit_type'"},
+		})
+	}
+	var tag string
+	if json.Unmarshal(b.fields["benefit_type"], &tag) != nil || !slices.Contains(grantUpdateTags, polar.BenefitType(tag)) {
+		if tag == "" {
+			tag = strings.Trim(string(b.fields["benefit_type"]), `"`)
+		}
+		quoted := make([]string, len(grantUpdateTags))
+		for i, t := range grantUpdateTags {
+			quoted[i] = "'" + string(t) + "'"
+		}
+		expected := strings.Join(quoted, ", ")
+		return nil, validationError(validationDetail{
+			Loc: []any{"body"}, Type: "union_tag_invalid", Input: whole,
+			Msg: "Input tag '" + tag + "' found using 'benefit_type' does not match any of the expected tags: " + expected,
+			Ctx: map[string]any{"discriminator": "'benefit_type'", "tag": tag, "expected_tags": expected},
+		})
+	}
+	u := &grantUpdate{typ: polar.BenefitType(tag)}
+	var propsKey string
+	switch u.typ {
+	case polar.BenefitTypeDiscord, polar.BenefitTypeGithubRepository:
+		propsKey = "account_id"
+	case polar.BenefitTypeSlackSharedChannel:
+		propsKey = "invited_email"
+	default:
+		return u, nil
+	}
+	raw, ok := b.fields["properties"]
+	if !ok {
+		return nil, validationError(missing(whole, "body", tag, "properties"))
+	}
+	var props map[string]json.RawMessage
+	if json.Unmarshal(raw, &props) != nil || props == nil {
+		var in any
+		_ = json.Unmarshal(raw, &in)
+		return nil, validationError(validationDetail{Loc: []any{"body", tag, "properties"}, Msg: "Input should be a valid dictionary", Type: "dict_type", Input: in})
+	}
+	loc := []any{"body", tag, "properties", propsKey}
+	v, ok := props[propsKey]
+	if !ok {
+		var in any
+		_ = json.Unmarshal(raw, &in)
+		return nil, validationError(missing(in, loc...))
+	}
+	var s *string
+	if json.Unmarshal(v, &s) != nil || (s == nil && u.typ == polar.BenefitTypeSlackSharedChannel) {
+		var in any
+		_ = json.Unmarshal(v, &in)
+		return nil, validationError(validationDetail{Loc: loc, Msg: "Input should be a valid string", Type: "string_type", Input: in})
+	}
+	if u.typ != polar.BenefitTypeSlackSharedChannel {
+		u.accountID = s
+		return u, nil
+	}
+	if reason := grantEmailProblem(*s); reason != "" {
+		return nil, validationError(validationDetail{
+			Loc: loc, Msg: "value is not a valid email address: " + reason, Type: "value_error", Input: *s,
+			Ctx: map[string]any{"reason": reason},
+		})
+	}
+	u.email = *s
+	return u, nil
+}
+
+// grantEmailProblem checks an address roughly as Polar's email validation
+// does: "" when it is acceptable, the reason otherwise.
+func grantEmailProblem(s string) string {
+	local, domain, ok := strings.Cut(s, "@")
+	switch {
+	case !ok:
+		return "An email address must have an @-sign."
+	case local == "":
+		return "There must be something before the @-sign."
+	case strings.Contains(domain, "@"):
+		return "The part after the @-sign contains invalid characters: '@'."
+	case domain == "":
+		return "There must be something after the @-sign."
+	case !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, "."):
+		return "The part after the @-sign is not valid. It should have a period."
+	}
+	return ""
+}
+
+// grantErrorTimestamp writes the time of a grant's error as Polar does
+// (Python's isoformat of a UTC time): microseconds only when there are
+// some.
+func grantErrorTimestamp(t time.Time) string {
+	t = t.UTC()
+	if t.Nanosecond()/1000 == 0 {
+		return t.Format("2006-01-02T15:04:05+00:00")
+	}
+	return t.Format("2006-01-02T15:04:05.000000+00:00")
+}
+
+func benefitGrantsUpdate(c *call) error {
+	g, err := c.grantByPath()
+	if err != nil {
+		return err
+	}
+	u, err := c.grantUpdateBody()
+	if err != nil {
+		return err
+	}
+	gc := grantCommon(g)
+	if gc.RevokedAt != nil || gc.IsRevoked { // not reached: revoked grants are hidden
+		return domainError(http.StatusForbidden, "NotPermitted", "Cannot update a revoked benefit grant.")
+	}
+	if typ, _ := grantBenefit(g); u.typ != typ {
+		return invalid("Benefit type must match the existing granted benefit type.", string(u.typ), "body", "benefit_type")
+	}
+	switch g := g.(type) {
+	case *polar.CustomerBenefitGrantDiscord:
+		if _, err := c.oauthAccount(gc, "discord", u.accountID); err != nil {
+			return err
+		}
+		g.Properties.AccountID = u.accountID
+		if u.accountID == nil {
+			markActionRequired(gc, c.now, "Discord")
+			break
+		}
+		g.Properties.GuildID = new(g.Benefit.Properties.GuildID)
+		g.Properties.GrantedAccountID = new(*u.accountID)
+		markGranted(gc, c.now)
+	case *polar.CustomerBenefitGrantGitHubRepository:
+		acc, err := c.oauthAccount(gc, "github", u.accountID)
+		if err != nil {
+			return err
+		}
+		g.Properties.AccountID = u.accountID
+		if u.accountID == nil || acc.AccountUsername == nil {
+			markActionRequired(gc, c.now, "GitHub")
+			break
+		}
+		g.Properties.RepositoryOwner = new(g.Benefit.Properties.RepositoryOwner)
+		g.Properties.RepositoryName = new(g.Benefit.Properties.RepositoryName)
+		if g.Properties.Permission == nil {
+			g.Properties.Permission = new(polar.GitHubRepositoryPermissionPull)
+		}
+		g.Properties.GrantedAccountID = new(*u.accountID)
+		markGranted(gc, c.now)
+	case *polar.CustomerBenefitGrantSlackSharedChannel:
+		if deref(g.Properties.InvitedEmail) != u.email {
+			g.Properties.InviteID, g.Properties.InviteURL = nil, nil
+		}
+		g.Properties.InvitedEmail = new(u.email)
+		gc.Error = nil
+		gc.ModifiedAt = touch(c.now)
+	}
+	return c.ok(c.st.grantView(g))
+}
+
+// oauthAccount returns the customer's connected account of platform
+// whose ID is accountID; a 422 when there is none. A nil accountID
+// (disconnecting) needs none.
+func (c *call) oauthAccount(gc *polar.CustomerBenefitGrantCommon, platform string, accountID *string) (polar.CustomerPortalOAuthAccount, error) {
+	if accountID == nil {
+		return polar.CustomerPortalOAuthAccount{}, nil
+	}
+	if cust, ok := c.st.customers.get(gc.CustomerID); ok {
+		if acc, ok := cust.OAuthAccounts[platform]; ok && acc.AccountID == *accountID {
+			return acc, nil
+		}
+	}
+	return polar.CustomerPortalOAuthAccount{}, invalid("OAuth account does not exist.", *accountID, "body", "properties", "account_id")
+}
+
+// markGranted marks a grant granted at now.
+func markGranted(gc *polar.CustomerBenefitGrantCommon, now time.Time) {
+	gc.GrantedAt, gc.IsGranted, gc.Error, gc.ModifiedAt = touch(now), true, nil, touch(now)
+}
+
+// markActionRequired marks a grant that cannot be delivered until the
+// customer connects an account of platform.
+func markActionRequired(gc *polar.CustomerBenefitGrantCommon, now time.Time, platform string) {
+	gc.GrantedAt, gc.IsGranted, gc.ModifiedAt = nil, false, touch(now)
+	gc.Error = &polar.BenefitGrantError{
+		Message:   "The customer needs to connect their " + platform + " account",
+		Type:      "BenefitActionRequiredError",
+		Timestamp: grantErrorTimestamp(now),
+	}
 }

@@ -203,6 +203,7 @@ func Demo() *Fixture {
 	alice.TaxID = &polar.TaxID{ID: "FR61954506077", Format: polar.TaxIDFormatEUVAT}
 	alice.DefaultPaymentMethodID = new(DemoPaymentMethodID)
 	alice.OAuthAccounts = map[string]polar.CustomerPortalOAuthAccount{"github": {AccountID: "1001", AccountUsername: new("alice-gh")}}
+	alice.OAuthAccounts["discord"] = polar.CustomerPortalOAuthAccount{AccountID: "disc-alice", AccountUsername: new("alice.martin")}
 	alice.Metadata = map[string]any{"plan": "pro"}
 	bob := customer(2, NewCustomer(acme.ID, "bob@example.com", "Bob Stone"))
 	globex := customer(3, NewTeam(acme.ID, "billing@globex.example", "Globex"))

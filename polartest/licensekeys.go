@@ -1,14 +1,511 @@
 package polartest
 
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	polar "github.com/polarportal/polar-go"
+)
+
 // License keys: the customer's keys, and the token-free validate, activate and deactivate (rate-limit zone license_keys).
 //
-// Not implemented yet: every operation answers 501 after the access check.
-// To implement one, replace notImplemented by its handler (see orders.go).
+// A customer sees its keys, a member only the keys granted to them. Get
+// lists a key's activations only when its benefit lets customers manage
+// them (activations.enable_customer_admin of the benefit, read from a
+// license_keys grant of the same benefit; without such a grant they are
+// listed).
+//
+// What the fake does, as Polar does:
+//   - rotate gives a granted or disabled key a new key string (the
+//     benefit's prefix, a dash, an uppercase UUID) and display key
+//     ("****-" and its last six characters), also on the grant that
+//     holds the key; the old string no longer validates. A revoked key is
+//     400 RotateNotPermitted.
+//   - validate finds the key by organization and key string (404
+//     otherwise), then refuses, with 404 ResourceNotFound and Polar's
+//     detail, a key that is not granted, has expired (on the server's
+//     clock), whose activation_id is not one of its activations, whose
+//     activation was made with conditions that the request's do not
+//     equal, or that does not match benefit_id or customer_id; an
+//     increment_usage past limit_usage is 400 BadRequest ("License key
+//     only has N more usages."). Success counts a validation
+//     (validations, last_validated_at) and adds increment_usage to usage.
+//     With Polar-Version 2027-01 the answer carries the subscription or
+//     order of the grant that holds the key.
+//   - activate refuses with 403 NotPermitted a key that is not granted,
+//     has expired, has no activation limit, or has all its activations
+//     taken; otherwise it adds an activation with the label, conditions
+//     and meta.
+//   - deactivate removes an activation (404 when the key or the
+//     activation is unknown) and answers 204.
 var licenseKeysRoutes = routes{
-	"customer_portal:license_keys:list":       {portalRead, notImplemented},
-	"customer_portal:license_keys:get":        {portalRead, notImplemented},
-	"customer_portal:license_keys:rotate":     {portalWrite, notImplemented},
-	"customer_portal:license_keys:validate":   {public, notImplemented},
-	"customer_portal:license_keys:activate":   {public, notImplemented},
-	"customer_portal:license_keys:deactivate": {public, notImplemented},
+	"customer_portal:license_keys:list":       {portalRead, licenseKeysList},
+	"customer_portal:license_keys:get":        {portalRead, licenseKeysGet},
+	"customer_portal:license_keys:rotate":     {portalWrite, licenseKeysRotate},
+	"customer_portal:license_keys:validate":   {public, licenseKeysValidate},
+	"customer_portal:license_keys:activate":   {public, licenseKeysActivate},
+	"customer_portal:license_keys:deactivate": {public, licenseKeysDeactivate},
+}
+
+// licenseKey returns a license key that the caller sees: one of their
+// customer, or granted to them for a member.
+func (st *store) licenseKey(who *principal, id string) (*polar.LicenseKeyWithActivations, error) {
+	k, err := owned(st.licenseKeys, id, who.customerID(), func(k *polar.LicenseKeyWithActivations) string { return k.CustomerID })
+	if err != nil {
+		return nil, err
+	}
+	if !licenseKeyVisible(who, k) {
+		return nil, notFound()
+	}
+	return k, nil
+}
+
+func licenseKeyVisible(who *principal, k *polar.LicenseKeyWithActivations) bool {
+	if who.member != nil {
+		return k.MemberID != nil && *k.MemberID == who.member.ID
+	}
+	return k.CustomerID == who.customerID()
+}
+
+// licenseKeyByKey returns the key of an organization with that key string.
+func (st *store) licenseKeyByKey(orgID, key string) (*polar.LicenseKeyWithActivations, error) {
+	for _, k := range st.licenseKeys.all() {
+		if k.OrganizationID == orgID && k.Key == key {
+			return k, nil
+		}
+	}
+	return nil, notFound()
+}
+
+// licenseKeyGrant returns the license_keys grant that holds the key, if
+// any.
+func (st *store) licenseKeyGrant(k *polar.LicenseKeyWithActivations) *polar.CustomerBenefitGrantLicenseKeys {
+	for _, g := range st.grants.all() {
+		if lg, ok := g.(*polar.CustomerBenefitGrantLicenseKeys); ok && lg.Properties.LicenseKeyID != nil && *lg.Properties.LicenseKeyID == k.ID {
+			return lg
+		}
+	}
+	return nil
+}
+
+// licenseKeyBenefit returns the settings of the benefit that granted the
+// key, read from a license_keys grant of that benefit; nil when the store
+// has none.
+func (st *store) licenseKeyBenefit(k *polar.LicenseKeyWithActivations) *polar.BenefitLicenseKeysSubscriberProperties {
+	if g := st.licenseKeyGrant(k); g != nil {
+		return &g.Benefit.Properties
+	}
+	for _, g := range st.grants.all() {
+		if lg, ok := g.(*polar.CustomerBenefitGrantLicenseKeys); ok && lg.BenefitID == k.BenefitID {
+			return &lg.Benefit.Properties
+		}
+	}
+	return nil
+}
+
+// licenseKeyRead returns the key as LicenseKeyRead, with its customer as
+// it is now.
+func (st *store) licenseKeyRead(k *polar.LicenseKeyWithActivations) polar.LicenseKeyRead {
+	if cust, ok := st.customers.get(k.CustomerID); ok {
+		k.Customer = polar.LicenseKeyCustomer{CustomerCommon: cust.common(), Email: cust.Email, Type: deref(cust.Type)}
+	}
+	return k.LicenseKeyRead
+}
+
+func licenseKeysList(c *call) error {
+	page := c.pagination()
+	var benefitID string
+	if c.r.URL.Query().Has("benefit_id") {
+		id, d, ok := parseUUID(c.query("benefit_id"), true)
+		if !ok {
+			d.Loc = []any{"query", "benefit_id"}
+			c.fail(d)
+		}
+		benefitID = id
+	}
+	if err := c.err(); err != nil {
+		return err
+	}
+	keys := c.st.licenseKeys.where(func(k *polar.LicenseKeyWithActivations) bool {
+		return licenseKeyVisible(c.who, k) && (benefitID == "" || k.BenefitID == benefitID)
+	})
+	sortItems(keys, []string{"created_at"}, sorter[*polar.LicenseKeyWithActivations]{
+		"created_at": func(a, b *polar.LicenseKeyWithActivations) int { return a.CreatedAt.Compare(b.CreatedAt) },
+	}, func(a, b *polar.LicenseKeyWithActivations) int { return strings.Compare(a.ID, b.ID) })
+	p := paginate(keys, page)
+	out := &polar.Page[polar.LicenseKeyRead]{Items: make([]polar.LicenseKeyRead, len(p.Items)), Pagination: p.Pagination}
+	for i, k := range p.Items {
+		out.Items[i] = c.st.licenseKeyRead(k)
+	}
+	return c.ok(out)
+}
+
+func (c *call) licenseKeyByPath() (*polar.LicenseKeyWithActivations, error) {
+	id, err := c.pathUUID("id", false)
+	if err != nil {
+		return nil, err
+	}
+	return c.st.licenseKey(c.who, id)
+}
+
+func licenseKeysGet(c *call) error {
+	k, err := c.licenseKeyByPath()
+	if err != nil {
+		return err
+	}
+	out := polar.LicenseKeyWithActivations{LicenseKeyRead: c.st.licenseKeyRead(k), Activations: []polar.LicenseKeyActivationBase{}}
+	if b := c.st.licenseKeyBenefit(k); b == nil || (b.Activations != nil && b.Activations.EnableCustomerAdmin) {
+		out.Activations = append(out.Activations, k.Activations...)
+	}
+	return c.ok(&out)
+}
+
+func licenseKeysRotate(c *call) error {
+	k, err := c.licenseKeyByPath()
+	if err != nil {
+		return err
+	}
+	if k.Status != polar.LicenseKeyStatusGranted && k.Status != polar.LicenseKeyStatusDisabled {
+		return domainError(http.StatusBadRequest, "RotateNotPermitted",
+			"License key cannot be rotated in its current status. Current status: "+string(k.Status)+". Allowed statuses: disabled, granted.")
+	}
+	key := strings.ToUpper(c.st.newID("license-key"))
+	if b := c.st.licenseKeyBenefit(k); b != nil && b.Prefix != nil {
+		key = strings.ToUpper(strings.TrimSpace(*b.Prefix)) + "-" + key
+	}
+	k.Key, k.DisplayKey, k.ModifiedAt = key, "****-"+key[len(key)-6:], touch(c.now)
+	if g := c.st.licenseKeyGrant(k); g != nil {
+		g.Properties.DisplayKey = new(k.DisplayKey)
+	}
+	out := polar.RotatedLicenseKey(c.st.licenseKeyRead(k))
+	return c.ok(&out)
+}
+
+// validatedLicenseKey is ValidatedLicenseKey as Polar writes it: its
+// activation null when there is none.
+type validatedLicenseKey struct {
+	*polar.ValidatedLicenseKey
+	Activation *polar.LicenseKeyActivationBase `json:"activation"`
+}
+
+// validatedLicenseKey2027 is ValidatedLicenseKey as API version 2027-01
+// writes it: with the grant's subscription and order, null when there are
+// none.
+type validatedLicenseKey2027 struct {
+	validatedLicenseKey
+	SubscriptionID *string                                `json:"subscription_id"`
+	Subscription   *polar.ValidatedLicenseKeySubscription `json:"subscription"`
+	OrderID        *string                                `json:"order_id"`
+	Order          *polar.ValidatedLicenseKeyOrder        `json:"order"`
+}
+
+func licenseKeysValidate(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	keyStr, _ := b.str("key")
+	orgID, _ := b.uuid("organization_id", true)
+	activationID, _ := b.optUUID("activation_id", true)
+	benefitID, _ := b.optUUID("benefit_id", true)
+	customerID, _ := b.optUUID("customer_id", true)
+	increment := incrementUsage(b, "increment_usage")
+	conditions := activationMetadata(b, "conditions")
+	if err := c.err(); err != nil {
+		return err
+	}
+	k, err := c.st.licenseKeyByKey(orgID, keyStr)
+	if err != nil {
+		return err
+	}
+	if k.Status != polar.LicenseKeyStatusGranted {
+		return domainError(http.StatusNotFound, "ResourceNotFound", "License key is no longer active.")
+	}
+	if k.ExpiresAt != nil && !c.now.Before(*k.ExpiresAt) {
+		return domainError(http.StatusNotFound, "ResourceNotFound", "License key has expired.")
+	}
+	out := &polar.ValidatedLicenseKey{}
+	if activationID != nil {
+		i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivationBase) bool { return a.ID == *activationID })
+		if i < 0 {
+			return notFound()
+		}
+		if want := c.st.conditions[*activationID]; len(want) > 0 && !sameConditions(want, conditions) {
+			return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match required conditions")
+		}
+		out.Activation = new(k.Activations[i])
+	}
+	if benefitID != nil && *benefitID != k.BenefitID {
+		return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match given benefit.")
+	}
+	if customerID != nil && *customerID != k.CustomerID {
+		return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match given user.")
+	}
+	if increment > 0 && k.LimitUsage != nil && *k.LimitUsage != 0 {
+		if remaining := *k.LimitUsage - k.Usage; increment > remaining {
+			return domainError(http.StatusBadRequest, "BadRequest", fmt.Sprintf("License key only has %d more usages.", remaining))
+		}
+	}
+	k.Validations++
+	k.LastValidatedAt = touch(c.now)
+	k.Usage += increment
+	k.ModifiedAt = touch(c.now)
+	out.LicenseKeyRead = c.st.licenseKeyRead(k)
+	version := c.r.Header.Get("Polar-Version")
+	if version == "" {
+		version = DefaultAPIVersion
+	}
+	base := validatedLicenseKey{ValidatedLicenseKey: out, Activation: out.Activation}
+	if version < "2027-01" {
+		return c.ok(&base)
+	}
+	v := validatedLicenseKey2027{validatedLicenseKey: base}
+	if g := c.st.licenseKeyGrant(k); g != nil {
+		if id := g.SubscriptionID; id != nil {
+			v.SubscriptionID = id
+			if s, ok := c.st.subscriptions.get(*id); ok {
+				v.Subscription = &polar.ValidatedLicenseKeySubscription{
+					ID: s.ID, Status: s.Status, CurrentPeriodStart: s.CurrentPeriodStart, CurrentPeriodEnd: s.CurrentPeriodEnd,
+					CancelAtPeriodEnd: s.CancelAtPeriodEnd, EndsAt: s.EndsAt,
+				}
+			}
+		}
+		if id := g.OrderID; id != nil {
+			v.OrderID = id
+			if o, ok := c.st.orders.get(*id); ok {
+				v.Order = &polar.ValidatedLicenseKeyOrder{ID: o.ID, CreatedAt: o.CreatedAt, Status: o.Status, Paid: o.Paid}
+			}
+		}
+	}
+	return c.ok(&v)
+}
+
+func licenseKeysActivate(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	keyStr, _ := b.str("key")
+	orgID, _ := b.uuid("organization_id", true)
+	label, _ := b.str("label")
+	conditions := activationMetadata(b, "conditions")
+	meta := activationMetadata(b, "meta")
+	if err := c.err(); err != nil {
+		return err
+	}
+	k, err := c.st.licenseKeyByKey(orgID, keyStr)
+	if err != nil {
+		return err
+	}
+	switch {
+	case k.Status != polar.LicenseKeyStatusGranted:
+		return domainError(http.StatusForbidden, "NotPermitted", "License key is no longer active. This license key can not be activated.")
+	case k.ExpiresAt != nil && !c.now.Before(*k.ExpiresAt):
+		return domainError(http.StatusForbidden, "NotPermitted", "License key has expired.")
+	case k.LimitActivations == nil || *k.LimitActivations == 0:
+		return domainError(http.StatusForbidden, "NotPermitted", "This license key does not support activations. Use the /validate endpoint instead to check license validity.")
+	case int64(len(k.Activations)) >= *k.LimitActivations:
+		return domainError(http.StatusForbidden, "NotPermitted", "License key activation limit already reached")
+	}
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	a := polar.LicenseKeyActivationBase{ID: c.st.newID("activation"), LicenseKeyID: k.ID, Label: label, Meta: meta, CreatedAt: c.now}
+	k.Activations = append(slices.Clip(k.Activations), a)
+	if len(conditions) > 0 {
+		c.st.conditions[a.ID] = conditions
+	}
+	return c.ok(&polar.LicenseKeyActivationRead{LicenseKeyActivationBase: a, LicenseKey: c.st.licenseKeyRead(k)})
+}
+
+func licenseKeysDeactivate(c *call) error {
+	b, err := c.body()
+	if err != nil {
+		return err
+	}
+	keyStr, _ := b.str("key")
+	orgID, _ := b.uuid("organization_id", true)
+	activationID, _ := b.uuid("activation_id", true)
+	if err := c.err(); err != nil {
+		return err
+	}
+	k, err := c.st.licenseKeyByKey(orgID, keyStr)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivationBase) bool { return a.ID == activationID })
+	if i < 0 {
+		return notFound()
+	}
+	k.Activations = slices.Concat(k.Activations[:i], k.Activations[i+1:])
+	delete(c.st.conditions, activationID)
+	return c.noContent()
+}
+
+// incrementUsage reads an optional, nullable integer field that must not
+// be negative, as increment_usage (0 when absent or null).
+func incrementUsage(b *body, name string) int64 {
+	raw, ok := b.fields[name]
+	if !ok || string(raw) == "null" {
+		return 0
+	}
+	loc := []any{"body", name}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	_ = dec.Decode(&v)
+	var n int64
+	switch v := v.(type) {
+	case json.Number:
+		i, err := strconv.ParseInt(v.String(), 10, 64)
+		if err != nil {
+			f, ferr := v.Float64()
+			if ferr == nil && f == float64(int64(f)) {
+				i = int64(f)
+			} else {
+				b.c.fail(validationDetail{Loc: loc, Msg: "Input should be a valid integer, got a number with a fractional part", Type: "int_from_float", Input: b.input(name)})
+				return 0
+			}
+		}
+		n = i
+	case string:
+		i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		if err != nil {
+			b.c.fail(validationDetail{Loc: loc, Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: v})
+			return 0
+		}
+		n = i
+	case bool:
+		if v {
+			n = 1
+		}
+	default:
+		b.c.fail(validationDetail{Loc: loc, Msg: "Input should be a valid integer", Type: "int_type", Input: b.input(name)})
+		return 0
+	}
+	if n < 0 {
+		b.c.fail(validationDetail{Loc: loc, Msg: "Input should be greater than or equal to 0", Type: "greater_than_equal", Input: b.input(name), Ctx: map[string]any{"ge": 0}})
+		return 0
+	}
+	return n
+}
+
+// Limits of the conditions and meta of activations, as of Polar's metadata.
+const (
+	activationMetadataKeys     = 50
+	activationMetadataKeyLen   = 40
+	activationMetadataValueLen = 500
+)
+
+// activationMetadata reads an optional object of at most 50 keys of 1 to 40
+// characters whose values are strings of 1 to 500 characters, numbers or
+// booleans, as the conditions and meta of license key activations. It
+// returns nil when the field is absent; numbers are json.Numbers.
+func activationMetadata(b *body, name string) map[string]any {
+	raw, ok := b.fields[name]
+	if !ok {
+		return nil
+	}
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&m) != nil || m == nil {
+		b.c.fail(validationDetail{Loc: []any{"body", name}, Msg: "Input should be a valid dictionary", Type: "dict_type", Input: b.input(name)})
+		return nil
+	}
+	failed := false
+	fail := func(d validationDetail) { b.c.fail(d); failed = true }
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		switch n := utf8.RuneCountInString(k); {
+		case n < 1:
+			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: "String should have at least 1 character", Type: "string_too_short", Input: k, Ctx: map[string]any{"min_length": 1}})
+		case n > activationMetadataKeyLen:
+			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: fmt.Sprintf("String should have at most %d characters", activationMetadataKeyLen), Type: "string_too_long", Input: k, Ctx: map[string]any{"max_length": activationMetadataKeyLen}})
+		}
+		loc := func(member string) []any { return []any{"body", name, k, member} }
+		switch v := m[k].(type) {
+		case json.Number, bool:
+		case string:
+			n := utf8.RuneCountInString(v)
+			if n >= 1 && n <= activationMetadataValueLen {
+				continue
+			}
+			d := validationDetail{Loc: loc("constrained-str"), Msg: "String should have at least 1 character", Type: "string_too_short", Input: v, Ctx: map[string]any{"min_length": 1}}
+			if n > activationMetadataValueLen {
+				d.Msg, d.Type, d.Ctx = fmt.Sprintf("String should have at most %d characters", activationMetadataValueLen), "string_too_long", map[string]any{"max_length": activationMetadataValueLen}
+			}
+			fail(d)
+			fail(validationDetail{Loc: loc("int"), Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: v})
+			fail(validationDetail{Loc: loc("float"), Msg: "Input should be a valid number, unable to parse string as a number", Type: "float_parsing", Input: v})
+			fail(validationDetail{Loc: loc("bool"), Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing", Input: v})
+		default:
+			fail(validationDetail{Loc: loc("constrained-str"), Msg: "Input should be a valid string", Type: "string_type", Input: v})
+			fail(validationDetail{Loc: loc("int"), Msg: "Input should be a valid integer", Type: "int_type", Input: v})
+			fail(validationDetail{Loc: loc("float"), Msg: "Input should be a valid number", Type: "float_type", Input: v})
+			fail(validationDetail{Loc: loc("bool"), Msg: "Input should be a valid boolean", Type: "bool_type", Input: v})
+		}
+	}
+	if len(m) > activationMetadataKeys {
+		fail(validationDetail{
+			Loc: []any{"body", name}, Msg: fmt.Sprintf("Dictionary should have at most %d items after validation, not %d", activationMetadataKeys, len(m)),
+			Type: "too_long", Input: b.input(name), Ctx: map[string]any{"field_type": "Dictionary", "max_length": activationMetadataKeys, "actual_length": len(m)},
+		})
+	}
+	if failed {
+		return nil
+	}
+	return m
+}
+
+// sameConditions reports whether two conditions are equal as Python
+// compares dicts: numbers by value (1 equals 1.0), and true equals 1.
+func sameConditions(a, b map[string]any) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, av := range a {
+		bv, ok := b[k]
+		if !ok {
+			return false
+		}
+		an, aNum := conditionNumber(av)
+		bn, bNum := conditionNumber(bv)
+		switch {
+		case aNum && bNum:
+			if an != bn {
+				return false
+			}
+		case aNum != bNum:
+			return false
+		case av != bv:
+			return false
+		}
+	}
+	return true
+}
+
+func conditionNumber(v any) (float64, bool) {
+	switch v := v.(type) {
+	case json.Number:
+		f, err := v.Float64()
+		return f, err == nil
+	case bool:
+		if v {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
 }

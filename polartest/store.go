@@ -130,6 +130,7 @@ type store struct {
 	subscriptions  *table[*polar.CustomerSubscription]
 	grants         *table[polar.CustomerBenefitGrant]
 	licenseKeys    *table[*polar.LicenseKeyWithActivations]
+	conditions     map[string]map[string]any // of license key activations, by activation ID
 	meters         *table[*polar.CustomerCustomerMeter]
 	wallets        *table[*polar.CustomerWallet]
 	paymentMethods *table[polar.CustomerPaymentMethod]
@@ -152,6 +153,7 @@ func newStore() *store {
 		subscriptions:  newTable[*polar.CustomerSubscription](),
 		grants:         newTable[polar.CustomerBenefitGrant](),
 		licenseKeys:    newTable[*polar.LicenseKeyWithActivations](),
+		conditions:     map[string]map[string]any{},
 		meters:         newTable[*polar.CustomerCustomerMeter](),
 		wallets:        newTable[*polar.CustomerWallet](),
 		paymentMethods: newTable[polar.CustomerPaymentMethod](),
@@ -173,6 +175,7 @@ func (st *store) clone() *store {
 		subscriptions:  st.subscriptions.clone(),
 		grants:         st.grants.clone(),
 		licenseKeys:    st.licenseKeys.clone(),
+		conditions:     maps.Clone(st.conditions),
 		meters:         st.meters.clone(),
 		wallets:        st.wallets.clone(),
 		paymentMethods: st.paymentMethods.clone(),
