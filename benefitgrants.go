@@ -30,8 +30,11 @@ type BenefitGrantsService interface {
 	Get(ctx context.Context, id string) (CustomerBenefitGrant, error)
 	// Update changes a benefit grant, such as the Discord or GitHub account
 	// it is delivered to; body is the shape for the grant's benefit type.
-	// It fails with an error matching ErrNotPermitted when the grant is
-	// revoked, or ErrResourceNotFound when there is no such grant.
+	// It fails with a *ValidationError when body is the shape of another
+	// benefit type or names an account the customer has not connected,
+	// and with an error matching ErrResourceNotFound when there is no such
+	// grant (revoked grants are hidden from the portal). The document's
+	// 403 NotPermitted matches ErrNotPermitted.
 	//
 	// API: PATCH /v1/customer-portal/benefit-grants/{id}
 	Update(ctx context.Context, id string, body CustomerBenefitGrantUpdate) (CustomerBenefitGrant, error)

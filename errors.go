@@ -226,6 +226,9 @@ var (
 	ErrLengthRequired                         error = errorName("LengthRequired")
 	ErrRequestBodyTooLarge                    error = errorName("RequestBodyTooLarge")
 	ErrRequestValidationError                 error = errorName("RequestValidationError")
+	// ErrBadRequest is a 400 the server names BadRequest, such as a license
+	// key validation past its usage limit.
+	ErrBadRequest error = errorName("BadRequest")
 	// ErrPolarRequestValidationError is a 422 of a rule the server checks
 	// itself, such as a team's one owner; it is also a *ValidationError.
 	ErrPolarRequestValidationError error = errorName("PolarRequestValidationError")

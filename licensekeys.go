@@ -32,17 +32,20 @@ type LicenseKeysService interface {
 	Get(ctx context.Context, id string) (*LicenseKeyWithActivations, error)
 	// Rotate replaces a license key's key string with a new one, which the
 	// result carries; the old string stops validating. It is never retried
-	// automatically. It fails with an error matching ErrRotateNotPermitted
-	// when the key's status does not allow it (a revoked or disabled key),
-	// ErrUnauthorized, or ErrResourceNotFound.
+	// automatically. Granted and disabled keys rotate; a revoked key fails
+	// with an error matching ErrRotateNotPermitted. It also fails with
+	// ErrUnauthorized, or ErrResourceNotFound for a key that is not the
+	// caller's.
 	//
 	// API: POST /v1/customer-portal/license-keys/{id}/rotate
 	Rotate(ctx context.Context, id string) (*RotatedLicenseKey, error)
 	// Validate checks a license key, optionally against an activation,
 	// conditions and a usage increment, and returns it. It needs no token.
 	// A key that does not exist, has expired, was revoked, or does not
-	// match the conditions fails with an error matching
-	// ErrResourceNotFound.
+	// match the activation, conditions, benefit or customer fails with an
+	// error matching ErrResourceNotFound; an increment past the key's usage
+	// limit fails with a 400 matching ErrBadRequest (the API document
+	// says 403 NotPermitted; the server answers 400).
 	//
 	// API: POST /v1/customer-portal/license-keys/validate
 	Validate(ctx context.Context, body *LicenseKeyValidate) (*ValidatedLicenseKey, error)

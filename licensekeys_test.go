@@ -440,7 +440,7 @@ func TestLicenseKeyErrors(t *testing.T) {
 	}{
 		{"expired key", validate, 404, `{"error":"ResourceNotFound","detail":"License key has expired."}`, ErrResourceNotFound},
 		{"revoked key", validate, 404, `{"error":"ResourceNotFound","detail":"License key is no longer active."}`, ErrResourceNotFound},
-		{"usage limit", validate, 403, `{"error":"NotPermitted","detail":"License key only has 0 more usages."}`, ErrNotPermitted},
+		{"usage limit", validate, 400, `{"error":"BadRequest","detail":"License key only has 0 more usages."}`, ErrBadRequest},
 		{"activation limit", activate, 403, `{"error":"NotPermitted","detail":"License key activation limit already reached"}`, ErrNotPermitted},
 		{"activation of revoked key", activate, 404, `{"error":"ResourceNotFound","detail":"License key not found."}`, ErrResourceNotFound},
 		{"unknown activation", deactivate, 404, `{"error":"ResourceNotFound","detail":"License key activation not found."}`, ErrResourceNotFound},
