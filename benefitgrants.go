@@ -13,6 +13,11 @@ import (
 // grant is delivered to (a Discord or GitHub account, a Slack invitation
 // address). It needs a customer session token or a member session token;
 // members see only their own grants.
+//
+// To stub it in a test, embed BenefitGrantsService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.BenefitGrants stays in place in the
+// clients that WithToken derives.
 type BenefitGrantsService interface {
 	// List returns one page of the customer's benefit grants.
 	//

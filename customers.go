@@ -23,6 +23,11 @@ import (
 // The three email-update operations count in Polar's email-update rate
 // limit (ZoneEmailUpdate: 6 a minute and 12 an hour), whose excess blocks
 // the caller on the whole API for 15 minutes.
+//
+// To stub it in a test, embed CustomersService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Customers stays in place in the
+// clients that WithToken derives.
 type CustomersService interface {
 	// Get returns the signed-in customer.
 	//

@@ -11,6 +11,11 @@ import (
 // download through their downloadables benefits, each with a short-lived
 // download URL. It needs a customer session token or a member session
 // token (members see only their own).
+//
+// To stub it in a test, embed DownloadablesService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Downloadables stays in place in the
+// clients that WithToken derives.
 type DownloadablesService interface {
 	// List returns one page of the customer's downloadable files.
 	//

@@ -5,58 +5,61 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 
 	polar "github.com/polarportal/polar-go"
-	"github.com/polarportal/polar-go/internal/fixtures"
+	"github.com/polarportal/polar-go/polartest"
 )
 
 // A backend keeps one base client and derives a client per customer
-// session; All walks every page lazily.
+// session; All walks every page lazily. Here polartest's fake server and
+// its Demo data stand in for https://api.polar.sh.
 func Example() {
-	srv := fixtures.NewOrdersServer() // stands in for https://api.polar.sh
+	srv := polartest.NewServer(polartest.WithDemo())
 	defer srv.Close()
 
 	base, err := polar.NewClient("", polar.WithBaseURL(srv.URL))
 	if err != nil {
 		panic(err)
 	}
-	portal := base.WithToken("polar_cst_customer-session-token")
+	portal := base.WithToken(polartest.DemoCustomerToken) // a customer session token
 
 	ctx := context.Background()
-	for order, err := range portal.Orders.All(ctx, &polar.OrderListOptions{ListOptions: polar.ListOptions{Limit: 3}}) {
+	count := 0
+	for order, err := range portal.Orders.All(ctx, nil) {
 		if err != nil {
 			fmt.Println("error:", err)
 			return
 		}
-		fmt.Println(order.CreatedAt.Format("2006-01-02"), order.Status, order.TotalAmount, order.Currency)
+		if count < 3 {
+			fmt.Println(order.CreatedAt.Format("2006-01-02"), order.Status, order.TotalAmount, order.Currency, order.Description)
+		}
+		count++
 	}
+	fmt.Println(count, "orders")
 	// Output:
-	// 2026-09-14 paid 15480 usd
-	// 2026-08-14 paid 15480 usd
-	// 2026-07-30 paid 3480 usd
-	// 2026-07-14 refunded 15480 usd
-	// 2026-06-02 pending 3480 usd
+	// 2026-07-31 paid 1800 usd Pro Monthly
+	// 2026-07-30 pending 2280 usd E-book
+	// 2026-07-29 paid 5880 usd Desktop App
+	// 250 orders
 }
 
-// Errors carry the API's error name; errors.Is matches the sentinels.
+// Errors carry the API's error name; errors.Is matches the sentinels. A
+// customer sees only their own orders: another customer's is not found.
 func ExampleAPIError() {
-	srv := fixtures.NewOrdersServer()
+	srv := polartest.NewServer(polartest.WithDemo())
 	defer srv.Close()
-	client, _ := polar.NewClient("polar_cst_token", polar.WithBaseURL(srv.URL))
+	client, _ := polar.NewClient(polartest.DemoCustomerToken, polar.WithBaseURL(srv.URL))
 
-	_, err := client.Orders.Get(context.Background(), "00000000-0000-4000-8000-000000000000")
+	_, err := client.Orders.Get(context.Background(), polartest.DemoOtherCustomerOrderID)
 	var apiErr *polar.APIError
 	switch {
 	case errors.Is(err, polar.ErrResourceNotFound) && errors.As(err, &apiErr):
-		fmt.Println(apiErr.StatusCode, apiErr.Name, apiErr.Detail)
+		fmt.Println(apiErr.StatusCode, apiErr.Name)
 	case err != nil:
 		fmt.Println("unexpected:", err)
 	}
-	// Output: 404 ResourceNotFound Order not found.
+	// Output: 404 ResourceNotFound
 }
 
 // A product's prices mix current and legacy prices; a type switch tells
@@ -110,24 +113,10 @@ func ExampleNullable() {
 
 // A backend mints a customer session with its organization token, then
 // calls the portal with the session's token, on the same client and pool.
+// Here polartest's fake server and its Demo data stand in for
+// https://api.polar.sh.
 func ExampleSessionsService_Create() {
-	session, err := os.ReadFile("testdata/customer_session_individual.json")
-	if err != nil {
-		panic(err)
-	}
-	mux := http.NewServeMux() // stands in for https://api.polar.sh
-	mux.HandleFunc("POST /v1/customer-sessions/", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Println("create:", r.Header.Get("Authorization"))
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
-		w.Write(session)
-	})
-	mux.HandleFunc("GET /v1/customer-portal/orders/", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Println("list:", r.Header.Get("Authorization")[:17]+"...")
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`)
-	})
-	srv := httptest.NewServer(mux)
+	srv := polartest.NewServer(polartest.WithDemo())
 	defer srv.Close()
 
 	ctx := context.Background()
@@ -135,19 +124,20 @@ func ExampleSessionsService_Create() {
 	if err != nil {
 		panic(err)
 	}
-	admin := base.WithToken("polar_oat_organization-token")
-	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: "5d8f1e2a-7c4b-4a9e-8f3d-2b1c0a9e8d7f"})
+	admin := base.WithToken(polartest.DemoOrganizationToken) // an organization access token
+	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: polartest.DemoCustomerID})
 	if err != nil {
 		panic(err)
 	}
+	fmt.Println("session:", s.Token[:10]+"...", s.ExpiresAt.Sub(s.CreatedAt))
+
 	portal := base.WithToken(s.Token)
-	page, err := portal.Orders.List(ctx, nil)
+	page, err := portal.Orders.List(ctx, &polar.OrderListOptions{ListOptions: polar.ListOptions{Limit: 20}})
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(len(page.Items), "orders")
+	fmt.Println(page.Pagination.TotalCount, "orders in", page.Pagination.MaxPage, "pages")
 	// Output:
-	// create: Bearer polar_oat_organization-token
-	// list: Bearer polar_cst_...
-	// 0 orders
+	// session: polar_cst_... 1h0m0s
+	// 250 orders in 13 pages
 }

@@ -15,6 +15,11 @@ import (
 // by a client that holds a token, and are paced at Polar's limit for them
 // (ZoneLicenseKeys: 3 requests a second per caller; going over blocks the
 // caller on the whole API for a minute).
+//
+// To stub it in a test, embed LicenseKeysService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.LicenseKeys stays in place in the
+// clients that WithToken derives.
 type LicenseKeysService interface {
 	// List returns one page of the customer's license keys.
 	//

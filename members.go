@@ -26,6 +26,11 @@ import (
 // methods, Customers.Update, Customers.RequestEmailUpdate, wallets, seat
 // changes, and subscription updates and cancellation), which answer 403
 // to other members.
+//
+// To stub it in a test, embed MembersService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Members stays in place in the
+// clients that WithToken derives.
 type MembersService interface {
 	// List returns one page of the team's members.
 	//

@@ -10,6 +10,11 @@ import (
 // MetersService covers the usage meters of the authenticated customer:
 // for each meter, the units consumed and credited and the balance. It
 // needs a customer session token or a member session token.
+//
+// To stub it in a test, embed MetersService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Meters stays in place in the
+// clients that WithToken derives.
 type MetersService interface {
 	// List returns one page of the customer's meters.
 	//

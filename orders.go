@@ -11,6 +11,11 @@ import (
 // fetching them, billing details, invoices, receipts and payment retries.
 // It needs a customer session token, or a member session token of the
 // owner or a billing manager of a team.
+//
+// To stub it in a test, embed OrdersService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Orders stays in place in the
+// clients that WithToken derives.
 type OrdersService interface {
 	// List returns one page of the customer's orders.
 	//

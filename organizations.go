@@ -9,6 +9,11 @@ import (
 // OrganizationsService covers the public page of an organization in the
 // customer portal: its name, portal settings and products. It needs no
 // token, and sends none: it works with a client made by NewClient("").
+//
+// To stub it in a test, embed OrganizationsService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Organizations stays in place in the
+// clients that WithToken derives.
 type OrganizationsService interface {
 	// Get returns the organization with the given slug (its short name in
 	// portal and checkout URLs), with its customer portal settings and the

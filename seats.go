@@ -19,6 +19,11 @@ import (
 // customer or seat does not exist. The server documents these errors
 // without a body schema, so test the status (APIError.StatusCode) rather
 // than a sentinel.
+//
+// To stub it in a test, embed SeatsService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Seats stays in place in the
+// clients that WithToken derives.
 type SeatsService interface {
 	// List returns the seats of a subscription or an order (set one of
 	// opts.SubscriptionID and opts.OrderID), with how many are available

@@ -20,6 +20,11 @@ import (
 //	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: id})
 //	...
 //	portal := base.WithToken(s.Token)
+//
+// To stub it in a test, embed SessionsService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Sessions stays in place in the
+// clients that WithToken derives.
 type SessionsService interface {
 	// Create creates a session for a customer, by Polar ID
 	// (*CustomerSessionCustomerIDCreate) or by the organization's own ID

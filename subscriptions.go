@@ -13,6 +13,11 @@ import (
 // session token or a member session token; changes need a customer
 // session token, or a member session token of the owner or a billing
 // manager of a team.
+//
+// To stub it in a test, embed SubscriptionsService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Subscriptions stays in place in the
+// clients that WithToken derives.
 type SubscriptionsService interface {
 	// List returns one page of the customer's subscriptions.
 	//

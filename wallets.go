@@ -11,6 +11,11 @@ import (
 // balance with an organization, which pays for usage. It needs a customer
 // session token, or a member session token of the owner or a billing
 // manager of a team.
+//
+// To stub it in a test, embed WalletsService in a struct and implement only
+// the methods the code under test calls (the others panic on the nil
+// interface). A stub assigned to Client.Wallets stays in place in the
+// clients that WithToken derives.
 type WalletsService interface {
 	// List returns one page of the customer's wallets.
 	//

@@ -5,14 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/openapi"
 	"github.com/polarportal/polar-go/polartest"
 )
 
@@ -35,6 +38,7 @@ func (t *tape) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(b))
+	remember(req, resp.StatusCode, b)
 	t.mu.Lock()
 	t.last, t.status = b, resp.StatusCode
 	t.mu.Unlock()
@@ -58,9 +62,14 @@ func client(t *testing.T, srv *polartest.Server, token string, opts ...polar.Opt
 }
 
 // strict decodes b into a T, failing on fields T does not have: the fake
-// must send exactly what the SDK's types describe.
+// must send exactly what the SDK's types describe. When b is the body of
+// a successful answer that tape or raw received, and the OpenAPI document
+// is beside the module (see specDocument), strict also validates b
+// against the response schema the document gives its operation, so that
+// the fake sends only what Polar documents.
 func strict[T any](t *testing.T, b []byte) T {
 	t.Helper()
+	checkSchema(t, b)
 	var v T
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -68,6 +77,84 @@ func strict[T any](t *testing.T, b []byte) T {
 		t.Fatalf("strict decoding into %T: %v\n%s", v, err, excerpt(b))
 	}
 	return v
+}
+
+// specDocument is the OpenAPI document of the API, read once; nil when
+// ../shared/ is not beside the module (it is in CI).
+var specDocument = sync.OnceValues(openapi.LoadShared)
+
+// answered is what strict knows of a body that tape or raw received:
+// the request it answered and its status.
+type answered struct {
+	method, path string
+	status       int
+}
+
+// answers maps the first byte of the most recent bodies tape and raw
+// received to their requests, so that strict, given only a body, finds
+// the operation whose schema it must match. Bodies are told apart by
+// address: strict(t, tp.body()) passes the very slice that was recorded.
+var answers = struct {
+	sync.Mutex
+	by    map[*byte]answered
+	order []*byte // oldest first, at most maxAnswers
+}{by: map[*byte]answered{}}
+
+const maxAnswers = 256
+
+// remember records that b answered req with status.
+func remember(req *http.Request, status int, b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	answers.Lock()
+	defer answers.Unlock()
+	if len(answers.order) == maxAnswers {
+		delete(answers.by, answers.order[0])
+		answers.order = answers.order[1:]
+	}
+	answers.by[&b[0]] = answered{method: req.Method, path: req.URL.Path, status: status}
+	answers.order = append(answers.order, &b[0])
+}
+
+// checkSchema validates b against the response schema of the operation it
+// answered, when b is a recorded successful answer and the document is
+// there.
+func checkSchema(t *testing.T, b []byte) {
+	t.Helper()
+	if err := schemaProblem(b); err != nil {
+		t.Fatalf("%v\n%s", err, excerpt(b))
+	}
+}
+
+// schemaProblem is checkSchema's verdict: nil when b matches its
+// operation's response schema, or is not a recorded successful answer, or
+// the document is not there.
+func schemaProblem(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	answers.Lock()
+	a, ok := answers.by[&b[0]]
+	answers.Unlock()
+	if !ok || a.status < 200 || a.status > 299 {
+		return nil
+	}
+	doc, err := specDocument()
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the OpenAPI document: %w", err)
+	}
+	op := doc.Find(a.method, a.path)
+	if op == nil {
+		return fmt.Errorf("%s %s answered %d, but no operation of the OpenAPI document serves it", a.method, a.path, a.status)
+	}
+	if err := op.ValidateResponse(a.status, b); err != nil {
+		return fmt.Errorf("%s %s: the answer does not match the OpenAPI document: %w", a.method, a.path, err)
+	}
+	return nil
 }
 
 func excerpt(b []byte) string {
@@ -101,6 +188,7 @@ func raw(t *testing.T, srv *polartest.Server, method, path, token string, body i
 	if err != nil {
 		t.Fatal(err)
 	}
+	remember(req, resp.StatusCode, b)
 	return resp.StatusCode, resp.Header, b
 }
 
@@ -188,3 +276,48 @@ var ctx = context.Background()
 func stringsReader(s string) io.Reader { return strings.NewReader(s) }
 
 func contains(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }
+
+// TestStrictChecksSchema: strict's schema check finds the operation of a
+// recorded answer and rejects a body that breaks its schema.
+func TestStrictChecksSchema(t *testing.T) {
+	if _, err := specDocument(); err != nil {
+		t.Skipf("no OpenAPI document: %v", err)
+	}
+	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	c, tp := client(t, srv, polartest.DemoCustomerToken)
+	if _, err := c.Orders.Get(ctx, polartest.DemoOrderID); err != nil {
+		t.Fatal(err)
+	}
+	b := tp.body()
+	if err := schemaProblem(b); err != nil {
+		t.Fatalf("a good answer: %v", err)
+	}
+	// The same bytes, broken in place: an order status Polar does not send.
+	good := bytes.Clone(b)
+	i := bytes.Index(b, []byte(`"status":"paid"`))
+	if i < 0 {
+		t.Fatalf("no paid status in %s", b)
+	}
+	copy(b[i:], `"status":"lost"`)
+	if err := schemaProblem(b); err == nil || !strings.Contains(err.Error(), `$.status: "lost" is not one of`) {
+		t.Errorf("an order with status lost: %v", err)
+	}
+	copy(b, good)
+	// A copy was never received: it is not checked.
+	bad := bytes.Replace(good, []byte(`"status":"paid"`), []byte(`"status":"lost"`), 1)
+	if err := schemaProblem(bad); err != nil {
+		t.Errorf("an unrecorded body was checked: %v", err)
+	}
+	// Error answers are not checked against the success schema.
+	status, _, eb := raw(t, srv, http.MethodGet, "/v1/customer-portal/orders/"+polartest.DemoOtherCustomerOrderID, polartest.DemoCustomerToken, nil)
+	if status != http.StatusNotFound || schemaProblem(eb) != nil {
+		t.Errorf("a 404: %d, %v", status, schemaProblem(eb))
+	}
+	// raw's answers are recorded too.
+	_, _, ob := raw(t, srv, http.MethodGet, "/v1/customer-portal/orders/"+polartest.DemoOrderID, polartest.DemoCustomerToken, nil)
+	i = bytes.Index(ob, []byte(`"currency":"usd"`))
+	copy(ob[i:], `"currency":12345`)
+	if err := schemaProblem(ob); err == nil || !strings.Contains(err.Error(), "$.currency: 12345 is not of type string") {
+		t.Errorf("raw's answer, broken: %v", err)
+	}
+}

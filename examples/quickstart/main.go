@@ -1,16 +1,28 @@
-// Command quickstart lists, walks and fetches orders through the polar
-// client. With no arguments it needs no network and no token: it starts an
-// in-process server that answers Orders requests from fixtures.
+// Command quickstart walks through the session flow of a backend that
+// serves Polar customers: it mints a customer session with an organization
+// access token, lists, walks and fetches the customer's orders and lists
+// their subscriptions with the session's token, then validates a license
+// key without any token, as a desktop app would.
+//
+// With no POLAR_TOKEN it needs no token and no network: it starts the
+// fake server of package polartest in-process, on the loopback interface,
+// with its Demo data set (the organization acme and its customer Alice,
+// who has 250 orders).
 //
 //	go run ./examples/quickstart
 //
-// Against the real API, give it a customer session token:
+// Against the real API, set POLAR_TOKEN to an organization access token
+// with the customer_sessions:write scope and POLAR_CUSTOMER_ID to the ID
+// of one of its customers; to validate a license key too, set
+// POLAR_LICENSE_KEY and POLAR_ORGANIZATION_ID. -sandbox selects Polar's
+// sandbox:
 //
-//	POLAR_CUSTOMER_TOKEN=polar_cst_... go run ./examples/quickstart -sandbox
+//	POLAR_TOKEN=polar_oat_... POLAR_CUSTOMER_ID=... go run ./examples/quickstart -sandbox
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -19,74 +31,162 @@ import (
 	"text/tabwriter"
 
 	polar "github.com/polarportal/polar-go"
-	"github.com/polarportal/polar-go/internal/fixtures"
+	"github.com/polarportal/polar-go/polartest"
 )
 
 func main() {
-	sandbox := flag.Bool("sandbox", false, "use the sandbox environment with $POLAR_CUSTOMER_TOKEN")
+	sandbox := flag.Bool("sandbox", false, "with POLAR_TOKEN: use Polar's sandbox rather than production")
 	flag.Parse()
-	var opts []polar.Option
-	token := os.Getenv("POLAR_CUSTOMER_TOKEN")
-	switch {
-	case token == "":
-		srv := fixtures.NewOrdersServer()
-		defer srv.Close()
-		opts = append(opts, polar.WithBaseURL(srv.URL))
-		fmt.Println("No POLAR_CUSTOMER_TOKEN: serving fixtures from", srv.URL)
-	case *sandbox:
-		opts = append(opts, polar.WithEnvironment(polar.Sandbox))
-	}
-	client, err := polar.NewClient(token, opts...)
+	cfg, stop, err := configure(*sandbox, os.Getenv, os.Stdout)
 	if err == nil {
-		err = run(context.Background(), client, os.Stdout)
+		err = run(context.Background(), cfg, os.Stdout)
 	}
+	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-// run lists the first page of orders, walks all of them with All, and
-// fetches the first one by ID.
-func run(ctx context.Context, client *polar.Client, out io.Writer) error {
-	page, err := client.Orders.List(ctx, &polar.OrderListOptions{ListOptions: polar.ListOptions{Limit: 3}})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "First page: %d of %d orders, %d pages\n\n", len(page.Items), page.Pagination.TotalCount, page.Pagination.MaxPage)
+// config is what run needs.
+type config struct {
+	// base is the client every other one derives from: it holds no token.
+	base *polar.Client
+	// orgToken is an organization access token that may create customer
+	// sessions, and customerID the customer to create one for.
+	orgToken, customerID string
+	// licenseKey is a key to validate, issued by organizationID; empty to
+	// skip the validation.
+	licenseKey, organizationID string
+}
 
+// configure reads the environment through getenv. Without POLAR_TOKEN it
+// starts a polartest server with the Demo data; stop closes it.
+func configure(sandbox bool, getenv func(string) string, out io.Writer) (cfg config, stop func(), err error) {
+	stop = func() {}
+	token := getenv("POLAR_TOKEN")
+	if token == "" {
+		srv := polartest.NewServer(polartest.WithDemo())
+		stop = srv.Close
+		cfg.base, err = polar.NewClient("", polar.WithBaseURL(srv.URL))
+		cfg.orgToken, cfg.customerID = polartest.DemoOrganizationToken, polartest.DemoCustomerID
+		cfg.licenseKey, cfg.organizationID = polartest.DemoLicenseKey, polartest.DemoOrganizationID
+		fmt.Fprintln(out, "No POLAR_TOKEN: talking to polartest's fake server (Demo data) on the loopback interface.")
+		return cfg, stop, err
+	}
+	cfg.orgToken, cfg.customerID = token, getenv("POLAR_CUSTOMER_ID")
+	cfg.licenseKey, cfg.organizationID = getenv("POLAR_LICENSE_KEY"), getenv("POLAR_ORGANIZATION_ID")
+	if cfg.customerID == "" {
+		return cfg, stop, errors.New("POLAR_TOKEN is set but POLAR_CUSTOMER_ID is not: which customer should the session be for?")
+	}
+	env := polar.Production
+	if sandbox {
+		env = polar.Sandbox
+	}
+	cfg.base, err = polar.NewClient("", polar.WithEnvironment(env))
+	return cfg, stop, err
+}
+
+// run is the session flow.
+func run(ctx context.Context, cfg config, out io.Writer) error {
+	// 1. The backend mints a customer session with its organization token.
+	admin := cfg.base.WithToken(cfg.orgToken)
+	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: cfg.customerID})
+	if err != nil {
+		return fmt.Errorf("creating a customer session: %w", err)
+	}
+	fmt.Fprintf(out, "Customer session for %s: %s... (one hour)\n", customerName(s.Customer), s.Token[:min(len(s.Token), 10)])
+
+	// 2. It calls the portal as that customer, on the same connection pool.
+	portal := cfg.base.WithToken(s.Token)
+	page, err := portal.Orders.List(ctx, &polar.OrderListOptions{
+		ListOptions: polar.ListOptions{Limit: 5},
+		Sorting:     []polar.CustomerOrderSortProperty{polar.CustomerOrderSortPropertyCreatedAtDesc},
+	})
+	if err != nil {
+		return fmt.Errorf("listing orders: %w", err)
+	}
+	fmt.Fprintf(out, "\nNewest orders (%d of %d, page 1 of %d):\n", len(page.Items), page.Pagination.TotalCount, page.Pagination.MaxPage)
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tCREATED\tSTATUS\tTOTAL\tPRODUCT")
-	var first string
-	for order, err := range client.Orders.All(ctx, &polar.OrderListOptions{ListOptions: polar.ListOptions{Limit: 3}}) {
-		if err != nil {
-			return err
-		}
-		if first == "" {
-			first = order.ID
-		}
+	for _, o := range page.Items {
 		product := "-"
-		if order.Product != nil {
-			product = order.Product.Name
+		if o.Product != nil {
+			product = o.Product.Name
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", order.ID, order.CreatedAt.Format("2006-01-02"),
-			order.Status, money(order.TotalAmount, order.Currency), product)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", o.CreatedAt.Format("2006-01-02"), o.Status, money(o.TotalAmount, o.Currency), product)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if first == "" {
-		return nil
+
+	// All walks every page, 100 orders at a time.
+	count, paid := 0, 0
+	for o, err := range portal.Orders.All(ctx, nil) {
+		if err != nil {
+			return fmt.Errorf("walking the orders: %w", err)
+		}
+		count++
+		if o.Paid {
+			paid++
+		}
+	}
+	fmt.Fprintf(out, "All orders: %d, of which %d paid\n", count, paid)
+
+	if len(page.Items) > 0 {
+		var resp polar.Response
+		o, err := portal.Orders.Get(polar.WithResponse(ctx, &resp), page.Items[0].ID)
+		if err != nil {
+			return fmt.Errorf("getting an order: %w", err)
+		}
+		fmt.Fprintf(out, "Order %s: %q, %d line item(s), paid %v (HTTP %d, API version %s)\n",
+			o.ID, o.Description, len(o.Items), o.Paid, resp.StatusCode, resp.APIVersion())
 	}
 
-	var resp polar.Response
-	order, err := client.Orders.Get(polar.WithResponse(ctx, &resp), first)
+	subs, err := portal.Subscriptions.List(ctx, &polar.SubscriptionListOptions{ListOptions: polar.ListOptions{Limit: 10}})
 	if err != nil {
+		return fmt.Errorf("listing subscriptions: %w", err)
+	}
+	fmt.Fprintf(out, "\nSubscriptions (%d):\n", subs.Pagination.TotalCount)
+	for _, sub := range subs.Items {
+		fmt.Fprintf(tw, "  %s\t%s\t%s/%s\tperiod ends %s\n", sub.Status, sub.Product.Name,
+			money(sub.Amount, sub.Currency), sub.RecurringInterval, sub.CurrentPeriodEnd.Format("2006-01-02"))
+	}
+	if err := tw.Flush(); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nOrder %s: %q, %d line item(s), paid %v (HTTP %d, API version %s)\n",
-		order.ID, order.Description, len(order.Items), order.Paid, resp.StatusCode, resp.APIVersion())
+
+	// 3. A licensed program checks its key with no token at all.
+	if cfg.licenseKey == "" {
+		fmt.Fprintln(out, "\nNo POLAR_LICENSE_KEY: skipping the license-key validation.")
+		return nil
+	}
+	v, err := cfg.base.LicenseKeys.Validate(ctx, &polar.LicenseKeyValidate{Key: cfg.licenseKey, OrganizationID: cfg.organizationID})
+	if err != nil {
+		return fmt.Errorf("validating the license key: %w", err)
+	}
+	limit := "no limit"
+	if v.LimitActivations != nil {
+		limit = fmt.Sprintf("at most %d activations", *v.LimitActivations)
+	}
+	fmt.Fprintf(out, "\nLicense key %s (validated without a token): %s, %s, %d validations\n", v.DisplayKey, v.Status, limit, v.Validations)
 	return nil
+}
+
+// customerName names the customer of a session.
+func customerName(c polar.Customer) string {
+	switch c := c.(type) {
+	case *polar.CustomerIndividual:
+		if c.Name != nil {
+			return *c.Name + " <" + c.Email + ">"
+		}
+		return c.Email
+	case *polar.CustomerTeam:
+		if c.Name != nil {
+			return *c.Name + " (team)"
+		}
+		return "a team"
+	}
+	return "a customer"
 }
 
 func money(cents int64, currency string) string {

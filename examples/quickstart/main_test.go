@@ -3,47 +3,110 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
 	polar "github.com/polarportal/polar-go"
-	"github.com/polarportal/polar-go/internal/fixtures"
+	"github.com/polarportal/polar-go/internal/notyet"
+	"github.com/polarportal/polar-go/polartest"
 )
 
-func TestQuickstart(t *testing.T) {
-	srv := fixtures.NewOrdersServer()
-	defer srv.Close()
-	client, err := polar.NewClient("", polar.WithBaseURL(srv.URL))
+func noEnv(string) string { return "" }
+
+// quickstart runs the quickstart on the Demo data as `go run` does.
+func quickstart(t *testing.T) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	cfg, stop, err := configure(false, noEnv, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	if err := run(context.Background(), client, &out); err != nil {
-		t.Fatal(err)
+	defer stop()
+	err = run(context.Background(), cfg, &out)
+	return out.String(), err
+}
+
+func TestQuickstart(t *testing.T) {
+	got, err := quickstart(t)
+	paid := 0
+	for _, o := range polartest.Demo().Orders {
+		if o.CustomerID == polartest.DemoCustomerID && o.Paid {
+			paid++
+		}
 	}
-	got := out.String()
-	var ids []string
-	for _, name := range []string{"orders_page1.json", "orders_page2.json"} {
-		var page polar.Page[polar.CustomerOrder]
-		if err := json.Unmarshal(fixtures.Bytes(name), &page); err != nil {
+	// What the orders part prints, then the rest.
+	orders := []string{
+		"No POLAR_TOKEN: talking to polartest's fake server (Demo data) on the loopback interface.\n",
+		"Customer session for Alice Martin <alice@example.com>: polar_cst_... (one hour)\n",
+		fmt.Sprintf("\nNewest orders (5 of %d, page 1 of %d):\n", polartest.DemoOrderCount, (polartest.DemoOrderCount+4)/5),
+		"  2026-07-31  paid ",
+		fmt.Sprintf("All orders: %d, of which %d paid\n", polartest.DemoOrderCount, paid),
+		fmt.Sprintf("Order %s: \"Pro Monthly\", 1 line item(s), paid true (HTTP 200, API version %s)\n", polartest.DemoOrderID, polar.DefaultAPIVersion),
+	}
+	rest := []string{
+		"\nSubscriptions (8):\n",
+		"\nLicense key ****-AAAA (validated without a token): granted, at most 3 activations, ",
+	}
+	checkInOrder := func(want []string) {
+		t.Helper()
+		s := got
+		for _, w := range want {
+			i := strings.Index(s, w)
+			if i < 0 {
+				t.Fatalf("output lacks %q (in this order):\n%s", w, got)
+			}
+			s = s[i+len(w):]
+		}
+	}
+	if err != nil && notyet.Allow501(t, err) {
+		checkInOrder(orders)
+		t.Skipf("the quickstart stops at an operation polartest does not serve yet; output so far:\n%s", got)
+	}
+	if err != nil {
+		t.Fatalf("%v; output:\n%s", err, got)
+	}
+	checkInOrder(append(orders, rest...))
+	// Alice has a subscription in every status, in the server's order.
+	for _, status := range []string{"active", "trialing", "past_due", "canceled", "unpaid", "paused", "incomplete", "incomplete_expired"} {
+		if !strings.Contains(got, "\n  "+status+" ") {
+			t.Errorf("no %s subscription:\n%s", status, got)
+		}
+	}
+	if n := strings.Count(got, "\n"); n > 25 {
+		t.Errorf("the output has %d lines: keep it short", n)
+	}
+
+	// A fresh server answers the same: the output is deterministic.
+	if again, err := quickstart(t); err != nil || again != got {
+		t.Errorf("a second run differs (%v):\n%s\nfirst:\n%s", err, again, got)
+	}
+}
+
+func TestQuickstartRealAPIConfig(t *testing.T) {
+	env := func(vars map[string]string) func(string) string {
+		return func(k string) string { return vars[k] }
+	}
+	var out bytes.Buffer
+	if _, _, err := configure(false, env(map[string]string{"POLAR_TOKEN": "polar_oat_x"}), &out); err == nil || !strings.Contains(err.Error(), "POLAR_CUSTOMER_ID") {
+		t.Errorf("POLAR_TOKEN without POLAR_CUSTOMER_ID: %v", err)
+	}
+	vars := map[string]string{"POLAR_TOKEN": "polar_oat_x", "POLAR_CUSTOMER_ID": "c", "POLAR_LICENSE_KEY": "K", "POLAR_ORGANIZATION_ID": "o"}
+	for _, sandbox := range []bool{false, true} {
+		cfg, stop, err := configure(sandbox, env(vars), &out)
+		if err != nil {
 			t.Fatal(err)
 		}
-		for _, o := range page.Items {
-			ids = append(ids, o.ID)
+		stop()
+		want := polar.Production
+		if sandbox {
+			want = polar.Sandbox
+		}
+		if cfg.base.Environment() != want || cfg.orgToken != "polar_oat_x" || cfg.customerID != "c" || cfg.licenseKey != "K" || cfg.organizationID != "o" {
+			t.Errorf("sandbox %v: %+v, environment %v", sandbox, cfg, cfg.base.Environment())
 		}
 	}
-	if len(ids) != 5 {
-		t.Fatalf("fixtures hold %d orders", len(ids))
-	}
-	for _, id := range ids {
-		if strings.Count(got, id) < 1 {
-			t.Errorf("order %s missing from the table:\n%s", id, got)
-		}
-	}
-	for _, want := range []string{"First page: 3 of 5 orders, 2 pages", "\nOrder " + ids[0], "HTTP 200, API version 2026-10"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("output lacks %q:\n%s", want, got)
-		}
+	if out.Len() != 0 {
+		t.Errorf("configure printed %q for the real API", out.String())
 	}
 }
