@@ -249,6 +249,15 @@ func Demo() *Fixture {
 		if p.RecurringInterval != nil {
 			interval = *p.RecurringInterval
 		}
+		end := start.AddDate(0, 1, 0)
+		switch interval {
+		case polar.RecurringIntervalYear:
+			end = start.AddDate(1, 0, 0)
+		case polar.RecurringIntervalWeek:
+			end = start.AddDate(0, 0, 7)
+		case polar.RecurringIntervalDay:
+			end = start.AddDate(0, 0, 1)
+		}
 		amount := int64(0)
 		if fp, ok := p.Prices[0].(*polar.ProductPriceFixed); ok {
 			amount = fp.PriceAmount
@@ -256,7 +265,7 @@ func Demo() *Fixture {
 		s := polar.CustomerSubscription{CustomerOrderSubscription: polar.CustomerOrderSubscription{
 			CreatedAt: at(float64(200 + n)), ID: demoID(6, n), Amount: amount, Currency: "usd",
 			RecurringInterval: interval, RecurringIntervalCount: 1, Status: status,
-			CurrentPeriodStart: start, CurrentPeriodEnd: start.AddDate(0, 1, 0),
+			CurrentPeriodStart: start, CurrentPeriodEnd: end,
 			StartedAt: new(at(float64(200 + n))), CustomerID: cust.ID, ProductID: p.ID,
 		}, Meters: []polar.CustomerSubscriptionMeter{}}
 		switch status {

@@ -384,7 +384,7 @@ func seedLegacy(t *testing.T, srv *polartest.Server) {
 	prod.ID = wayneProdID
 	prod.Prices = polar.PriceList{&polar.ProductPriceSeatBased{PriceBase: polar.PriceBase{
 		ID: polartest.UUID("price:wayne"), CreatedAt: prod.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: prod.ID,
-	}}}
+	}, SeatTiers: polar.ProductPriceSeatTiers{Tiers: []polar.ProductPriceSeatTier{{MinSeats: 1, PricePerSeat: 1000}}, MinimumSeats: 1}}}
 	oneTime := polartest.NewProduct(org.ID, "Seats forever", 5000, "")
 	wayne := polartest.NewTeam(org.ID, "it@wayne.example", "Wayne Corp")
 	wayne.ID = wayneID
