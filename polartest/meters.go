@@ -23,7 +23,7 @@ var metersRoutes = routes{
 
 var meterSorts = sorter[*polar.CustomerCustomerMeter]{
 	"created_at":     func(a, b *polar.CustomerCustomerMeter) int { return a.CreatedAt.Compare(b.CreatedAt) },
-	"modified_at":    func(a, b *polar.CustomerCustomerMeter) int { return compareTimes(a.ModifiedAt, b.ModifiedAt) },
+	"modified_at":    func(a, b *polar.CustomerCustomerMeter) int { return compareNullableTimes(a.ModifiedAt, b.ModifiedAt) },
 	"meter_id":       func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.MeterID, b.MeterID) },
 	"meter_name":     func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.Meter.Name, b.Meter.Name) },
 	"consumed_units": func(a, b *polar.CustomerCustomerMeter) int { return cmp.Compare(a.ConsumedUnits, b.ConsumedUnits) },
@@ -33,7 +33,7 @@ var meterSorts = sorter[*polar.CustomerCustomerMeter]{
 
 func metersList(c *call) error {
 	page := c.pagination()
-	meterIDs := c.uuid4s("meter_id")
+	meterIDs := c.queryUUIDv4s("meter_id")
 	q, hasQuery := c.r.URL.Query()["query"]
 	sortBy := sorting(c, meterSorts, "-modified_at")
 	if err := c.err(); err != nil {

@@ -89,9 +89,9 @@ func (st *store) subscription(who *principal, id string) (*polar.CustomerSubscri
 	return owned(st.subscriptions, id, who.customerID(), func(s *polar.CustomerSubscription) string { return s.CustomerID })
 }
 
-// pathID4 reads the {id} path parameter, a version-4 UUID, recording a
+// pathIDv4 reads the {id} path parameter, a version-4 UUID, recording a
 // problem for a bad one (so that it is reported with those of the body).
-func (c *call) pathID4() string {
+func (c *call) pathIDv4() string {
 	id, d, ok := parseUUID(c.r.PathValue("id"), true)
 	if !ok {
 		d.Loc = []any{"path", "id"}
@@ -100,9 +100,9 @@ func (c *call) pathID4() string {
 	return id
 }
 
-// uuid4s reads a multi-valued filter of version-4 UUIDs, as Polar's ID
+// queryUUIDv4s reads a multi-valued filter of version-4 UUIDs, as Polar's ID
 // filters are typed.
-func (c *call) uuid4s(name string) []string {
+func (c *call) queryUUIDv4s(name string) []string {
 	var out []string
 	for i, v := range c.r.URL.Query()[name] {
 		id, d, ok := parseUUID(v, true)
@@ -116,9 +116,9 @@ func (c *call) uuid4s(name string) []string {
 	return out
 }
 
-// compareTimes compares nullable times as PostgreSQL does: NULL is
+// compareNullableTimes compares nullable times as PostgreSQL does: NULL is
 // greater than any time.
-func compareTimes(a, b *time.Time) int {
+func compareNullableTimes(a, b *time.Time) int {
 	switch {
 	case a == nil && b == nil:
 		return 0
@@ -131,7 +131,7 @@ func compareTimes(a, b *time.Time) int {
 }
 
 var subscriptionSorts = sorter[*polar.CustomerSubscription]{
-	"started_at": func(a, b *polar.CustomerSubscription) int { return compareTimes(a.StartedAt, b.StartedAt) },
+	"started_at": func(a, b *polar.CustomerSubscription) int { return compareNullableTimes(a.StartedAt, b.StartedAt) },
 	"amount":     func(a, b *polar.CustomerSubscription) int { return cmp.Compare(a.Amount, b.Amount) },
 	"status":     func(a, b *polar.CustomerSubscription) int { return cmp.Compare(a.Status, b.Status) },
 	"organization": func(a, b *polar.CustomerSubscription) int {
@@ -140,21 +140,21 @@ var subscriptionSorts = sorter[*polar.CustomerSubscription]{
 	"product": func(a, b *polar.CustomerSubscription) int { return cmp.Compare(a.Product.Name, b.Product.Name) },
 }
 
-func isActiveStatus(s polar.SubscriptionStatus) bool {
+func subscriptionActive(s polar.SubscriptionStatus) bool {
 	return s == polar.SubscriptionStatusActive || s == polar.SubscriptionStatusTrialing
 }
 
-func isRevokedStatus(s polar.SubscriptionStatus) bool {
+func subscriptionRevoked(s polar.SubscriptionStatus) bool {
 	return s == polar.SubscriptionStatusCanceled || s == polar.SubscriptionStatusUnpaid
 }
 
-func isBillableStatus(s polar.SubscriptionStatus) bool {
-	return isActiveStatus(s) || s == polar.SubscriptionStatusPastDue
+func subscriptionBillable(s polar.SubscriptionStatus) bool {
+	return subscriptionActive(s) || s == polar.SubscriptionStatusPastDue
 }
 
 func subscriptionsList(c *call) error {
 	page := c.pagination()
-	productIDs := c.uuid4s("product_id")
+	productIDs := c.queryUUIDv4s("product_id")
 	active := c.boolParam("active")
 	q, hasQuery := c.r.URL.Query()["query"]
 	sortBy := sorting(c, subscriptionSorts, "-started_at")
@@ -172,7 +172,7 @@ func subscriptionsList(c *call) error {
 		if len(productIDs) > 0 && !slices.Contains(productIDs, s.ProductID) {
 			return false
 		}
-		if active != nil && (*active && !isActiveStatus(s.Status) || !*active && !isRevokedStatus(s.Status)) {
+		if active != nil && (*active && !subscriptionActive(s.Status) || !*active && !subscriptionRevoked(s.Status)) {
 			return false
 		}
 		return !hasQuery || strings.Contains(strings.ToLower(s.Product.Name), query)
@@ -199,7 +199,7 @@ func subscriptionsGet(c *call) error {
 }
 
 func subscriptionsCancel(c *call) error {
-	id := c.pathID4()
+	id := c.pathIDv4()
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -208,7 +208,7 @@ func subscriptionsCancel(c *call) error {
 		return err
 	}
 	next := *s
-	if err := cancelAtPeriodEnd(c, &next, nil, nil); err != nil {
+	if err := cancelAtEndOfPeriod(c, &next, nil, nil); err != nil {
 		return err
 	}
 	c.st.saveSubscription(s, &next, c.now)
@@ -239,15 +239,15 @@ func (st *store) subscriptionOrg(s *polar.CustomerSubscription) *polar.CustomerO
 // canCancel tells whether a subscription may be set to cancel at the end
 // of its period (Polar's Subscription.can_cancel).
 func canCancel(s *polar.CustomerSubscription) bool {
-	return isBillableStatus(s.Status) && s.EndedAt == nil && !s.CancelAtPeriodEnd && s.EndsAt == nil
+	return subscriptionBillable(s.Status) && s.EndedAt == nil && !s.CancelAtPeriodEnd && s.EndsAt == nil
 }
 
 func errAlreadyCanceled() error {
 	return domainError(http.StatusForbidden, "AlreadyCanceledSubscription", "This subscription is already canceled or will be at the end of the period.")
 }
 
-// cancelAtPeriodEnd sets s to cancel at the end of its period.
-func cancelAtPeriodEnd(c *call, s *polar.CustomerSubscription, reason *polar.CustomerCancellationReason, comment *string) error {
+// cancelAtEndOfPeriod sets s to cancel at the end of its period.
+func cancelAtEndOfPeriod(c *call, s *polar.CustomerSubscription, reason *polar.CustomerCancellationReason, comment *string) error {
 	if !canCancel(s) {
 		return errAlreadyCanceled()
 	}
@@ -312,7 +312,7 @@ var updateShapes = []struct {
 	{shapeProduct, []shapeField{{"product_id", true, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
 		var s string
 		if json.Unmarshal(raw, &s) != nil {
-			return []validationDetail{{Msg: "UUID input should be a string, bytes or UUID object", Type: "uuid_type", Input: jsonInput(raw)}}
+			return []validationDetail{{Msg: "UUID input should be a string, bytes or UUID object", Type: "uuid_type", Input: rawInput(raw)}}
 		}
 		id, d, ok := parseUUID(s, true)
 		if !ok {
@@ -321,13 +321,13 @@ var updateShapes = []struct {
 		u.productID = id
 		return nil
 	}}}},
-	{shapeSeats, []shapeField{{"seats", true, parseCount}}},
+	{shapeSeats, []shapeField{{"seats", true, parseSubscriptionCount}}},
 	{shapeCancel, []shapeField{
 		{"cancel_at_period_end", false, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if isJSONNull(raw) {
+			if rawIsNull(raw) {
 				return nil
 			}
-			v, d, ok := parseBool(raw)
+			v, d, ok := parseLaxBool(raw)
 			if !ok {
 				return []validationDetail{d}
 			}
@@ -335,25 +335,25 @@ var updateShapes = []struct {
 			return nil
 		}},
 		{"cancellation_reason", false, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if isJSONNull(raw) {
+			if rawIsNull(raw) {
 				return nil
 			}
 			var s string
 			if json.Unmarshal(raw, &s) != nil || !slices.Contains(cancellationReasons, s) {
 				d := enumDetail(nil, s, cancellationReasons)
-				d.Input = jsonInput(raw)
+				d.Input = rawInput(raw)
 				return []validationDetail{d}
 			}
 			u.reason = new(polar.CustomerCancellationReason(s))
 			return nil
 		}},
 		{"cancellation_comment", false, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if isJSONNull(raw) {
+			if rawIsNull(raw) {
 				return nil
 			}
 			var s string
 			if json.Unmarshal(raw, &s) != nil {
-				return []validationDetail{{Msg: "Input should be a valid string", Type: "string_type", Input: jsonInput(raw)}}
+				return []validationDetail{{Msg: "Input should be a valid string", Type: "string_type", Input: rawInput(raw)}}
 			}
 			u.comment = &s
 			return nil
@@ -361,7 +361,7 @@ var updateShapes = []struct {
 	}},
 	{shapePause, []shapeField{
 		{"pause_at_period_end", true, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			v, d, ok := parseBool(raw)
+			v, d, ok := parseLaxBool(raw)
 			if !ok {
 				return []validationDetail{d}
 			}
@@ -369,15 +369,15 @@ var updateShapes = []struct {
 			return nil
 		}},
 		{"resumes_at", false, func(c *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if isJSONNull(raw) {
+			if rawIsNull(raw) {
 				return nil
 			}
-			t, d, ok := parseDateTime(raw)
+			t, d, ok := parseLaxDateTime(raw)
 			if !ok {
 				return []validationDetail{d}
 			}
 			if !t.After(c.now) {
-				return []validationDetail{{Msg: "Input should be in the future", Type: "datetime_future", Input: jsonInput(raw)}}
+				return []validationDetail{{Msg: "Input should be in the future", Type: "datetime_future", Input: rawInput(raw)}}
 			}
 			u.resumesAt = &t
 			return nil
@@ -385,17 +385,17 @@ var updateShapes = []struct {
 	}},
 	{shapeResume, []shapeField{{"resume", true, func(_ *call, raw json.RawMessage, _ *subscriptionUpdate) []validationDetail {
 		if string(raw) != "true" {
-			return []validationDetail{{Msg: "Input should be True", Type: "literal_error", Input: jsonInput(raw), Ctx: map[string]any{"expected": "True"}}}
+			return []validationDetail{{Msg: "Input should be True", Type: "literal_error", Input: rawInput(raw), Ctx: map[string]any{"expected": "True"}}}
 		}
 		return nil
 	}}}},
 	{shapeClear, []shapeField{{"pending_update", true, func(_ *call, raw json.RawMessage, _ *subscriptionUpdate) []validationDetail {
-		if !isJSONNull(raw) {
-			return []validationDetail{{Msg: "Input should be None", Type: "none_required", Input: jsonInput(raw)}}
+		if !rawIsNull(raw) {
+			return []validationDetail{{Msg: "Input should be None", Type: "none_required", Input: rawInput(raw)}}
 		}
 		return nil
 	}}}},
-	{shapeUnits, []shapeField{{"units", true, parseCount}}},
+	{shapeUnits, []shapeField{{"units", true, parseSubscriptionCount}}},
 }
 
 // parseUpdate reads the body as the first shape it fits; when it fits
@@ -430,7 +430,7 @@ func parseUpdate(c *call, b *body) *subscriptionUpdate {
 		}
 		for _, k := range keys {
 			if !known[k] {
-				problems = append(problems, validationDetail{Loc: []any{"body", shape.name, k}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden", Input: jsonInput(b.fields[k])})
+				problems = append(problems, validationDetail{Loc: []any{"body", shape.name, k}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden", Input: rawInput(b.fields[k])})
 			}
 		}
 		if len(problems) == 0 {
@@ -444,18 +444,18 @@ func parseUpdate(c *call, b *body) *subscriptionUpdate {
 	return nil
 }
 
-func jsonInput(raw json.RawMessage) any {
+func rawInput(raw json.RawMessage) any {
 	var v any
 	_ = json.Unmarshal(raw, &v)
 	return v
 }
 
-func isJSONNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
+func rawIsNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
 
-// parseCount reads a number of seats or units: an Int32 of at least 1,
+// parseSubscriptionCount reads a number of seats or units: an Int32 of at least 1,
 // which pydantic also accepts as an integral float or a numeric string.
-func parseCount(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-	in := jsonInput(raw)
+func parseSubscriptionCount(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
+	in := rawInput(raw)
 	var n *big.Int
 	switch v := in.(type) {
 	case float64:
@@ -493,9 +493,9 @@ func parseCount(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validatio
 	return nil
 }
 
-// parseBool reads a boolean as pydantic does in lax mode.
-func parseBool(raw json.RawMessage) (bool, validationDetail, bool) {
-	in := jsonInput(raw)
+// parseLaxBool reads a boolean as pydantic does in lax mode.
+func parseLaxBool(raw json.RawMessage) (bool, validationDetail, bool) {
+	in := rawInput(raw)
 	switch v := in.(type) {
 	case bool:
 		return v, validationDetail{}, true
@@ -516,10 +516,10 @@ func parseBool(raw json.RawMessage) (bool, validationDetail, bool) {
 	return false, validationDetail{Msg: "Input should be a valid boolean", Type: "bool_type", Input: in}, false
 }
 
-// parseDateTime reads an ISO 8601 date-time (a date alone is midnight
+// parseLaxDateTime reads an ISO 8601 date-time (a date alone is midnight
 // UTC, a time without offset UTC) or a Unix timestamp.
-func parseDateTime(raw json.RawMessage) (time.Time, validationDetail, bool) {
-	in := jsonInput(raw)
+func parseLaxDateTime(raw json.RawMessage) (time.Time, validationDetail, bool) {
+	in := rawInput(raw)
 	switch v := in.(type) {
 	case float64:
 		sec := int64(v)
@@ -537,7 +537,7 @@ func parseDateTime(raw json.RawMessage) (time.Time, validationDetail, bool) {
 }
 
 func subscriptionsUpdate(c *call) error {
-	id := c.pathID4()
+	id := c.pathIDv4()
 	b, err := c.body()
 	if err != nil {
 		return err
@@ -579,20 +579,20 @@ func subscriptionsUpdate(c *call) error {
 		if !pauseAllowed {
 			return errPauseResumeNotAllowed()
 		}
-		err = pause(c, &next, u.pauseAtPeriodEnd, u.resumesAt)
+		err = pauseSubscription(c, &next, u.pauseAtPeriodEnd, u.resumesAt)
 	case shapeResume:
 		if !pauseAllowed {
 			return errPauseResumeNotAllowed()
 		}
-		err = resume(c, &next)
+		err = resumeSubscription(c, &next)
 	case shapeCancel:
 		switch {
 		case u.cancelAtPeriodEnd == nil:
 			return c.ok(s) // nothing to change
 		case *u.cancelAtPeriodEnd:
-			err = cancelAtPeriodEnd(c, &next, u.reason, u.comment)
+			err = cancelAtEndOfPeriod(c, &next, u.reason, u.comment)
 		default:
-			err = uncancel(c, &next)
+			err = uncancelSubscription(c, &next)
 		}
 	}
 	if err != nil {
@@ -611,14 +611,14 @@ func errPauseResumeNotAllowed() error {
 // requirePaymentMethod is the check before an uncancel or a resume: the
 // customer needs a payment method, unless every price is free.
 func requirePaymentMethod(c *call, s *polar.CustomerSubscription, action string) error {
-	if allFree(s.Prices) || c.st.customerPaymentMethod(s.CustomerID) != nil {
+	if pricesAllFree(s.Prices) || c.st.subscriptionPaymentMethod(s.CustomerID) != nil {
 		return nil
 	}
 	return domainError(http.StatusConflict, "PaymentMethodRequired", "Add a payment method before "+action+" this subscription.")
 }
 
-func uncancel(c *call, s *polar.CustomerSubscription) error {
-	canUncancel := s.CancelAtPeriodEnd && isBillableStatus(s.Status)
+func uncancelSubscription(c *call, s *polar.CustomerSubscription) error {
+	canUncancel := s.CancelAtPeriodEnd && subscriptionBillable(s.Status)
 	if canUncancel {
 		if err := requirePaymentMethod(c, s, "uncancelling"); err != nil {
 			return err
@@ -635,7 +635,7 @@ func uncancel(c *call, s *polar.CustomerSubscription) error {
 	return nil
 }
 
-func pause(c *call, s *polar.CustomerSubscription, atPeriodEnd bool, resumesAt *time.Time) error {
+func pauseSubscription(c *call, s *polar.CustomerSubscription, atPeriodEnd bool, resumesAt *time.Time) error {
 	if !atPeriodEnd {
 		if !s.PauseAtPeriodEnd || s.Status != polar.SubscriptionStatusActive {
 			return domainError(http.StatusConflict, "NoScheduledPause", "This subscription is not scheduled to be paused.")
@@ -653,7 +653,7 @@ func pause(c *call, s *polar.CustomerSubscription, atPeriodEnd bool, resumesAt *
 	return nil
 }
 
-func resume(c *call, s *polar.CustomerSubscription) error {
+func resumeSubscription(c *call, s *polar.CustomerSubscription) error {
 	if s.Status != polar.SubscriptionStatusPaused {
 		return domainError(http.StatusConflict, "NotPausedSubscription", "This subscription is not paused.")
 	}
@@ -662,12 +662,12 @@ func resume(c *call, s *polar.CustomerSubscription) error {
 	}
 	s.Status, s.PausedAt, s.ResumesAt = polar.SubscriptionStatusActive, nil, nil
 	s.CurrentPeriodStart = c.now
-	s.CurrentPeriodEnd = nextPeriod(c.now, s.RecurringInterval, s.RecurringIntervalCount)
+	s.CurrentPeriodEnd = periodEnd(c.now, s.RecurringInterval, s.RecurringIntervalCount)
 	return nil
 }
 
-// nextPeriod returns the end of a period starting at t.
-func nextPeriod(t time.Time, interval polar.RecurringInterval, count int64) time.Time {
+// periodEnd returns the end of a period starting at t.
+func periodEnd(t time.Time, interval polar.RecurringInterval, count int64) time.Time {
 	n := int(max(count, 1))
 	switch interval {
 	case polar.RecurringIntervalDay:
@@ -680,8 +680,8 @@ func nextPeriod(t time.Time, interval polar.RecurringInterval, count int64) time
 	return t.AddDate(0, n, 0)
 }
 
-// remaining is the part of the current period still to come, from 0 to 1.
-func remaining(s *polar.CustomerSubscription, now time.Time) *big.Rat {
+// periodLeft is the part of the current period still to come, from 0 to 1.
+func periodLeft(s *polar.CustomerSubscription, now time.Time) *big.Rat {
 	total := s.CurrentPeriodEnd.Sub(s.CurrentPeriodStart)
 	left := s.CurrentPeriodEnd.Sub(now)
 	switch {
@@ -693,14 +693,14 @@ func remaining(s *polar.CustomerSubscription, now time.Time) *big.Rat {
 	return big.NewRat(int64(left), int64(total))
 }
 
-// prorated is the part of amount for the rest of the period, truncated
+// proratedAmount is the part of amount for the rest of the period, truncated
 // as Polar's billing entries are.
-func prorated(amount int64, part *big.Rat) int64 {
+func proratedAmount(amount int64, part *big.Rat) int64 {
 	r := new(big.Rat).Mul(new(big.Rat).SetInt64(amount), part)
 	return new(big.Int).Quo(r.Num(), r.Denom()).Int64()
 }
 
-func roundRat(r *big.Rat) int64 {
+func roundRational(r *big.Rat) int64 {
 	f, _ := r.Float64()
 	if f < 0 {
 		return -int64(-f + 0.5)
@@ -708,9 +708,9 @@ func roundRat(r *big.Rat) int64 {
 	return int64(f + 0.5)
 }
 
-// pendingUpdate merges a change into the subscription's pending update,
+// schedulePendingUpdate merges a change into the subscription's pending update,
 // applied at the end of the period (next_period proration).
-func pendingUpdate(c *call, s *polar.CustomerSubscription, productID *string, seats, units *int64) {
+func schedulePendingUpdate(c *call, s *polar.CustomerSubscription, productID *string, seats, units *int64) {
 	p := s.PendingUpdate
 	if p == nil {
 		p = &polar.PendingSubscriptionUpdate{ID: c.st.newID("subscription-update"), CreatedAt: c.now}
@@ -741,7 +741,7 @@ func invalidProduct(msg, productID string) error {
 func currencyPrices(p *polar.CustomerProduct, currency string) polar.PriceList {
 	var out polar.PriceList
 	for _, price := range p.Prices {
-		b := priceBase(price)
+		b := priceCommon(price)
 		if b != nil && !b.IsArchived && strings.EqualFold(b.PriceCurrency, currency) {
 			out = append(out, price)
 		}
@@ -750,7 +750,7 @@ func currencyPrices(p *polar.CustomerProduct, currency string) polar.PriceList {
 }
 
 func changeProduct(c *call, s *polar.CustomerSubscription, org *polar.CustomerOrganization, productID string) error {
-	if isRevokedStatus(s.Status) || s.CancelAtPeriodEnd {
+	if subscriptionRevoked(s.Status) || s.CancelAtPeriodEnd {
 		return errAlreadyCanceled()
 	}
 	p, ok := c.st.products.get(productID)
@@ -774,16 +774,16 @@ func changeProduct(c *call, s *polar.CustomerSubscription, org *polar.CustomerOr
 	if slices.ContainsFunc(prices, func(pr polar.Price) bool { _, ok := pr.(*polar.ProductPriceCustom); return ok }) {
 		return invalidProduct("Can't update to a product with custom prices.", productID)
 	}
-	if seatPrice(s.Prices) != nil && seatPrice(prices) == nil {
+	if seatBasedPrice(s.Prices) != nil && seatBasedPrice(prices) == nil {
 		return invalidProduct("Can't switch from a seat-based to a non-seat-based product.", productID)
 	}
-	if unitPrice(s.Prices) != nil && unitPrice(prices) == nil {
+	if unitBasedPrice(s.Prices) != nil && unitBasedPrice(prices) == nil {
 		return invalidProduct("Can't switch from a unit-based to a non-unit-based product.", productID)
 	}
 
 	behavior := org.ProrationBehavior
 	if behavior == polar.SubscriptionProrationBehaviorNextPeriod {
-		pendingUpdate(c, s, &p.ID, nil, nil)
+		schedulePendingUpdate(c, s, &p.ID, nil, nil)
 		return nil
 	}
 	op, _ := c.st.orderProduct(p.ID)
@@ -793,15 +793,15 @@ func changeProduct(c *call, s *polar.CustomerSubscription, org *polar.CustomerOr
 		count = *p.RecurringIntervalCount
 	}
 	resetsCycle := interval != s.RecurringInterval || count != s.RecurringIntervalCount || behavior == polar.SubscriptionProrationBehaviorReset
-	part := remaining(s, c.now)
+	part := periodLeft(s, c.now)
 
 	// Seats and units carry over; a first seat or unit price starts at its
 	// minimum.
-	if sp := seatPrice(prices); sp != nil && s.Seats == nil {
+	if sp := seatBasedPrice(prices); sp != nil && s.Seats == nil {
 		s.Seats = new(max(sp.SeatTiers.MinimumSeats, 1))
 	}
-	if up := unitPrice(prices); up != nil && s.Units == nil {
-		s.Units = new(minimumUnits(up))
+	if up := unitBasedPrice(prices); up != nil && s.Units == nil {
+		s.Units = new(unitsMinimum(up))
 	}
 	s.ProductID, s.Product, s.Prices = p.ID, polar.CustomerSubscriptionProduct(*op), prices
 	s.RecurringInterval, s.RecurringIntervalCount = interval, count
@@ -810,7 +810,7 @@ func changeProduct(c *call, s *polar.CustomerSubscription, org *polar.CustomerOr
 	s.PendingUpdate = nil
 	if resetsCycle {
 		s.CurrentPeriodStart = c.now
-		s.CurrentPeriodEnd = nextPeriod(c.now, interval, count)
+		s.CurrentPeriodEnd = periodEnd(c.now, interval, count)
 	}
 	if wasTrialing {
 		endTrial(c, s, p)
@@ -819,12 +819,12 @@ func changeProduct(c *call, s *polar.CustomerSubscription, org *polar.CustomerOr
 	if behavior == polar.SubscriptionProrationBehaviorInvoice || behavior == polar.SubscriptionProrationBehaviorReset {
 		due := s.Amount
 		if !resetsCycle {
-			due = prorated(s.Amount, part)
+			due = proratedAmount(s.Amount, part)
 		}
 		if behavior != polar.SubscriptionProrationBehaviorReset {
-			due -= prorated(oldAmount, part)
+			due -= proratedAmount(oldAmount, part)
 		}
-		return c.charge(s.CustomerID, due)
+		return c.chargeNow(s.CustomerID, due)
 	}
 	return nil
 }
@@ -834,7 +834,7 @@ func changeProduct(c *call, s *polar.CustomerSubscription, org *polar.CustomerOr
 // ends now and a paid period starts.
 func endTrial(c *call, s *polar.CustomerSubscription, p *polar.CustomerProduct) {
 	if p.TrialInterval != nil && p.TrialIntervalCount != nil && s.TrialStart != nil {
-		end := nextPeriod(*s.TrialStart, polar.RecurringInterval(*p.TrialInterval), *p.TrialIntervalCount)
+		end := periodEnd(*s.TrialStart, polar.RecurringInterval(*p.TrialInterval), *p.TrialIntervalCount)
 		if end.After(c.now) {
 			s.TrialEnd, s.CurrentPeriodEnd = new(end), end
 			return
@@ -843,7 +843,7 @@ func endTrial(c *call, s *polar.CustomerSubscription, p *polar.CustomerProduct) 
 	s.TrialEnd = new(c.now)
 	s.Status = polar.SubscriptionStatusActive
 	s.CurrentPeriodStart = c.now
-	s.CurrentPeriodEnd = nextPeriod(c.now, s.RecurringInterval, s.RecurringIntervalCount)
+	s.CurrentPeriodEnd = periodEnd(c.now, s.RecurringInterval, s.RecurringIntervalCount)
 }
 
 // subscriptionMeters returns the meters of s for its metered prices,
@@ -880,12 +880,12 @@ const (
 )
 
 func changeCount(c *call, s *polar.CustomerSubscription, org *polar.CustomerOrganization, kind countKind, n int64) error {
-	if isRevokedStatus(s.Status) || s.CancelAtPeriodEnd {
+	if subscriptionRevoked(s.Status) || s.CancelAtPeriodEnd {
 		return errAlreadyCanceled()
 	}
 	current := &s.Seats
 	if kind == seatsKind {
-		sp := seatPrice(s.Prices)
+		sp := seatBasedPrice(s.Prices)
 		if sp == nil {
 			return domainError(http.StatusBadRequest, "NotASeatBasedSubscription", "This subscription does not support seat-based pricing.")
 		}
@@ -895,20 +895,20 @@ func changeCount(c *call, s *polar.CustomerSubscription, org *polar.CustomerOrga
 		if m := sp.SeatTiers.MaximumSeats; m != nil && n > *m {
 			return domainError(http.StatusBadRequest, "AboveMaximumSeats", fmt.Sprintf("Maximum %d seats allowed.", *m))
 		}
-		if assigned := c.st.assignedSeats(s.ID); n < assigned {
+		if assigned := c.st.subscriptionAssignedSeats(s.ID); n < assigned {
 			return domainError(http.StatusBadRequest, "SeatsAlreadyAssigned", fmt.Sprintf(
 				"Cannot decrease seats to %d. Currently %d seats are assigned. Revoke seats first.", n, assigned))
 		}
 	} else {
 		current = &s.Units
-		up := unitPrice(s.Prices)
+		up := unitBasedPrice(s.Prices)
 		if up == nil {
 			return domainError(http.StatusBadRequest, "NotAUnitBasedSubscription", "This subscription does not support unit-based pricing.")
 		}
-		if m := minimumUnits(up); n < m {
+		if m := unitsMinimum(up); n < m {
 			return domainError(http.StatusBadRequest, "BelowMinimumUnits", fmt.Sprintf("Minimum %d units required.", m))
 		}
-		if m := maximumUnits(up); m != nil && n > *m {
+		if m := unitsMaximum(up); m != nil && n > *m {
 			return domainError(http.StatusBadRequest, "AboveMaximumUnits", fmt.Sprintf("Maximum %d units allowed.", *m))
 		}
 	}
@@ -939,9 +939,9 @@ func changeCount(c *call, s *polar.CustomerSubscription, org *polar.CustomerOrga
 	behavior := org.ProrationBehavior
 	if behavior == polar.SubscriptionProrationBehaviorNextPeriod {
 		if kind == seatsKind {
-			pendingUpdate(c, s, nil, &n, nil)
+			schedulePendingUpdate(c, s, nil, &n, nil)
 		} else {
-			pendingUpdate(c, s, nil, nil, &n)
+			schedulePendingUpdate(c, s, nil, nil, &n)
 		}
 		return nil
 	}
@@ -959,16 +959,16 @@ func changeCount(c *call, s *polar.CustomerSubscription, org *polar.CustomerOrga
 	s.Amount = periodAmount(s.Prices, deref(s.Seats), deref(s.Units))
 	if behavior == polar.SubscriptionProrationBehaviorReset { // a new period starts, charged in full
 		s.CurrentPeriodStart = c.now
-		s.CurrentPeriodEnd = nextPeriod(c.now, s.RecurringInterval, s.RecurringIntervalCount)
+		s.CurrentPeriodEnd = periodEnd(c.now, s.RecurringInterval, s.RecurringIntervalCount)
 	}
 	if s.Status == polar.SubscriptionStatusTrialing {
 		return nil
 	}
 	switch behavior {
 	case polar.SubscriptionProrationBehaviorInvoice:
-		return c.charge(s.CustomerID, prorated(s.Amount-oldAmount, remaining(s, c.now)))
+		return c.chargeNow(s.CustomerID, proratedAmount(s.Amount-oldAmount, periodLeft(s, c.now)))
 	case polar.SubscriptionProrationBehaviorReset:
-		return c.charge(s.CustomerID, quantityAmount(s.Prices, kind, n))
+		return c.chargeNow(s.CustomerID, quantityAmount(s.Prices, kind, n))
 	}
 	return nil
 }
@@ -977,14 +977,14 @@ func changeCount(c *call, s *polar.CustomerSubscription, org *polar.CustomerOrga
 // seats (units) a period.
 func quantityAmount(prices polar.PriceList, kind countKind, n int64) int64 {
 	if kind == seatsKind {
-		return seatAmount(seatPrice(prices).SeatTiers, n)
+		return seatAmount(seatBasedPrice(prices).SeatTiers, n)
 	}
-	return tieredAmount(unitPrice(prices).Tiers, n)
+	return tieredAmount(unitBasedPrice(prices).Tiers, n)
 }
 
-// assignedSeats counts the seats of a subscription that are pending or
+// subscriptionAssignedSeats counts the seats of a subscription that are pending or
 // claimed.
-func (st *store) assignedSeats(subscriptionID string) int64 {
+func (st *store) subscriptionAssignedSeats(subscriptionID string) int64 {
 	n := int64(0)
 	for _, seat := range st.seats.all() {
 		if seat.SubscriptionID != nil && *seat.SubscriptionID == subscriptionID &&
@@ -995,9 +995,9 @@ func (st *store) assignedSeats(subscriptionID string) int64 {
 	return n
 }
 
-// customerPaymentMethod returns the payment method a customer's
+// subscriptionPaymentMethod returns the payment method a customer's
 // subscriptions are charged with: their default one, else their first.
-func (st *store) customerPaymentMethod(customerID string) polar.CustomerPaymentMethod {
+func (st *store) subscriptionPaymentMethod(customerID string) polar.CustomerPaymentMethod {
 	if cust, ok := st.customers.get(customerID); ok && cust.DefaultPaymentMethodID != nil {
 		if pm, ok := st.paymentMethods.get(*cust.DefaultPaymentMethodID); ok {
 			if b := paymentMethodBase(pm); b != nil && b.CustomerID == customerID {
@@ -1013,13 +1013,13 @@ func (st *store) customerPaymentMethod(customerID string) polar.CustomerPaymentM
 	return nil
 }
 
-// charge charges a customer amount cents at once, as Polar does when an
+// chargeNow charges a customer amount cents at once, as Polar does when an
 // update is invoiced: an error when the payment fails.
-func (c *call) charge(customerID string, amount int64) error {
+func (c *call) chargeNow(customerID string, amount int64) error {
 	if amount <= 0 {
 		return nil
 	}
-	pm := c.st.customerPaymentMethod(customerID)
+	pm := c.st.subscriptionPaymentMethod(customerID)
 	if pm == nil {
 		return domainError(http.StatusPaymentRequired, "PaymentFailed", "Payment failed with reason: missing_payment_method.")
 	}
@@ -1035,9 +1035,9 @@ func (c *call) charge(customerID string, amount int64) error {
 	return nil
 }
 
-// priceBase returns the fields every known price has, nil for an unknown
+// priceCommon returns the fields every known price has, nil for an unknown
 // variant.
-func priceBase(p polar.Price) *polar.PriceBase {
+func priceCommon(p polar.Price) *polar.PriceBase {
 	switch p := p.(type) {
 	case *polar.ProductPriceFixed:
 		return &p.PriceBase
@@ -1063,7 +1063,7 @@ func priceBase(p polar.Price) *polar.PriceBase {
 
 func isLegacyPrice(p polar.Price) bool { _, ok := p.(polar.LegacyRecurringProductPrice); return ok }
 
-func seatPrice(prices polar.PriceList) *polar.ProductPriceSeatBased {
+func seatBasedPrice(prices polar.PriceList) *polar.ProductPriceSeatBased {
 	for _, p := range prices {
 		if sp, ok := p.(*polar.ProductPriceSeatBased); ok {
 			return sp
@@ -1072,7 +1072,7 @@ func seatPrice(prices polar.PriceList) *polar.ProductPriceSeatBased {
 	return nil
 }
 
-func unitPrice(prices polar.PriceList) *polar.ProductPriceUnitBased {
+func unitBasedPrice(prices polar.PriceList) *polar.ProductPriceUnitBased {
 	for _, p := range prices {
 		if up, ok := p.(*polar.ProductPriceUnitBased); ok {
 			return up
@@ -1081,14 +1081,14 @@ func unitPrice(prices polar.PriceList) *polar.ProductPriceUnitBased {
 	return nil
 }
 
-// minimumUnits is the fewest units of a unit price one may buy, at least 1.
-func minimumUnits(p *polar.ProductPriceUnitBased) int64 {
+// unitsMinimum is the fewest units of a unit price one may buy, at least 1.
+func unitsMinimum(p *polar.ProductPriceUnitBased) int64 {
 	return max(deref(p.MinimumUnits), 1)
 }
 
-// maximumUnits is the most units of a unit price one may buy, nil for no
+// unitsMaximum is the most units of a unit price one may buy, nil for no
 // limit: its maximum, else the bound of its last tier.
-func maximumUnits(p *polar.ProductPriceUnitBased) *int64 {
+func unitsMaximum(p *polar.ProductPriceUnitBased) *int64 {
 	if p.MaximumUnits != nil {
 		return p.MaximumUnits
 	}
@@ -1098,8 +1098,8 @@ func maximumUnits(p *polar.ProductPriceUnitBased) *int64 {
 	return nil
 }
 
-// allFree reports whether every price charges nothing (Polar's is_free).
-func allFree(prices polar.PriceList) bool {
+// pricesAllFree reports whether every price charges nothing (Polar's is_free).
+func pricesAllFree(prices polar.PriceList) bool {
 	for _, p := range prices {
 		switch p := p.(type) {
 		case *polar.ProductPriceFixed:
@@ -1189,7 +1189,7 @@ func tieredAmount(t polar.Tiers, n int64) int64 {
 		}
 		if t.Type != polar.TierTypeGraduated {
 			if n <= upper {
-				return roundRat(rate.Mul(rate, new(big.Rat).SetInt64(n)))
+				return roundRational(rate.Mul(rate, new(big.Rat).SetInt64(n)))
 			}
 			continue
 		}
@@ -1198,5 +1198,5 @@ func tieredAmount(t polar.Tiers, n int64) int64 {
 		}
 		lower = upper
 	}
-	return roundRat(total)
+	return roundRational(total)
 }
