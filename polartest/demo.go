@@ -1,6 +1,9 @@
 package polartest
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -15,12 +18,16 @@ import (
 // another customer of acme, to check isolation; the team Globex with an
 // owner, a billing manager and a plain member, a seat-based subscription
 // and its seats; and Carol, a customer of another organization, umbrella.
+// Acme lets customers pause their subscriptions and change their units;
+// Alice also has a unit-based Storage Pack subscription, and a change to
+// Pro Yearly pending on her Pro Monthly subscription.
 //
 // Demo IDs have the form KKKKKKKK-0000-4000-8000-NNNNNNNNNNNN: the kind of
 // object (1 organization, 2 product, 3 customer, 4 member, 5 order, 6
 // subscription, 7 benefit grant, 8 license key, 9 customer meter, 10
 // wallet, 11 payment method, 12 seat, 13 downloadable, 14 benefit, 15
-// price, 16 activation, 17 meter, 18 file) and its number.
+// price, 16 activation, 17 meter, 18 file, 19 pending subscription update)
+// and its number.
 const (
 	DemoOrganizationID        = "00000001-0000-4000-8000-000000000001"
 	DemoOrganizationSlug      = "acme"
@@ -67,6 +74,9 @@ const (
 	DemoSubscriptionID = "00000006-0000-4000-8000-000000000001"
 	// DemoTeamSubscriptionID is Globex's seat-based subscription (5 seats).
 	DemoTeamSubscriptionID = "00000006-0000-4000-8000-000000000009"
+	// DemoUnitSubscriptionID is Alice's unit-based Storage Pack
+	// subscription (120 units, from 10 to 1000).
+	DemoUnitSubscriptionID = "00000006-0000-4000-8000-000000000012"
 
 	// DemoLicenseKeyID is Alice's license key at its activation limit (3
 	// of 3); DemoLicenseKey is the key itself.
@@ -129,6 +139,8 @@ func Demo() *Fixture {
 	acme := NewOrganization(DemoOrganizationSlug, "Acme Software")
 	acme.ID = DemoOrganizationID
 	acme.OrganizationFeatures.MemberModelEnabled = new(true)
+	acme.CustomerPortalSettings.Subscription.Pause = new(true)
+	acme.CustomerPortalSettings.Subscription.UpdateUnits = new(true)
 	umbrella := NewOrganization(DemoOtherOrganizationSlug, "Umbrella Corp")
 	umbrella.ID = DemoOtherOrganizationID
 	umbrella.CustomerPortalSettings.Customer.AllowEmailChange = new(false)
@@ -167,6 +179,12 @@ func Demo() *Fixture {
 	proMonthly.Benefits = []polar.BenefitPublic{publicBenefit(0), publicBenefit(1), publicBenefit(3)}
 	proYearly := product(2, "Pro Yearly", 15000, polar.RecurringIntervalYear)
 	teamSeats := product(3, "Team Seats", 1000, polar.RecurringIntervalMonth)
+	teamSeats.Prices = polar.PriceList{&polar.ProductPriceSeatBased{
+		PriceBase: polar.PriceBase{ID: demoID(15, 3), CreatedAt: teamSeats.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: teamSeats.ID},
+		SeatTiers: polar.ProductPriceSeatTiers{SeatTierType: new(polar.SeatTierTypeVolume), MinimumSeats: 2, MaximumSeats: new(int64(50)), Tiers: []polar.ProductPriceSeatTier{
+			{MinSeats: 2, MaxSeats: new(int64(10)), PricePerSeat: 1000}, {MinSeats: 11, MaxSeats: new(int64(50)), PricePerSeat: 800},
+		}},
+	}}
 	desktop := product(4, "Desktop App", 4900, "")
 	desktop.Benefits = []polar.BenefitPublic{publicBenefit(2), publicBenefit(5)}
 	ebook := product(5, "E-book", 1900, "")
@@ -189,6 +207,14 @@ func Demo() *Fixture {
 	umbrellaProduct := NewProduct(umbrella.ID, "Umbrella Basic", 500, polar.RecurringIntervalMonth)
 	umbrellaProduct.ID = demoID(2, 9)
 	f.Products = append(f.Products, proMonthly, proYearly, teamSeats, desktop, ebook, apiUsage, legacy, private, umbrellaProduct)
+	storage := product(10, "Storage Pack", 0, polar.RecurringIntervalMonth)
+	storage.Visibility = polar.ProductVisibilityPrivate // offered to some customers only
+	storage.Prices = polar.PriceList{&polar.ProductPriceUnitBased{
+		PriceBase:    polar.PriceBase{ID: demoID(15, 10), CreatedAt: storage.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: storage.ID},
+		Tiers:        polar.Tiers{Type: polar.TierTypeGraduated, Tiers: []polar.Tier{{Bound: new(int64(100)), UnitAmount: "50"}, {UnitAmount: "25"}}},
+		MinimumUnits: new(int64(10)), MaximumUnits: new(int64(1000)), UnitLabel: map[string]map[string]string{"en": {"one": "GB", "other": "GB"}},
+	}}
+	f.Products = append(f.Products, storage)
 
 	// Customers and members.
 	customer := func(n int, c Customer) Customer {
@@ -292,11 +318,18 @@ func Demo() *Fixture {
 	for i, st := range statuses {
 		f.Subscriptions = append(f.Subscriptions, subscription(i+1, alice, subProducts[i], st))
 	}
+	f.Subscriptions[0].PendingUpdate = &polar.PendingSubscriptionUpdate{
+		ID: demoID(19, 1), CreatedAt: at(3), AppliesAt: f.Subscriptions[0].CurrentPeriodEnd, ProductID: new(proYearly.ID),
+	}
 	teamSub := subscription(9, globex, teamSeats, polar.SubscriptionStatusActive)
 	teamSub.Seats = new(int64(5))
 	teamSub.Amount = 5000
 	f.Subscriptions = append(f.Subscriptions, teamSub, subscription(10, bob, proMonthly, polar.SubscriptionStatusActive),
 		subscription(11, carol, umbrellaProduct, polar.SubscriptionStatusActive))
+	storageSub := subscription(12, alice, storage, polar.SubscriptionStatusActive)
+	storageSub.Units, storageSub.Amount = new(int64(120)), 100*50+20*25
+	storageSub.CurrentPeriodStart, storageSub.CurrentPeriodEnd = at(5), at(5).AddDate(0, 1, 0)
+	f.Subscriptions = append(f.Subscriptions, storageSub)
 
 	// Orders: Alice's 250, a few of Bob, Globex and Carol.
 	rotation := []polar.CustomerProduct{proMonthly, ebook, desktop, proYearly, apiUsage}
@@ -355,6 +388,10 @@ func Demo() *Fixture {
 	}
 	teamOrder := order(DemoTeamOrderID, globex, teamSeats, at(5))
 	teamOrder.SubscriptionID, teamOrder.Seats = new(DemoTeamSubscriptionID), new(int64(5))
+	// 5 seats at 10 USD, priced per seat.
+	teamOrder.SubtotalAmount, teamOrder.NetAmount, teamOrder.TaxAmount, teamOrder.TotalAmount = 5000, 5000, 1000, 6000
+	teamOrder.RefundableAmount, teamOrder.RefundableTaxAmount = 5000, 1000
+	teamOrder.Items[0].Amount, teamOrder.Items[0].TaxAmount, teamOrder.Items[0].ProductPriceID = 5000, 1000, new(demoID(15, 3))
 	teamOrder.BillingName, teamOrder.BillingAddress = globex.BillingName, globex.BillingAddress
 	f.Orders = append(f.Orders, teamOrder, order(demoID(5, 3001), carol, umbrellaProduct, at(3)))
 
@@ -493,12 +530,14 @@ func Demo() *Fixture {
 	// Downloadables: Alice's three files, Mia's one.
 	download := func(n int, cust Customer, memberID, name string, size int64) Downloadable {
 		id := demoID(18, n)
+		sum := sha256.Sum256([]byte(id + "/" + name))
 		return Downloadable{CustomerID: cust.ID, MemberID: memberID, DownloadableRead: polar.DownloadableRead{
 			ID: demoID(13, n), BenefitID: demoID(14, 3),
 			File: polar.FileDownload{
 				FileBase: polar.FileBase{
 					ID: id, OrganizationID: acme.ID, Name: name, Path: acme.ID + "/" + id + "/" + name,
-					MIMEType: "application/octet-stream", Size: size, ChecksumSHA256Hex: new(fmt.Sprintf("%064x", n)),
+					MIMEType: "application/octet-stream", Size: size, ChecksumSHA256Hex: new(hex.EncodeToString(sum[:])),
+					ChecksumSHA256Base64: new(base64.StdEncoding.EncodeToString(sum[:])), ChecksumEtag: new(`"` + hex.EncodeToString(sum[:16]) + `"`), LastModifiedAt: new(at(40)),
 					IsUploaded: true, SizeReadable: fmt.Sprintf("%.1f MB", float64(size)/1e6), Version: new("1.0." + fmt.Sprint(n)),
 				},
 				Download: polar.S3DownloadURL{URL: "https://files.polartest.invalid/downloads/" + id + "/" + name, Headers: map[string]string{}, ExpiresAt: DemoTime.Add(time.Hour)},

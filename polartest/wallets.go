@@ -1,10 +1,48 @@
 package polartest
 
-// Wallets: the customer's wallets, billing operations.
-//
-// Not implemented yet: every operation answers 501 after the access check.
-// To implement one, replace notImplemented by its handler (see orders.go).
+import (
+	"cmp"
+	"strings"
+
+	polar "github.com/polarportal/polar-go"
+)
+
+// Wallets: the customer's wallets, billing operations (a member needs the
+// owner or billing-manager role). Newest first by default.
 var walletsRoutes = routes{
-	"customer_portal:wallets:list": {billingRead, notImplemented},
-	"customer_portal:wallets:get":  {billingRead, notImplemented},
+	"customer_portal:wallets:list": {billingRead, walletsList},
+	"customer_portal:wallets:get":  {billingRead, walletsGet},
+}
+
+var walletSorts = sorter[*polar.CustomerWallet]{
+	"created_at": func(a, b *polar.CustomerWallet) int { return a.CreatedAt.Compare(b.CreatedAt) },
+	"balance":    func(a, b *polar.CustomerWallet) int { return cmp.Compare(a.Balance, b.Balance) },
+}
+
+func walletsList(c *call) error {
+	page := c.pagination()
+	sortBy := sorting(c, walletSorts, "-created_at")
+	if err := c.err(); err != nil {
+		return err
+	}
+	wallets := c.st.wallets.where(func(w *polar.CustomerWallet) bool { return w.CustomerID == c.who.customerID() })
+	sortItems(wallets, sortBy, walletSorts, func(a, b *polar.CustomerWallet) int { return strings.Compare(a.ID, b.ID) })
+	p := paginate(wallets, page)
+	out := &polar.Page[polar.CustomerWallet]{Items: make([]polar.CustomerWallet, len(p.Items)), Pagination: p.Pagination}
+	for i, w := range p.Items {
+		out.Items[i] = *w
+	}
+	return c.ok(out)
+}
+
+func walletsGet(c *call) error {
+	id, err := c.pathUUID("id", false)
+	if err != nil {
+		return err
+	}
+	w, err := owned(c.st.wallets, id, c.who.customerID(), func(w *polar.CustomerWallet) string { return w.CustomerID })
+	if err != nil {
+		return err
+	}
+	return c.ok(w)
 }
