@@ -51,9 +51,11 @@ type SubscriptionsService interface {
 	//
 	// API: PATCH /v1/customer-portal/subscriptions/{id}
 	Update(ctx context.Context, id string, body CustomerSubscriptionUpdate) (*CustomerSubscription, error)
-	// Cancel cancels a subscription at once and returns it. To cancel at
-	// the end of the current period instead, call Update with a
-	// *CustomerSubscriptionCancel.
+	// Cancel cancels a subscription at the end of its current period and
+	// returns it: it stays active until then, with CancelAtPeriodEnd set
+	// and EndsAt at the period's end. Update with a
+	// *CustomerSubscriptionCancel does the same and records a reason and
+	// a comment.
 	//
 	// Cancel is a DELETE, which the client retries after a transient
 	// failure (a 502, 503 or 504, or a lost connection). When an earlier

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	polar "github.com/polarportal/polar-go"
-	"github.com/polarportal/polar-go/internal/notyet"
 	"github.com/polarportal/polar-go/polartest"
 )
 
@@ -30,9 +29,6 @@ func TestActiveSubscriptions(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := ActiveSubscriptions(ctx, portal)
-		if notyet.Allow501(t, err) {
-			t.Skip("Subscriptions.List is not served yet")
-		}
 		if err != nil {
 			t.Fatal(err)
 		}
