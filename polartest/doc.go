@@ -46,8 +46,7 @@
 //   - Rate limits as Polar's with WithRateLimits; failures, latency and
 //     dropped connections with Server.InjectFault.
 //
-// Operations that are not implemented yet answer 501 with
-// {"error":"NotImplemented"} after the access check.
+// Every operation of polar.Operations() is served.
 //
 // The source is laid out for adding services: see the comment at the top
 // of routes.go.

@@ -2,7 +2,6 @@ package polartest
 
 import (
 	"maps"
-	"net/http"
 )
 
 // The route table: one route per operationId of polar.Operations(). Each
@@ -18,11 +17,10 @@ import (
 // maps each operationId to its access rule and its handler, and
 // everything its handlers need. To implement an operation:
 //
-//  1. In the service's file, replace notImplemented in its route with a
-//     handler, func(c *call) error. Keep the access rule (public,
-//     portalRead, portalWrite, billingRead, billingWrite, teamAdmin,
-//     organization; see auth.go): the server checks it before the
-//     handler runs. The handler runs with the store locked; c.who is the
+//  1. In the service's file, give the operation a route: its access
+//     rule (public, portalRead, portalWrite, billingRead, billingWrite,
+//     teamAdmin, organization; see auth.go), which the server checks
+//     before the handler runs, and its handler, func(c *call) error. The handler runs with the store locked; c.who is the
 //     caller (nil on public operations called without a token), c.now
 //     the server's clock.
 //  2. Read the request with the shared helpers of request.go:
@@ -51,8 +49,7 @@ import (
 // one operation (such as the receipt's 202 polls) is state in the store
 // row (orderState) and, when tests must tune it, an Option in server.go.
 // NewServer panics when an operation of polar.Operations() has no route,
-// so a newly declared operation needs a route (at first with
-// notImplemented) before any test passes.
+// so a newly declared operation needs a route before any test passes.
 
 // A route is how the server serves one operation: who may call it, and
 // the handler that answers.
@@ -95,11 +92,4 @@ func allRoutes() routes {
 		maps.Copy(all, rs)
 	}
 	return all
-}
-
-// notImplemented is the handler of an operation nobody has written yet:
-// 501 with a JSON body naming it.
-func notImplemented(c *call) error {
-	return domainError(http.StatusNotImplemented, "NotImplemented",
-		"polartest: "+c.op.ID+" is not implemented yet")
 }

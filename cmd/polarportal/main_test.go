@@ -17,12 +17,6 @@ func polarportal(t *testing.T, env map[string]string, args ...string) (status in
 	return status, out.String(), errOut.String()
 }
 
-// execErr runs the command and returns its error rather than its status.
-func execErr(env map[string]string, args ...string) error {
-	var out, errOut bytes.Buffer
-	return execute(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
-}
-
 func lines(s string) []string { return strings.Split(strings.TrimRight(s, "\n"), "\n") }
 
 func TestOrdersOnDemo(t *testing.T) {
