@@ -216,11 +216,11 @@ func benefitGrantsList(c *call) error {
 	page := c.pagination()
 	q := strings.ToLower(c.query("query"))
 	types := c.enums("type", benefitTypeNames...)
-	benefitIDs := c.uuids("benefit_id")
-	checkoutIDs := c.uuids("checkout_id")
-	orderIDs := c.uuids("order_id")
-	subscriptionIDs := c.uuids("subscription_id")
-	memberIDs := c.uuids("member_id")
+	benefitIDs := c.uuids("benefit_id", false)
+	checkoutIDs := c.uuids("checkout_id", false)
+	orderIDs := c.uuids("order_id", false)
+	subscriptionIDs := c.uuids("subscription_id", false)
+	memberIDs := c.uuids("member_id", false)
 	sortBy := sorting(c, grantSorts, "product_benefit", "-granted_at")
 	if err := c.err(); err != nil {
 		return err

@@ -27,7 +27,7 @@ const downloadTTL = time.Hour
 
 func downloadablesList(c *call) error {
 	page := c.pagination()
-	benefitIDs := c.queryUUIDv4s("benefit_id")
+	benefitIDs := c.uuids("benefit_id", true)
 	if err := c.err(); err != nil {
 		return err
 	}

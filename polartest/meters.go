@@ -33,7 +33,7 @@ var meterSorts = sorter[*polar.CustomerCustomerMeter]{
 
 func metersList(c *call) error {
 	page := c.pagination()
-	meterIDs := c.queryUUIDv4s("meter_id")
+	meterIDs := c.uuids("meter_id", true)
 	q, hasQuery := c.r.URL.Query()["query"]
 	sortBy := sorting(c, meterSorts, "-modified_at")
 	if err := c.err(); err != nil {

@@ -117,9 +117,9 @@ func isRecurring(o *orderState) bool {
 
 func ordersList(c *call) error {
 	page := c.pagination()
-	productIDs := c.uuids("product_id")
+	productIDs := c.uuids("product_id", false)
 	billingTypes := c.enums("product_billing_type", string(polar.ProductBillingTypeOneTime), string(polar.ProductBillingTypeRecurring))
-	subscriptionIDs := c.uuids("subscription_id")
+	subscriptionIDs := c.uuids("subscription_id", false)
 	q := strings.ToLower(c.query("query"))
 	sortBy := sorting(c, orderSorts, "-created_at")
 	if err := c.err(); err != nil {

@@ -135,12 +135,13 @@ func paginate[T any](items []T, p pageParams) *polar.Page[T] {
 // query returns the query parameter name, "" when absent.
 func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
 
-// uuids reads a multi-valued filter of UUIDs (the key repeated); invalid
-// values are recorded as problems at ["query", name, index].
-func (c *call) uuids(name string) []string {
+// uuids reads a multi-valued filter of UUIDs (the key repeated), of
+// version 4 when v4 is set, as some of Polar's ID filters are typed;
+// invalid values are recorded as problems at ["query", name, index].
+func (c *call) uuids(name string, v4 bool) []string {
 	var out []string
 	for i, v := range c.r.URL.Query()[name] {
-		id, d, ok := parseUUID(v, false)
+		id, d, ok := parseUUID(v, v4)
 		if !ok {
 			d.Loc = []any{"query", name, i}
 			c.fail(d)

@@ -100,22 +100,6 @@ func (c *call) pathIDv4() string {
 	return id
 }
 
-// queryUUIDv4s reads a multi-valued filter of version-4 UUIDs, as Polar's ID
-// filters are typed.
-func (c *call) queryUUIDv4s(name string) []string {
-	var out []string
-	for i, v := range c.r.URL.Query()[name] {
-		id, d, ok := parseUUID(v, true)
-		if !ok {
-			d.Loc = []any{"query", name, i}
-			c.fail(d)
-			continue
-		}
-		out = append(out, id)
-	}
-	return out
-}
-
 // compareNullableTimes compares nullable times as PostgreSQL does: NULL is
 // greater than any time.
 func compareNullableTimes(a, b *time.Time) int {
@@ -154,7 +138,7 @@ func subscriptionBillable(s polar.SubscriptionStatus) bool {
 
 func subscriptionsList(c *call) error {
 	page := c.pagination()
-	productIDs := c.queryUUIDv4s("product_id")
+	productIDs := c.uuids("product_id", true)
 	active := c.boolParam("active")
 	q, hasQuery := c.r.URL.Query()["query"]
 	sortBy := sorting(c, subscriptionSorts, "-started_at")
