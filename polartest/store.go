@@ -18,6 +18,15 @@ import (
 // it needs (st.order(who, id) in orders.go, ...); the tables and Fixture
 // live here.
 
+// seedRow puts v in t under id when add, which checks the id and reports
+// a duplicate, lets it.
+func seedRow[T any](t *table[T], kind, id string, v T, add func(kind, id string, exists bool) bool) {
+	_, dup := t.get(id)
+	if add(kind, id, dup) {
+		t.put(id, v)
+	}
+}
+
 // table is a set of rows by ID that remembers the order rows were added
 // in, so that lists and their pages are deterministic.
 type table[T any] struct {
@@ -295,11 +304,8 @@ func (st *store) seed(f *Fixture) error {
 		}
 	}
 	for _, m := range f.Members {
-		_, dup := st.members.get(m.ID)
 		customer("member", m.ID, m.CustomerID)
-		if add("member", m.ID, dup) {
-			st.members.put(m.ID, &m)
-		}
+		seedRow(st.members, "member", m.ID, &m, add)
 	}
 	for _, t := range f.Tokens {
 		_, dup := st.tokens[t.Token]
@@ -374,32 +380,20 @@ func (st *store) seed(f *Fixture) error {
 			bad("benefit grant of unknown type %T", g)
 			continue
 		}
-		_, dup := st.grants.get(gc.ID)
 		customer("benefit grant", gc.ID, gc.CustomerID)
-		if add("benefit grant", gc.ID, dup) {
-			st.grants.put(gc.ID, g)
-		}
+		seedRow(st.grants, "benefit grant", gc.ID, g, add)
 	}
 	for _, k := range f.LicenseKeys {
-		_, dup := st.licenseKeys.get(k.ID)
 		customer("license key", k.ID, k.CustomerID)
-		if add("license key", k.ID, dup) {
-			st.licenseKeys.put(k.ID, &k)
-		}
+		seedRow(st.licenseKeys, "license key", k.ID, &k, add)
 	}
 	for _, m := range f.Meters {
-		_, dup := st.meters.get(m.ID)
 		customer("meter", m.ID, m.CustomerID)
-		if add("meter", m.ID, dup) {
-			st.meters.put(m.ID, &m)
-		}
+		seedRow(st.meters, "meter", m.ID, &m, add)
 	}
 	for _, w := range f.Wallets {
-		_, dup := st.wallets.get(w.ID)
 		customer("wallet", w.ID, w.CustomerID)
-		if add("wallet", w.ID, dup) {
-			st.wallets.put(w.ID, &w)
-		}
+		seedRow(st.wallets, "wallet", w.ID, &w, add)
 	}
 	for _, pm := range f.PaymentMethods {
 		b := paymentMethodBase(pm)
@@ -407,11 +401,8 @@ func (st *store) seed(f *Fixture) error {
 			bad("payment method of unknown type %T", pm)
 			continue
 		}
-		_, dup := st.paymentMethods.get(b.ID)
 		customer("payment method", b.ID, b.CustomerID)
-		if add("payment method", b.ID, dup) {
-			st.paymentMethods.put(b.ID, pm)
-		}
+		seedRow(st.paymentMethods, "payment method", b.ID, pm, add)
 	}
 	for _, s := range f.Seats {
 		_, dup := st.seats.get(s.ID)
@@ -420,11 +411,8 @@ func (st *store) seed(f *Fixture) error {
 		}
 	}
 	for _, d := range f.Downloadables {
-		_, dup := st.downloadables.get(d.ID)
 		customer("downloadable", d.ID, d.CustomerID)
-		if add("downloadable", d.ID, dup) {
-			st.downloadables.put(d.ID, &d)
-		}
+		seedRow(st.downloadables, "downloadable", d.ID, &d, add)
 	}
 	return errors.Join(errs...)
 }
