@@ -359,10 +359,7 @@ func TestBenefitGrantsUpdate(t *testing.T) {
 				t.Errorf("decoded grant (-want +got):\n%s", diff)
 			}
 			r := srv.requests()[0]
-			if r.Method != "PATCH" || r.RequestURI != "/v1/customer-portal/benefit-grants/"+grantID {
-				t.Fatalf("request %s %s", r.Method, r.RequestURI)
-			}
-			checkCommonHeaders(t, r, true)
+			checkRequest(t, r, "PATCH", "/v1/customer-portal/benefit-grants/"+grantID, true)
 			if string(r.Body) != tc.want {
 				t.Errorf("body = %s, want %s", r.Body, tc.want)
 			}

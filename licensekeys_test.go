@@ -226,10 +226,7 @@ func TestLicenseKeysValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := srv.requests()[0]
-	if r.Method != "POST" || r.RequestURI != "/v1/customer-portal/license-keys/validate" {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, false)
+	checkRequest(t, r, "POST", "/v1/customer-portal/license-keys/validate", false)
 	wantBody := `{"key":"` + licenseKeyText + `","organization_id":"` + licenseKeyOrg + `",` +
 		`"activation_id":"e820729e-1414-4169-bd43-fe2c4d9cf7f2","benefit_id":"b6c33fb3-f30a-4743-85e3-f2d70356b639",` +
 		`"customer_id":"f5d3cd1a-2a22-4582-b7ef-4009967fd17c","increment_usage":1,` +
@@ -271,10 +268,7 @@ func TestLicenseKeysActivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := srv.requests()[0]
-	if r.Method != "POST" || r.RequestURI != "/v1/customer-portal/license-keys/activate" {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, false)
+	checkRequest(t, r, "POST", "/v1/customer-portal/license-keys/activate", false)
 	wantBody := `{"key":"` + licenseKeyText + `","organization_id":"` + licenseKeyOrg + `","label":"Ada's MacBook Pro",` +
 		`"conditions":{"major_version":3},"meta":{"beta":false,"cores":12,"os":"macOS 15.3","ram_gb":36.5}}`
 	if string(r.Body) != wantBody {
@@ -308,10 +302,7 @@ func TestLicenseKeysDeactivate(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := srv.requests()[0]
-	if r.Method != "POST" || r.RequestURI != "/v1/customer-portal/license-keys/deactivate" {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, false)
+	checkRequest(t, r, "POST", "/v1/customer-portal/license-keys/deactivate", false)
 	wantBody := `{"key":"` + licenseKeyText + `","organization_id":"` + licenseKeyOrg + `","activation_id":"70cd3c83-7db1-44a3-a287-23c7b6c46fd5"}`
 	if string(r.Body) != wantBody {
 		t.Errorf("body = %s\nwant   %s", r.Body, wantBody)

@@ -128,10 +128,7 @@ func TestOrdersGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := srv.requests()[0]
-	if r.Method != "GET" || r.RequestURI != "/v1/customer-portal/orders/"+orderID {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, true)
+	checkRequest(t, r, "GET", "/v1/customer-portal/orders/"+orderID, true)
 	if len(r.Body) != 0 {
 		t.Errorf("GET sent a body %q", r.Body)
 	}
@@ -168,10 +165,7 @@ func TestOrdersUpdateThreeStates(t *testing.T) {
 				t.Fatalf("decoded %+v", o)
 			}
 			r := srv.requests()[0]
-			if r.Method != "PATCH" || r.RequestURI != "/v1/customer-portal/orders/"+orderID {
-				t.Fatalf("request %s %s", r.Method, r.RequestURI)
-			}
-			checkCommonHeaders(t, r, true)
+			checkRequest(t, r, "PATCH", "/v1/customer-portal/orders/"+orderID, true)
 			if !jsonEqual(t, r.Body, []byte(tc.want)) {
 				t.Fatalf("body = %s, want %s", r.Body, tc.want)
 			}
@@ -241,10 +235,7 @@ func TestOrdersReceipt(t *testing.T) {
 		t.Fatalf("receipt = %+v, %v", rc, err)
 	}
 	r := srv.requests()[0]
-	if r.Method != "GET" || r.RequestURI != "/v1/customer-portal/orders/"+orderID+"/receipt" {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, true)
+	checkRequest(t, r, "GET", "/v1/customer-portal/orders/"+orderID+"/receipt", true)
 }
 
 func TestOrdersPaymentStatus(t *testing.T) {
@@ -258,10 +249,7 @@ func TestOrdersPaymentStatus(t *testing.T) {
 		t.Fatalf("status = %+v", ps)
 	}
 	r := srv.requests()[0]
-	if r.Method != "GET" || r.RequestURI != "/v1/customer-portal/orders/"+orderID+"/payment-status" {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, true)
+	checkRequest(t, r, "GET", "/v1/customer-portal/orders/"+orderID+"/payment-status", true)
 }
 
 func TestOrdersConfirmRetryPayment(t *testing.T) {
@@ -276,10 +264,7 @@ func TestOrdersConfirmRetryPayment(t *testing.T) {
 		t.Fatalf("result = %+v", res)
 	}
 	r := srv.requests()[0]
-	if r.Method != "POST" || r.RequestURI != "/v1/customer-portal/orders/"+orderID+"/confirm-payment" {
-		t.Fatalf("request %s %s", r.Method, r.RequestURI)
-	}
-	checkCommonHeaders(t, r, true)
+	checkRequest(t, r, "POST", "/v1/customer-portal/orders/"+orderID+"/confirm-payment", true)
 	if !jsonEqual(t, r.Body, []byte(`{"payment_method_id":"`+pm+`"}`)) {
 		t.Fatalf("body = %s", r.Body)
 	}

@@ -234,10 +234,7 @@ func TestSessionsAuthenticatedUser(t *testing.T) {
 				t.Errorf("user (-want +got):\n%s", diff)
 			}
 			r := srv.requests()[0]
-			if r.Method != "GET" || r.RequestURI != "/v1/customer-portal/customer-session/user" {
-				t.Fatalf("request %s %s", r.Method, r.RequestURI)
-			}
-			checkCommonHeaders(t, r, true)
+			checkRequest(t, r, "GET", "/v1/customer-portal/customer-session/user", true)
 		})
 	}
 }

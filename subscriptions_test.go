@@ -273,10 +273,7 @@ func TestSubscriptionsUpdateShapes(t *testing.T) {
 					t.Errorf("result (-want +got):\n%s", diff)
 				}
 				r := srv.requests()[0]
-				if r.Method != "PATCH" || r.RequestURI != "/v1/customer-portal/subscriptions/"+subscriptionID {
-					t.Fatalf("request %s %s", r.Method, r.RequestURI)
-				}
-				checkCommonHeaders(t, r, true)
+				checkRequest(t, r, "PATCH", "/v1/customer-portal/subscriptions/"+subscriptionID, true)
 				if string(r.Body) != tc.want {
 					t.Errorf("body = %s, want %s", r.Body, tc.want)
 				}
