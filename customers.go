@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -146,6 +147,14 @@ type emailUpdateCheckQuery struct {
 	Token string `url:"token"`
 }
 
+// validate refuses an empty token, which the server would answer with 422.
+func (q *emailUpdateCheckQuery) validate() error {
+	if q.Token == "" {
+		return errors.New("token is empty")
+	}
+	return nil
+}
+
 func (s *customersService) Get(ctx context.Context) (*CustomerPortalCustomer, error) {
 	return customersGet.call(ctx, s.client, "")
 }
@@ -181,9 +190,6 @@ func (s *customersService) RequestEmailUpdate(ctx context.Context, body *Custome
 }
 
 func (s *customersService) CheckEmailUpdate(ctx context.Context, token string) error {
-	if token == "" && ctx != nil {
-		return argError(customersCheckEmailUpdate.op, "token is empty")
-	}
 	_, err := customersCheckEmailUpdate.query(ctx, s.client, &emailUpdateCheckQuery{Token: token})
 	return err
 }

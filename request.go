@@ -362,6 +362,11 @@ func readBody(resp *http.Response, op *operation) (*bytes.Buffer, error) {
 	return buf, nil
 }
 
+// A validator is query options that can tell, before anything is sent,
+// that they cannot be right: every list's options through their embedded
+// ListOptions, and any options type with a required parameter.
+type validator interface{ validate() error }
+
 // buildURL returns the absolute URL of op with its path parameter set to
 // arg and the query encoded from opts.
 func (c *Client) buildURL(op *operation, arg string, opts any) (string, error) {
@@ -375,8 +380,8 @@ func (c *Client) buildURL(op *operation, arg string, opts any) (string, error) {
 	}
 	var rawQuery string
 	if opts != nil && !isNil(opts) {
-		if l, ok := opts.(lister); ok {
-			if err := l.listOptions().validate(); err != nil {
+		if v, ok := opts.(validator); ok {
+			if err := v.validate(); err != nil {
 				return "", argError(op, "%v", err)
 			}
 		}
