@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -590,15 +589,7 @@ func (r *CustomerPaymentMethodCreateSucceededResponse) UnmarshalJSON(b []byte) e
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	r.PaymentMethod = nil
-	if raw := bytes.TrimSpace(aux.PaymentMethod); len(raw) > 0 && !isNull(raw) {
-		pm, err := customerPaymentMethods.decode(raw)
-		if err != nil {
-			return err
-		}
-		r.PaymentMethod = pm
-	}
-	return nil
+	return customerPaymentMethods.decodeField(aux.PaymentMethod, &r.PaymentMethod)
 }
 
 // CustomerPaymentMethodCreateRequiresActionResponse says that the customer

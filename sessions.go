@@ -1,7 +1,6 @@
 package polar
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -162,15 +161,7 @@ func (s *CustomerSession) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &aux); err != nil {
 		return err
 	}
-	s.Customer = nil
-	if raw := bytes.TrimSpace(aux.Customer); len(raw) > 0 && !isNull(raw) {
-		c, err := customerUnion.decode(raw)
-		if err != nil {
-			return err
-		}
-		s.Customer = c
-	}
-	return nil
+	return customerUnion.decodeField(aux.Customer, &s.Customer)
 }
 
 // CustomerCustomerSession is what Sessions.Introspect tells of the current

@@ -99,6 +99,23 @@ func (u *union[T]) decode(raw []byte) (T, error) {
 	return u.decodeTagged(raw, tag)
 }
 
+// decodeField decodes the raw value of a struct field of the union's type
+// into dst: null or absent leaves nil. It serves the UnmarshalJSON of
+// structs that hold one union value, which encoding/json cannot fill.
+func (u *union[T]) decodeField(raw json.RawMessage, dst *T) error {
+	var zero T
+	*dst = zero
+	if raw = bytes.TrimSpace(raw); len(raw) == 0 || isNull(raw) {
+		return nil
+	}
+	v, err := u.decode(raw)
+	if err != nil {
+		return err
+	}
+	*dst = v
+	return nil
+}
+
 // decodeTagged decodes raw (trimmed) whose discriminator the caller has
 // already found.
 func (u *union[T]) decodeTagged(raw, tag []byte) (T, error) {
