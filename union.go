@@ -130,6 +130,12 @@ func (u *union[T]) decodeTagged(raw, tag []byte) (T, error) {
 		}
 		return v, nil
 	}
+	// A known variant was validated by json.Unmarshal; raw bytes kept as
+	// they came are checked here, once, so that an Unknown variant always
+	// holds JSON that encodes again.
+	if !json.Valid(raw) {
+		return zero, fmt.Errorf("polar: decoding %s: invalid JSON", u.name)
+	}
 	return u.unknown(UnknownVariant{Type: string(tag), Raw: append(json.RawMessage(nil), raw...)}), nil
 }
 
