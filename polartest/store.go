@@ -275,28 +275,19 @@ func (st *store) seed(f *Fixture) error {
 		return true
 	}
 	for _, o := range f.Organizations {
-		_, dup := st.orgs.get(o.ID)
-		if add("organization", o.ID, dup) {
-			st.orgs.put(o.ID, &o)
-		}
+		seedRow(st.orgs, "organization", o.ID, &o, add)
 	}
 	for _, p := range f.Products {
-		_, dup := st.products.get(p.ID)
 		if _, ok := st.orgs.get(p.OrganizationID); !ok {
 			bad("product %s: no organization %s", p.ID, p.OrganizationID)
 		}
-		if add("product", p.ID, dup) {
-			st.products.put(p.ID, &p)
-		}
+		seedRow(st.products, "product", p.ID, &p, add)
 	}
 	for _, c := range f.Customers {
-		_, dup := st.customers.get(c.ID)
 		if _, ok := st.orgs.get(c.OrganizationID); !ok {
 			bad("customer %s: no organization %s", c.ID, c.OrganizationID)
 		}
-		if add("customer", c.ID, dup) {
-			st.customers.put(c.ID, &c)
-		}
+		seedRow(st.customers, "customer", c.ID, &c, add)
 	}
 	customer := func(kind, id, customerID string) {
 		if _, ok := st.customers.get(customerID); !ok {
@@ -337,7 +328,6 @@ func (st *store) seed(f *Fixture) error {
 		st.tokens[t.Token] = &t
 	}
 	for _, s := range f.Subscriptions {
-		_, dup := st.subscriptions.get(s.ID)
 		customer("subscription", s.ID, s.CustomerID)
 		if s.Product.ID == "" {
 			if p, ok := st.orderProduct(s.ProductID); ok {
@@ -349,12 +339,9 @@ func (st *store) seed(f *Fixture) error {
 				bad("subscription %s: no product %q", s.ID, s.ProductID)
 			}
 		}
-		if add("subscription", s.ID, dup) {
-			st.subscriptions.put(s.ID, &s)
-		}
+		seedRow(st.subscriptions, "subscription", s.ID, &s, add)
 	}
 	for _, o := range f.Orders {
-		_, dup := st.orders.get(o.ID)
 		customer("order", o.ID, o.CustomerID)
 		if o.Product == nil && o.ProductID != nil {
 			if p, ok := st.orderProduct(*o.ProductID); ok {
@@ -370,9 +357,7 @@ func (st *store) seed(f *Fixture) error {
 				bad("order %s: no subscription %q", o.ID, *o.SubscriptionID)
 			}
 		}
-		if add("order", o.ID, dup) {
-			st.orders.put(o.ID, newOrderState(o))
-		}
+		seedRow(st.orders, "order", o.ID, newOrderState(o), add)
 	}
 	for _, g := range f.BenefitGrants {
 		gc := grantCommon(g)
@@ -405,10 +390,7 @@ func (st *store) seed(f *Fixture) error {
 		seedRow(st.paymentMethods, "payment method", b.ID, pm, add)
 	}
 	for _, s := range f.Seats {
-		_, dup := st.seats.get(s.ID)
-		if add("seat", s.ID, dup) {
-			st.seats.put(s.ID, &s)
-		}
+		seedRow(st.seats, "seat", s.ID, &s, add)
 	}
 	for _, d := range f.Downloadables {
 		customer("downloadable", d.ID, d.CustomerID)
