@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -370,44 +368,22 @@ func TestBenefitGrantsUpdate(t *testing.T) {
 // TestBenefitGrantsErrors checks the documented error answers: 404 for a
 // missing grant, 403 for updating a revoked one, 422 for invalid input.
 func TestBenefitGrantsErrors(t *testing.T) {
-	notFound := jsonAnswer(404, `{"error":"ResourceNotFound","detail":"Benefit grant not found."}`)
-	forbidden := jsonAnswer(403, `{"error":"NotPermitted","detail":"The benefit grant is revoked and cannot be updated."}`)
-	invalid := jsonAnswer(422, `{"error":"RequestValidationError","detail":[{"loc":["body","discord","properties","account_id"],"msg":"Field required","type":"missing","input":{}}]}`)
-	update := func(c *Client) error {
-		_, err := c.BenefitGrants.Update(bg(), grantID, &CustomerBenefitGrantDiscordUpdate{Properties: CustomerBenefitGrantDiscordPropertiesUpdate{AccountID: ptr("1")}})
-		return err
+	const (
+		notFound  = `{"error":"ResourceNotFound","detail":"Benefit grant not found."}`
+		forbidden = `{"error":"NotPermitted","detail":"The benefit grant is revoked and cannot be updated."}`
+		invalid   = `{"error":"RequestValidationError","detail":[{"loc":["body","discord","properties","account_id"],"msg":"Field required","type":"missing","input":{}}]}`
+	)
+	get := func(c *Client) (any, error) { return c.BenefitGrants.Get(bg(), grantID) }
+	list := func(c *Client) (any, error) { return c.BenefitGrants.List(bg(), nil) }
+	update := func(c *Client) (any, error) {
+		return c.BenefitGrants.Update(bg(), grantID, &CustomerBenefitGrantDiscordUpdate{Properties: CustomerBenefitGrantDiscordPropertiesUpdate{AccountID: ptr("1")}})
 	}
-	for _, tc := range []struct {
-		name     string
-		answer   http.HandlerFunc
-		call     func(c *Client) error
-		sentinel error
-	}{
-		{"get 404", notFound, func(c *Client) error { _, err := c.BenefitGrants.Get(bg(), grantID); return err }, ErrResourceNotFound},
-		{"update 404", notFound, update, ErrResourceNotFound},
-		{"update 403", forbidden, update, ErrNotPermitted},
-		{"list 422", invalid, func(c *Client) error { _, err := c.BenefitGrants.List(bg(), nil); return err }, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, tc.answer)
-			c := newTestClient(t, srv, testToken)
-			err := tc.call(c)
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) {
-				t.Fatalf("err = %v, want an *APIError", err)
-			}
-			if tc.sentinel != nil {
-				if !errors.Is(err, tc.sentinel) || apiErr.Detail == "" {
-					t.Errorf("err = %v, want %v with its detail", err, tc.sentinel)
-				}
-				return
-			}
-			var ve *ValidationError
-			if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Type != "missing" {
-				t.Errorf("err = %#v, want a *ValidationError", err)
-			}
-		})
-	}
+	checkErrorCases(t, testToken, []errorCase{
+		{name: "get 404", call: get, status: 404, body: notFound, want: ErrResourceNotFound},
+		{name: "update 404", call: update, status: 404, body: notFound, want: ErrResourceNotFound},
+		{name: "update 403", call: update, status: 403, body: forbidden, want: ErrNotPermitted},
+		{name: "list 422", call: list, status: 422, body: invalid, validation: "missing"},
+	})
 }
 
 func TestBenefitGrantsRoundTrip(t *testing.T) {

@@ -306,44 +306,21 @@ func TestCustomersDeletePaymentMethod(t *testing.T) {
 func TestCustomersPaymentMethodErrors(t *testing.T) {
 	create := &CustomerPaymentMethodCreate{ConfirmationTokenID: "ctoken_1", ReturnURL: "https://example.com"}
 	confirm := &CustomerPaymentMethodConfirm{SetupIntentID: "seti_1"}
-	for _, tc := range []struct {
-		name     string
-		status   int
-		body     string
-		call     func(c *Client) error
-		sentinel error
-	}{
-		{"delete: in use", 400, `{"error":"PaymentMethodInUseByActiveSubscription","detail":"Payment method is used by an active subscription."}`,
-			func(c *Client) error { return c.Customers.DeletePaymentMethod(bg(), portalPaymentMethodID) }, ErrPaymentMethodInUseByActiveSubscription},
-		{"delete: not found", 404, `{"error":"ResourceNotFound","detail":"Payment method not found."}`,
-			func(c *Client) error { return c.Customers.DeletePaymentMethod(bg(), portalPaymentMethodID) }, ErrResourceNotFound},
-		{"delete: setup failed", 400, `{"error":"PaymentMethodSetupFailed","detail":"Setup failed."}`,
-			func(c *Client) error { return c.Customers.DeletePaymentMethod(bg(), portalPaymentMethodID) }, ErrPaymentMethodSetupFailed},
-		{"delete: customer not ready", 403, `{"error":"CustomerNotReady","detail":"Customer is not ready."}`,
-			func(c *Client) error { return c.Customers.DeletePaymentMethod(bg(), portalPaymentMethodID) }, ErrCustomerNotReady},
-		{"add: setup failed", 400, `{"error":"PaymentMethodSetupFailed","detail":"Your card was declined."}`,
-			func(c *Client) error { _, err := c.Customers.AddPaymentMethod(bg(), create); return err }, ErrPaymentMethodSetupFailed},
-		{"confirm: customer not ready", 403, `{"error":"CustomerNotReady","detail":"Customer is not ready to confirm a payment method."}`,
-			func(c *Client) error { _, err := c.Customers.ConfirmPaymentMethod(bg(), confirm); return err }, ErrCustomerNotReady},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(tc.status, tc.body))
-			c := newTestClient(t, srv, testToken)
-			err := tc.call(c)
-			var apiErr *APIError
-			if !errors.Is(err, tc.sentinel) || !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Detail == "" {
-				t.Fatalf("err = %v, want %v with status %d", err, tc.sentinel, tc.status)
-			}
-			for _, other := range []error{ErrPaymentMethodInUseByActiveSubscription, ErrPaymentMethodSetupFailed, ErrCustomerNotReady, ErrResourceNotFound} {
-				if other != tc.sentinel && errors.Is(err, other) {
-					t.Errorf("err also matches %v", other)
-				}
-			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("%d attempts, want 1", n)
-			}
-		})
-	}
+	del := func(c *Client) (any, error) { return nil, c.Customers.DeletePaymentMethod(bg(), portalPaymentMethodID) }
+	checkErrorCases(t, testToken, []errorCase{
+		{name: "delete: in use", status: 400, body: `{"error":"PaymentMethodInUseByActiveSubscription","detail":"Payment method is used by an active subscription."}`, want: ErrPaymentMethodInUseByActiveSubscription,
+			call: del},
+		{name: "delete: not found", status: 404, body: `{"error":"ResourceNotFound","detail":"Payment method not found."}`, want: ErrResourceNotFound,
+			call: del},
+		{name: "delete: setup failed", status: 400, body: `{"error":"PaymentMethodSetupFailed","detail":"Setup failed."}`, want: ErrPaymentMethodSetupFailed,
+			call: del},
+		{name: "delete: customer not ready", status: 403, body: `{"error":"CustomerNotReady","detail":"Customer is not ready."}`, want: ErrCustomerNotReady,
+			call: del},
+		{name: "add: setup failed", status: 400, body: `{"error":"PaymentMethodSetupFailed","detail":"Your card was declined."}`, want: ErrPaymentMethodSetupFailed,
+			call: func(c *Client) (any, error) { return c.Customers.AddPaymentMethod(bg(), create) }},
+		{name: "confirm: customer not ready", status: 403, body: `{"error":"CustomerNotReady","detail":"Customer is not ready to confirm a payment method."}`, want: ErrCustomerNotReady,
+			call: func(c *Client) (any, error) { return c.Customers.ConfirmPaymentMethod(bg(), confirm) }},
+	}, ErrPaymentMethodInUseByActiveSubscription, ErrPaymentMethodSetupFailed, ErrCustomerNotReady, ErrResourceNotFound)
 }
 
 func TestCustomersRequestEmailUpdate(t *testing.T) {

@@ -3,6 +3,7 @@ package polar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -212,4 +213,75 @@ func checkListRequest(t *testing.T, r recorded, path string, want url.Values) {
 		t.Errorf("query (-want +got):\n%s", diff)
 	}
 	checkCommonHeaders(t, r, true)
+}
+
+// An errorCase is an error answer of the server and what a call must make
+// of it.
+type errorCase struct {
+	name string
+	// call makes the call and returns its result, which must be nil when
+	// there is an error.
+	call   func(c *Client) (any, error)
+	status int
+	body   string // a JSON document, or "" for no body
+	// want is the sentinel the error must match (with a detail), nil for
+	// none.
+	want error
+	// detail, when set, is the exact Detail the error must carry.
+	detail string
+	// validation, when set, is the Type of the one detail the error, a
+	// *ValidationError, must carry.
+	validation string
+}
+
+// checkErrorCases answers each case's call with its status and body and
+// checks the error: an *APIError of that status from the first attempt,
+// sent once, with no result, matching want and none of others.
+func checkErrorCases(t *testing.T, token string, cases []errorCase, others ...error) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				if tc.body == "" {
+					w.WriteHeader(tc.status)
+					return
+				}
+				jsonAnswer(tc.status, tc.body)(w, r)
+			})
+			c := newTestClient(t, srv, token)
+			res, err := tc.call(c)
+			if !isNil(res) {
+				t.Errorf("result %#v with the error", res)
+			}
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Attempt != 1 {
+				t.Fatalf("err = %#v, want an *APIError with status %d from the first attempt", err, tc.status)
+			}
+			switch {
+			case tc.detail != "" || tc.body == "":
+				if apiErr.Detail != tc.detail {
+					t.Errorf("detail %q, want %q", apiErr.Detail, tc.detail)
+				}
+			case tc.want != nil && apiErr.Detail == "":
+				t.Errorf("err = %v has no detail", err)
+			}
+			if tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("err = %v, want it to match %v", err, tc.want)
+			}
+			for _, other := range others {
+				if other != tc.want && errors.Is(err, other) {
+					t.Errorf("err also matches %v", other)
+				}
+			}
+			if tc.validation != "" {
+				var ve *ValidationError
+				if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Type != tc.validation {
+					t.Errorf("err = %#v, want a *ValidationError of type %s", err, tc.validation)
+				}
+			}
+			if n := srv.count(); n != 1 {
+				t.Errorf("%d attempts, want 1", n)
+			}
+		})
+	}
 }

@@ -3,7 +3,6 @@ package polar
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -422,49 +421,19 @@ func TestLicenseKeyErrors(t *testing.T) {
 	rotate := func(c *Client) (any, error) { return c.LicenseKeys.Rotate(bg(), licenseKeyID) }
 	get := func(c *Client) (any, error) { return c.LicenseKeys.Get(bg(), licenseKeyID) }
 	list := func(c *Client) (any, error) { return c.LicenseKeys.List(bg(), nil) }
-	for _, tc := range []struct {
-		name     string
-		call     func(c *Client) (any, error)
-		status   int
-		body     string
-		sentinel error
-	}{
-		{"expired key", validate, 404, `{"error":"ResourceNotFound","detail":"License key has expired."}`, ErrResourceNotFound},
-		{"revoked key", validate, 404, `{"error":"ResourceNotFound","detail":"License key is no longer active."}`, ErrResourceNotFound},
-		{"usage limit", validate, 400, `{"error":"BadRequest","detail":"License key only has 0 more usages."}`, ErrBadRequest},
-		{"activation limit", activate, 403, `{"error":"NotPermitted","detail":"License key activation limit already reached"}`, ErrNotPermitted},
-		{"activation of revoked key", activate, 404, `{"error":"ResourceNotFound","detail":"License key not found."}`, ErrResourceNotFound},
-		{"unknown activation", deactivate, 404, `{"error":"ResourceNotFound","detail":"License key activation not found."}`, ErrResourceNotFound},
-		{"rotate revoked key", rotate, 400, `{"error":"RotateNotPermitted","detail":"License key cannot be rotated in its current status."}`, ErrRotateNotPermitted},
-		{"rotate someone else's key", rotate, 401, `{"error":"Unauthorized","detail":"Not authorized to manage license key."}`, ErrUnauthorized},
-		{"get missing key", get, 404, `{"error":"ResourceNotFound","detail":"License key not found."}`, ErrResourceNotFound},
-		{"list unauthorized", list, 401, `{"error":"Unauthorized","detail":"Not authorized to manage license key."}`, ErrUnauthorized},
-		{"bad organization", validate, 422, `{"error":"RequestValidationError","detail":[{"loc":["body","organization_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing","input":"acme"}]}`, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(tc.status, tc.body))
-			c := newTestClient(t, srv, "")
-			res, err := tc.call(c)
-			if !isNil(res) {
-				t.Errorf("result %#v with the error", res)
-			}
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status {
-				t.Fatalf("err = %v, want an *APIError with status %d", err, tc.status)
-			}
-			if tc.sentinel == nil {
-				var ve *ValidationError
-				if !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Type != "uuid_parsing" {
-					t.Errorf("err = %v, want a *ValidationError", err)
-				}
-			} else if !errors.Is(err, tc.sentinel) || apiErr.Detail == "" {
-				t.Errorf("err = %v, want %v with its detail", err, tc.sentinel)
-			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("%d attempts, want 1", n)
-			}
-		})
-	}
+	checkErrorCases(t, "", []errorCase{
+		{name: "expired key", call: validate, status: 404, body: `{"error":"ResourceNotFound","detail":"License key has expired."}`, want: ErrResourceNotFound},
+		{name: "revoked key", call: validate, status: 404, body: `{"error":"ResourceNotFound","detail":"License key is no longer active."}`, want: ErrResourceNotFound},
+		{name: "usage limit", call: validate, status: 400, body: `{"error":"BadRequest","detail":"License key only has 0 more usages."}`, want: ErrBadRequest},
+		{name: "activation limit", call: activate, status: 403, body: `{"error":"NotPermitted","detail":"License key activation limit already reached"}`, want: ErrNotPermitted},
+		{name: "activation of revoked key", call: activate, status: 404, body: `{"error":"ResourceNotFound","detail":"License key not found."}`, want: ErrResourceNotFound},
+		{name: "unknown activation", call: deactivate, status: 404, body: `{"error":"ResourceNotFound","detail":"License key activation not found."}`, want: ErrResourceNotFound},
+		{name: "rotate revoked key", call: rotate, status: 400, body: `{"error":"RotateNotPermitted","detail":"License key cannot be rotated in its current status."}`, want: ErrRotateNotPermitted},
+		{name: "rotate someone else's key", call: rotate, status: 401, body: `{"error":"Unauthorized","detail":"Not authorized to manage license key."}`, want: ErrUnauthorized},
+		{name: "get missing key", call: get, status: 404, body: `{"error":"ResourceNotFound","detail":"License key not found."}`, want: ErrResourceNotFound},
+		{name: "list unauthorized", call: list, status: 401, body: `{"error":"Unauthorized","detail":"Not authorized to manage license key."}`, want: ErrUnauthorized},
+		{name: "bad organization", call: validate, status: 422, body: `{"error":"RequestValidationError","detail":[{"loc":["body","organization_id"],"msg":"Input should be a valid UUID","type":"uuid_parsing","input":"acme"}]}`, validation: "uuid_parsing"},
+	})
 }
 
 // TestValidatedLicenseKey2027 checks the fields API version 2027-01 adds

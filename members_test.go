@@ -177,63 +177,34 @@ func TestMembersRemove(t *testing.T) {
 // with their status and detail.
 func TestMembersErrors(t *testing.T) {
 	update := &CustomerPortalMemberUpdate{Role: Set(MemberRoleOwner)}
-	for _, tc := range []struct {
-		name     string
-		status   int
-		body     string
-		call     func(c *Client) error
-		detail   string
-		sentinel error
-	}{
-		{"list with a customer session", 401, `{"error":"Unauthorized","detail":"Member session required."}`,
-			func(c *Client) error { _, err := c.Members.List(bg(), nil); return err }, "Member session required.", ErrUnauthorized},
-		{"list as a plain member", 403, `{"error":"NotPermitted","detail":"Only owners and billing managers can manage members."}`,
-			func(c *Client) error { _, err := c.Members.List(bg(), nil); return err }, "Only owners and billing managers can manage members.", ErrNotPermitted},
-		{"add as a plain member, no body", 403, ``,
-			func(c *Client) error {
-				_, err := c.Members.Add(bg(), &CustomerPortalMemberCreate{Email: "x@example.com"})
-				return err
-			}, "", nil},
-		{"add a second owner", 400, `{"error":"BadRequest","detail":"Cannot add a member with the owner role."}`,
-			func(c *Client) error {
-				_, err := c.Members.Add(bg(), &CustomerPortalMemberCreate{Email: "x@example.com", Role: new(MemberRoleOwner)})
-				return err
-			}, "Cannot add a member with the owner role.", nil},
-		{"change one's own role", 400, `{"error":"BadRequest","detail":"Cannot modify your own role."}`,
-			func(c *Client) error { _, err := c.Members.Update(bg(), portalMemberID, update); return err }, "Cannot modify your own role.", nil},
-		{"demote the only owner", 403, `{"error":"NotPermitted","detail":"Customer must have exactly one owner."}`,
-			func(c *Client) error { _, err := c.Members.Update(bg(), portalMemberID, update); return err }, "Customer must have exactly one owner.", ErrNotPermitted},
-		{"update a missing member", 404, `{"error":"ResourceNotFound","detail":"Member not found."}`,
-			func(c *Client) error { _, err := c.Members.Update(bg(), portalMemberID, update); return err }, "Member not found.", ErrResourceNotFound},
-		{"remove oneself", 400, `{"error":"BadRequest","detail":"Cannot remove yourself."}`,
-			func(c *Client) error { return c.Members.Remove(bg(), portalMemberID) }, "Cannot remove yourself.", nil},
-		{"remove the only owner, no body", 400, ``,
-			func(c *Client) error { return c.Members.Remove(bg(), portalMemberID) }, "", nil},
-		{"remove a missing member", 404, `{"error":"ResourceNotFound","detail":"Member not found."}`,
-			func(c *Client) error { return c.Members.Remove(bg(), portalMemberID) }, "Member not found.", ErrResourceNotFound},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-				if tc.body == "" {
-					w.WriteHeader(tc.status)
-					return
-				}
-				jsonAnswer(tc.status, tc.body)(w, r)
-			})
-			c := newTestClient(t, srv, testToken)
-			err := tc.call(c)
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Detail != tc.detail {
-				t.Fatalf("err = %#v, want an *APIError with status %d and detail %q", err, tc.status, tc.detail)
-			}
-			if tc.sentinel != nil && !errors.Is(err, tc.sentinel) {
-				t.Errorf("err = %v, want it to match %v", err, tc.sentinel)
-			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("%d attempts, want 1", n)
-			}
-		})
+	list := func(c *Client) (any, error) { return c.Members.List(bg(), nil) }
+	add := func(role *MemberRole) func(c *Client) (any, error) {
+		return func(c *Client) (any, error) {
+			return c.Members.Add(bg(), &CustomerPortalMemberCreate{Email: "x@example.com", Role: role})
+		}
 	}
+	change := func(c *Client) (any, error) { return c.Members.Update(bg(), portalMemberID, update) }
+	remove := func(c *Client) (any, error) { return nil, c.Members.Remove(bg(), portalMemberID) }
+	checkErrorCases(t, testToken, []errorCase{
+		{name: "list with a customer session", call: list, status: 401, body: `{"error":"Unauthorized","detail":"Member session required."}`,
+			detail: "Member session required.", want: ErrUnauthorized},
+		{name: "list as a plain member", call: list, status: 403, body: `{"error":"NotPermitted","detail":"Only owners and billing managers can manage members."}`,
+			detail: "Only owners and billing managers can manage members.", want: ErrNotPermitted},
+		{name: "add as a plain member, no body", call: add(nil), status: 403},
+		{name: "add a second owner", call: add(new(MemberRoleOwner)), status: 400, body: `{"error":"BadRequest","detail":"Cannot add a member with the owner role."}`,
+			detail: "Cannot add a member with the owner role."},
+		{name: "change one's own role", call: change, status: 400, body: `{"error":"BadRequest","detail":"Cannot modify your own role."}`,
+			detail: "Cannot modify your own role."},
+		{name: "demote the only owner", call: change, status: 403, body: `{"error":"NotPermitted","detail":"Customer must have exactly one owner."}`,
+			detail: "Customer must have exactly one owner.", want: ErrNotPermitted},
+		{name: "update a missing member", call: change, status: 404, body: `{"error":"ResourceNotFound","detail":"Member not found."}`,
+			detail: "Member not found.", want: ErrResourceNotFound},
+		{name: "remove oneself", call: remove, status: 400, body: `{"error":"BadRequest","detail":"Cannot remove yourself."}`,
+			detail: "Cannot remove yourself."},
+		{name: "remove the only owner, no body", call: remove, status: 400},
+		{name: "remove a missing member", call: remove, status: 404, body: `{"error":"ResourceNotFound","detail":"Member not found."}`,
+			detail: "Member not found.", want: ErrResourceNotFound},
+	})
 }
 
 func TestMembersRoundTrip(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"net/url"
 	"reflect"
 	"testing"
@@ -216,53 +215,26 @@ func TestSeatsResendInvitation(t *testing.T) {
 // schema become *APIError values with their status, with or without a
 // body.
 func TestSeatsErrors(t *testing.T) {
-	list := func(c *Client) error {
-		_, err := c.Seats.List(bg(), &SeatListOptions{SubscriptionID: portalSubscriptionID})
-		return err
+	list := func(c *Client) (any, error) {
+		return c.Seats.List(bg(), &SeatListOptions{SubscriptionID: portalSubscriptionID})
 	}
-	assign := func(c *Client) error {
-		_, err := c.Seats.Assign(bg(), &CustomerSeatAssign{SubscriptionID: portalSubscriptionID, Email: "a@example.com"})
-		return err
+	assign := func(c *Client) (any, error) {
+		return c.Seats.Assign(bg(), &CustomerSeatAssign{SubscriptionID: portalSubscriptionID, Email: "a@example.com"})
 	}
-	revoke := func(c *Client) error { _, err := c.Seats.Revoke(bg(), portalSeatID); return err }
-	resend := func(c *Client) error { _, err := c.Seats.ResendInvitation(bg(), portalSeatID); return err }
-	for _, tc := range []struct {
-		name   string
-		status int
-		body   string
-		call   func(c *Client) error
-		detail string
-	}{
-		{"list: no token", 401, ``, list, ""},
-		{"list: seat-based pricing not enabled", 403, `{"error":"NotPermitted","detail":"Seat-based pricing is not enabled."}`, list, "Seat-based pricing is not enabled."},
-		{"list: subscription not found", 404, `{"error":"ResourceNotFound","detail":"Subscription not found"}`, list, "Subscription not found"},
-		{"assign: no seat available", 400, `{"error":"BadRequest","detail":"No available seats"}`, assign, "No available seats"},
-		{"assign: already has a seat, no body", 400, ``, assign, ""},
-		{"assign: not permitted", 403, `{"detail":"Not permitted"}`, assign, "Not permitted"},
-		{"revoke: seat not found", 404, ``, revoke, ""},
-		{"revoke: unauthorized", 401, `{"error":"Unauthorized","detail":"Authentication required"}`, revoke, "Authentication required"},
-		{"resend: seat already claimed", 400, `{"error":"BadRequest","detail":"Seat is not pending"}`, resend, "Seat is not pending"},
-		{"resend: not permitted", 403, ``, resend, ""},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-				if tc.body == "" {
-					w.WriteHeader(tc.status)
-					return
-				}
-				jsonAnswer(tc.status, tc.body)(w, r)
-			})
-			c := newTestClient(t, srv, testToken)
-			err := tc.call(c)
-			var apiErr *APIError
-			if !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Detail != tc.detail {
-				t.Fatalf("err = %#v, want an *APIError with status %d and detail %q", err, tc.status, tc.detail)
-			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("%d attempts, want 1", n)
-			}
-		})
-	}
+	revoke := func(c *Client) (any, error) { return c.Seats.Revoke(bg(), portalSeatID) }
+	resend := func(c *Client) (any, error) { return c.Seats.ResendInvitation(bg(), portalSeatID) }
+	checkErrorCases(t, testToken, []errorCase{
+		{name: "list: no token", call: list, status: 401},
+		{name: "list: seat-based pricing not enabled", call: list, status: 403, body: `{"error":"NotPermitted","detail":"Seat-based pricing is not enabled."}`, detail: "Seat-based pricing is not enabled."},
+		{name: "list: subscription not found", call: list, status: 404, body: `{"error":"ResourceNotFound","detail":"Subscription not found"}`, detail: "Subscription not found"},
+		{name: "assign: no seat available", call: assign, status: 400, body: `{"error":"BadRequest","detail":"No available seats"}`, detail: "No available seats"},
+		{name: "assign: already has a seat, no body", call: assign, status: 400},
+		{name: "assign: not permitted", call: assign, status: 403, body: `{"detail":"Not permitted"}`, detail: "Not permitted"},
+		{name: "revoke: seat not found", call: revoke, status: 404},
+		{name: "revoke: unauthorized", call: revoke, status: 401, body: `{"error":"Unauthorized","detail":"Authentication required"}`, detail: "Authentication required"},
+		{name: "resend: seat already claimed", call: resend, status: 400, body: `{"error":"BadRequest","detail":"Seat is not pending"}`, detail: "Seat is not pending"},
+		{name: "resend: not permitted", call: resend, status: 403},
+	})
 }
 
 func TestSeatsRoundTrip(t *testing.T) {

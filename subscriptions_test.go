@@ -357,61 +357,33 @@ func TestSubscriptionsCancelRetriedAfterSuccess(t *testing.T) {
 // TestSubscriptionsErrors checks that each documented error answer of the
 // subscription operations yields its typed error, and is not retried.
 func TestSubscriptionsErrors(t *testing.T) {
-	update := func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, subscriptionID, &CustomerSubscriptionUpdateProduct{ProductID: testUUID})
-		return err
+	update := func(c *Client) (any, error) {
+		return c.Subscriptions.Update(bg(), subscriptionID, &CustomerSubscriptionUpdateProduct{ProductID: testUUID})
 	}
-	cancel := func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Cancel(ctx, subscriptionID)
-		return err
+	cancel := func(c *Client) (any, error) {
+		return c.Subscriptions.Cancel(bg(), subscriptionID)
 	}
-	get := func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Get(ctx, subscriptionID)
-		return err
+	get := func(c *Client) (any, error) {
+		return c.Subscriptions.Get(bg(), subscriptionID)
 	}
-	list := func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.List(ctx, &SubscriptionListOptions{ProductID: []string{"x"}})
-		return err
+	list := func(c *Client) (any, error) {
+		return c.Subscriptions.List(bg(), &SubscriptionListOptions{ProductID: []string{"x"}})
 	}
-	for _, tc := range []struct {
-		name   string
-		call   func(context.Context, *Client) error
-		status int
-		body   string
-		want   error
-	}{
-		{"update payment failed", update, 402, `{"error":"PaymentFailed","detail":"Your card was declined."}`, ErrPaymentFailed},
-		{"update already canceled", update, 403, `{"error":"AlreadyCanceledSubscription","detail":"Already canceled."}`, ErrAlreadyCanceledSubscription},
-		{"update pause not allowed", update, 403, `{"error":"PauseResumeNotAllowed","detail":"Pausing is not enabled."}`, ErrPauseResumeNotAllowed},
-		{"update not found", update, 404, `{"error":"ResourceNotFound","detail":"Not found"}`, ErrResourceNotFound},
-		{"update payment method required", update, 409, `{"error":"PaymentMethodRequired","detail":"No payment method."}`, ErrPaymentMethodRequired},
-		{"cancel already canceled", cancel, 403, `{"error":"AlreadyCanceledSubscription","detail":"Already canceled."}`, ErrAlreadyCanceledSubscription},
-		{"cancel not found", cancel, 404, `{"error":"ResourceNotFound","detail":"Not found"}`, ErrResourceNotFound},
-		{"get not found", get, 404, `{"error":"ResourceNotFound","detail":"Not found"}`, ErrResourceNotFound},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(tc.status, tc.body))
-			c := newTestClient(t, srv, testToken)
-			err := tc.call(bg(), c)
-			var apiErr *APIError
-			if !errors.Is(err, tc.want) || !errors.As(err, &apiErr) || apiErr.StatusCode != tc.status || apiErr.Attempt != 1 {
-				t.Fatalf("err = %v, want %v with status %d", err, tc.want, tc.status)
-			}
-			if n := srv.count(); n != 1 {
-				t.Errorf("%d requests, want 1", n)
-			}
-		})
-	}
-	for name, call := range map[string]func(context.Context, *Client) error{"list": list, "get": get, "update": update, "cancel": cancel} {
-		t.Run(name+" validation", func(t *testing.T) {
-			srv := newRecorder(t, jsonAnswer(422, `{"error":"RequestValidationError","detail":[{"loc":["path","id"],"msg":"Input should be a valid UUID","type":"uuid_parsing","input":"x"}]}`))
-			c := newTestClient(t, srv, testToken)
-			var ve *ValidationError
-			if err := call(bg(), c); !errors.As(err, &ve) || len(ve.Errors) != 1 || ve.Errors[0].Type != "uuid_parsing" {
-				t.Fatalf("err = %v", err)
-			}
-		})
-	}
+	const badID = `{"error":"RequestValidationError","detail":[{"loc":["path","id"],"msg":"Input should be a valid UUID","type":"uuid_parsing","input":"x"}]}`
+	checkErrorCases(t, testToken, []errorCase{
+		{name: "update payment failed", call: update, status: 402, body: `{"error":"PaymentFailed","detail":"Your card was declined."}`, want: ErrPaymentFailed},
+		{name: "update already canceled", call: update, status: 403, body: `{"error":"AlreadyCanceledSubscription","detail":"Already canceled."}`, want: ErrAlreadyCanceledSubscription},
+		{name: "update pause not allowed", call: update, status: 403, body: `{"error":"PauseResumeNotAllowed","detail":"Pausing is not enabled."}`, want: ErrPauseResumeNotAllowed},
+		{name: "update not found", call: update, status: 404, body: `{"error":"ResourceNotFound","detail":"Not found"}`, want: ErrResourceNotFound},
+		{name: "update payment method required", call: update, status: 409, body: `{"error":"PaymentMethodRequired","detail":"No payment method."}`, want: ErrPaymentMethodRequired},
+		{name: "cancel already canceled", call: cancel, status: 403, body: `{"error":"AlreadyCanceledSubscription","detail":"Already canceled."}`, want: ErrAlreadyCanceledSubscription},
+		{name: "cancel not found", call: cancel, status: 404, body: `{"error":"ResourceNotFound","detail":"Not found"}`, want: ErrResourceNotFound},
+		{name: "get not found", call: get, status: 404, body: `{"error":"ResourceNotFound","detail":"Not found"}`, want: ErrResourceNotFound},
+		{name: "list validation", call: list, status: 422, body: badID, validation: "uuid_parsing"},
+		{name: "get validation", call: get, status: 422, body: badID, validation: "uuid_parsing"},
+		{name: "update validation", call: update, status: 422, body: badID, validation: "uuid_parsing"},
+		{name: "cancel validation", call: cancel, status: 422, body: badID, validation: "uuid_parsing"},
+	})
 }
 
 // TestSubscriptionRoundTrip checks that decoding and re-encoding keeps every
