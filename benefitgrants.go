@@ -134,7 +134,12 @@ const (
 //	case *polar.CustomerBenefitGrantUnknown:
 //		fmt.Println("benefit type not known to this SDK:", g.Type)
 //	}
+//
+// Common reaches the fields every grant has without a type switch.
 type CustomerBenefitGrant interface {
+	// Common returns the fields every grant has; nil for
+	// *CustomerBenefitGrantUnknown, whose Raw holds them.
+	Common() *CustomerBenefitGrantCommon
 	isCustomerBenefitGrant()
 }
 
@@ -158,6 +163,9 @@ var _ = newUnion("CustomerBenefitGrant", []string{"benefit", "type"}, "",
 type CustomerBenefitGrantUnknown struct{ UnknownVariant }
 
 func (*CustomerBenefitGrantUnknown) isCustomerBenefitGrant() {}
+
+// Common returns nil: the grant's fields are in Raw.
+func (*CustomerBenefitGrantUnknown) Common() *CustomerBenefitGrantCommon { return nil }
 
 // CustomerBenefitGrantCommon holds the fields every benefit grant has,
 // whatever its benefit type. Each variant of CustomerBenefitGrant embeds it.
@@ -194,6 +202,10 @@ type CustomerBenefitGrantCommon struct {
 	// Customer is the customer the benefit is granted to.
 	Customer CustomerPortalCustomer `json:"customer"`
 }
+
+// Common returns c: every grant variant has it through its embedded
+// CustomerBenefitGrantCommon.
+func (c *CustomerBenefitGrantCommon) Common() *CustomerBenefitGrantCommon { return c }
 
 // BenefitGrantError is the last failure to grant or revoke a benefit.
 type BenefitGrantError struct {

@@ -401,7 +401,12 @@ type CustomerPortalCustomerUpdate struct {
 //	case *polar.CustomerPaymentMethodUnknown:
 //		fmt.Println("payment method type not known to this SDK:", pm.Type)
 //	}
+//
+// Base reaches the fields every payment method has without a type switch.
 type CustomerPaymentMethod interface {
+	// Base returns the fields every payment method has; nil for
+	// *CustomerPaymentMethodUnknown, whose Raw holds them.
+	Base() *PaymentMethodBase
 	isCustomerPaymentMethod()
 }
 
@@ -449,6 +454,10 @@ type PaymentMethodBase struct {
 	// CustomerID is the ID of the customer the payment method belongs to.
 	CustomerID string `json:"customer_id"`
 }
+
+// Base returns b: every payment method variant has it through its
+// embedded PaymentMethodBase.
+func (b *PaymentMethodBase) Base() *PaymentMethodBase { return b }
 
 // PaymentMethodCard is a saved card (type card), Apple Pay and Google Pay
 // included.
@@ -525,6 +534,9 @@ func (*PaymentMethodGeneric) isCustomerPaymentMethod() {}
 type CustomerPaymentMethodUnknown struct{ UnknownVariant }
 
 func (*CustomerPaymentMethodUnknown) isCustomerPaymentMethod() {}
+
+// Base returns nil: the payment method's fields are in Raw.
+func (*CustomerPaymentMethodUnknown) Base() *PaymentMethodBase { return nil }
 
 // CustomerPaymentMethodCreate is the body of Customers.AddPaymentMethod.
 type CustomerPaymentMethodCreate struct {

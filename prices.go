@@ -16,7 +16,12 @@ import (
 //	case *polar.ProductPriceUnknown:
 //		fmt.Println("price type not known to this SDK:", p.Type)
 //	}
+//
+// Base reaches the fields every price has without a type switch.
 type Price interface {
+	// Base returns the fields every price has; nil for the Unknown
+	// variants, whose Raw holds them.
+	Base() *PriceBase
 	isPrice()
 }
 
@@ -62,15 +67,21 @@ const (
 // know. It keeps the raw JSON, which it marshals back unchanged.
 type ProductPriceUnknown struct{ UnknownVariant }
 
-func (*ProductPriceUnknown) isPrice()        {}
-func (*ProductPriceUnknown) isProductPrice() {}
+func (*ProductPriceUnknown) isPrice() {}
+
+// Base returns nil: the price's fields are in Raw.
+func (*ProductPriceUnknown) Base() *PriceBase { return nil }
+func (*ProductPriceUnknown) isProductPrice()  {}
 
 // LegacyRecurringProductPriceUnknown is a LegacyRecurringProductPrice whose
 // amount_type this SDK does not know. It keeps the raw JSON, which it
 // marshals back unchanged.
 type LegacyRecurringProductPriceUnknown struct{ UnknownVariant }
 
-func (*LegacyRecurringProductPriceUnknown) isPrice()                       {}
+func (*LegacyRecurringProductPriceUnknown) isPrice() {}
+
+// Base returns nil: the price's fields are in Raw.
+func (*LegacyRecurringProductPriceUnknown) Base() *PriceBase               { return nil }
 func (*LegacyRecurringProductPriceUnknown) isLegacyRecurringProductPrice() {}
 
 var productPrices = newUnion("ProductPrice", []string{"amount_type"}, "",
@@ -111,6 +122,10 @@ type PriceBase struct {
 	// ProductID is the ID of the product owning the price.
 	ProductID string `json:"product_id"`
 }
+
+// Base returns b: every price variant has it through its embedded
+// PriceBase.
+func (b *PriceBase) Base() *PriceBase { return b }
 
 // decodePrice decodes one element of a mixed prices array. Both unions use
 // amount_type fixed and custom, so legacy: true decides first; one scan

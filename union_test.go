@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"reflect"
 	"testing"
 )
 
@@ -98,5 +99,42 @@ func TestMarshalTagged(t *testing.T) {
 	}
 	if _, err := marshalTagged(`"type":"x"`, 5); err == nil {
 		t.Fatal("non-object accepted")
+	}
+}
+
+// TestVariantsReachTheirCommonFields: Common and Base give the embedded
+// fields of every known variant, and nil for the Unknown ones.
+func TestVariantsReachTheirCommonFields(t *testing.T) {
+	grants := []CustomerBenefitGrant{
+		&CustomerBenefitGrantCustom{}, &CustomerBenefitGrantDiscord{}, &CustomerBenefitGrantDownloadables{},
+		&CustomerBenefitGrantFeatureFlag{}, &CustomerBenefitGrantGitHubRepository{}, &CustomerBenefitGrantLicenseKeys{},
+		&CustomerBenefitGrantMeterCredit{}, &CustomerBenefitGrantSlackSharedChannel{},
+	}
+	for _, g := range grants {
+		g.Common().ID = "set"
+		if reflect.ValueOf(g).Elem().FieldByName("CustomerBenefitGrantCommon").FieldByName("ID").String() != "set" {
+			t.Errorf("%T: Common is not its embedded CustomerBenefitGrantCommon", g)
+		}
+	}
+	methods := []CustomerPaymentMethod{&PaymentMethodCard{}, &PaymentMethodKrCard{}, &PaymentMethodGeneric{}}
+	for _, pm := range methods {
+		pm.Base().ID = "set"
+		if reflect.ValueOf(pm).Elem().FieldByName("PaymentMethodBase").FieldByName("ID").String() != "set" {
+			t.Errorf("%T: Base is not its embedded PaymentMethodBase", pm)
+		}
+	}
+	prices := []Price{
+		&ProductPriceFixed{}, &ProductPriceCustom{}, &ProductPriceSeatBased{}, &ProductPriceMeteredUnit{},
+		&ProductPriceUnitBased{}, &ProductPriceMeteredTiers{}, &LegacyRecurringProductPriceFixed{}, &LegacyRecurringProductPriceCustom{},
+	}
+	for _, p := range prices {
+		p.Base().ID = "set"
+		if reflect.ValueOf(p).Elem().FieldByName("PriceBase").FieldByName("ID").String() != "set" {
+			t.Errorf("%T: Base is not its embedded PriceBase", p)
+		}
+	}
+	if (&CustomerBenefitGrantUnknown{}).Common() != nil || (&CustomerPaymentMethodUnknown{}).Base() != nil ||
+		(&ProductPriceUnknown{}).Base() != nil || (&LegacyRecurringProductPriceUnknown{}).Base() != nil {
+		t.Error("an Unknown variant returned common fields")
 	}
 }

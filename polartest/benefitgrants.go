@@ -82,7 +82,7 @@ func grantBenefit(g polar.CustomerBenefitGrant) (polar.BenefitType, *polar.Benef
 // of their customer (of the member themselves, for a member session) that
 // is not revoked.
 func grantVisible(who *principal, g polar.CustomerBenefitGrant) bool {
-	gc := grantCommon(g)
+	gc := g.Common()
 	if gc == nil || gc.CustomerID != who.customerID() || gc.RevokedAt != nil || gc.IsRevoked {
 		return false
 	}
@@ -92,7 +92,7 @@ func grantVisible(who *principal, g polar.CustomerBenefitGrant) bool {
 // grant returns a benefit grant that the caller sees.
 func (st *store) grant(who *principal, id string) (polar.CustomerBenefitGrant, error) {
 	g, err := owned(st.grants, id, who.customerID(), func(g polar.CustomerBenefitGrant) string {
-		if gc := grantCommon(g); gc != nil {
+		if gc := g.Common(); gc != nil {
 			return gc.CustomerID
 		}
 		return ""
@@ -109,7 +109,7 @@ func (st *store) grant(who *principal, id string) (polar.CustomerBenefitGrant, e
 // grantView brings the customer (and member) a grant carries up to date
 // before it is answered: Polar reads them when it answers.
 func (st *store) grantView(g polar.CustomerBenefitGrant) polar.CustomerBenefitGrant {
-	gc := grantCommon(g)
+	gc := g.Common()
 	if cust, ok := st.customers.get(gc.CustomerID); ok {
 		gc.Customer = *cust.portal()
 	}
@@ -133,7 +133,7 @@ func (st *store) grantView(g polar.CustomerBenefitGrant) polar.CustomerBenefitGr
 // benefits of the product of its subscription or order, nil when there is
 // none (Polar's product_benefit sorting).
 func (st *store) productBenefitOrder(g polar.CustomerBenefitGrant) *int {
-	gc := grantCommon(g)
+	gc := g.Common()
 	var productID string
 	if gc.SubscriptionID != nil {
 		if s, ok := st.subscriptions.get(*gc.SubscriptionID); ok {
@@ -231,7 +231,7 @@ func benefitGrantsList(c *call) error {
 		if !grantVisible(c.who, g) {
 			continue
 		}
-		gc := grantCommon(g)
+		gc := g.Common()
 		typ, benefit := grantBenefit(g)
 		switch {
 		case q != "" && !strings.Contains(strings.ToLower(benefit.Description), q),
@@ -398,7 +398,7 @@ func benefitGrantsUpdate(c *call) error {
 	if err != nil {
 		return err
 	}
-	gc := grantCommon(g)
+	gc := g.Common()
 	if gc.RevokedAt != nil || gc.IsRevoked { // not reached: revoked grants are hidden
 		return domainError(http.StatusForbidden, "NotPermitted", "Cannot update a revoked benefit grant.")
 	}

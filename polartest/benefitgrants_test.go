@@ -74,36 +74,11 @@ func strictGrantPage(t *testing.T, b []byte) []polar.CustomerBenefitGrant {
 	return out
 }
 
-// common returns the fields every grant has.
-func common(t *testing.T, g polar.CustomerBenefitGrant) polar.CustomerBenefitGrantCommon {
-	t.Helper()
-	switch g := g.(type) {
-	case *polar.CustomerBenefitGrantCustom:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantDiscord:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantDownloadables:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantFeatureFlag:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantGitHubRepository:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantLicenseKeys:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantMeterCredit:
-		return g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantSlackSharedChannel:
-		return g.CustomerBenefitGrantCommon
-	}
-	t.Fatalf("grant of unexpected type %T", g)
-	return polar.CustomerBenefitGrantCommon{}
-}
-
 func grantIDs(t *testing.T, gs []polar.CustomerBenefitGrant) []string {
 	t.Helper()
 	ids := make([]string, len(gs))
 	for i, g := range gs {
-		ids[i] = common(t, g).ID
+		ids[i] = g.Common().ID
 	}
 	return ids
 }
@@ -130,7 +105,7 @@ func TestBenefitGrantsList(t *testing.T) {
 		if fmt.Sprintf("%T", g) != fmt.Sprintf("%T", decoded[i]) {
 			t.Errorf("item %d: the SDK decodes %T, the benefit type says %T", i, g, decoded[i])
 		}
-		gc := common(t, g)
+		gc := *g.Common()
 		if gc.CustomerID != polartest.DemoCustomerID || gc.Customer.ID != polartest.DemoCustomerID || gc.Customer.OAuthAccounts["discord"].AccountID != "disc-alice" {
 			t.Errorf("grant %s: customer %+v", gc.ID, gc.Customer)
 		}
@@ -146,7 +121,7 @@ func TestBenefitGrantsList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		all = append(all, common(t, g).ID)
+		all = append(all, g.Common().ID)
 	}
 	if !slices.Equal(all, want) {
 		t.Errorf("All: %v", all)
@@ -319,8 +294,8 @@ func TestBenefitGrantsGet(t *testing.T) {
 			t.Fatal(err)
 		}
 		decoded := strictGrant(t, tp.body())
-		if fmt.Sprintf("%T", g) != fmt.Sprintf("%T", decoded) || common(t, g).ID != demoGrantID(n) {
-			t.Errorf("grant %d: %T %+v", n, g, common(t, g))
+		if fmt.Sprintf("%T", g) != fmt.Sprintf("%T", decoded) || g.Common().ID != demoGrantID(n) {
+			t.Errorf("grant %d: %T %+v", n, g, *g.Common())
 		}
 	}
 	lk, err := c.BenefitGrants.Get(ctx, demoGrantID(6))
@@ -340,7 +315,7 @@ func TestBenefitGrantsGet(t *testing.T) {
 	// A member sees their own grant, not their team's others.
 	mia, tp := client(t, srv, polartest.DemoPlainMemberToken)
 	g, err := mia.BenefitGrants.Get(ctx, demoGrantID(9))
-	if err != nil || *common(t, g).MemberID != polartest.DemoPlainMemberID {
+	if err != nil || *g.Common().MemberID != polartest.DemoPlainMemberID {
 		t.Fatalf("Mia's grant: %+v, %v", g, err)
 	}
 	strictGrant(t, tp.body())
@@ -447,7 +422,7 @@ func TestBenefitGrantsUpdateOthers(t *testing.T) {
 			t.Fatalf("grant %d: %v", n, err)
 		}
 		strictGrant(t, tp.body())
-		if gc := common(t, g); gc.ID != demoGrantID(n) || !gc.IsGranted || gc.ModifiedAt != nil {
+		if gc := *g.Common(); gc.ID != demoGrantID(n) || !gc.IsGranted || gc.ModifiedAt != nil {
 			t.Errorf("grant %d: %+v", n, gc)
 		}
 	}

@@ -100,7 +100,7 @@ func customersUpdate(c *call) error {
 	}
 	if setPM && pmID != nil {
 		if _, err := owned(c.st.paymentMethods, *pmID, cust.ID, func(pm polar.CustomerPaymentMethod) string {
-			return deref(paymentMethodBase(pm)).CustomerID
+			return deref(pm.Base()).CustomerID
 		}); err != nil {
 			return invalid("Payment method does not exist.", *pmID, "body", "default_payment_method_id")
 		}
@@ -242,7 +242,7 @@ func (s *Server) EmailUpdateToken(customerID string) (token string, ok bool) {
 }
 
 func paymentMethodOwner(pm polar.CustomerPaymentMethod) string {
-	return deref(paymentMethodBase(pm)).CustomerID
+	return deref(pm.Base()).CustomerID
 }
 
 // customerPaymentMethods returns the customer's payment methods in the
@@ -258,7 +258,7 @@ func customersListPaymentMethods(c *call) error {
 	}
 	items := c.st.customerPaymentMethods(c.who.customerID())
 	slices.SortStableFunc(items, func(a, b polar.CustomerPaymentMethod) int {
-		ba, bb := paymentMethodBase(a), paymentMethodBase(b)
+		ba, bb := a.Base(), b.Base()
 		if n := bb.CreatedAt.Compare(ba.CreatedAt); n != 0 {
 			return n
 		}
@@ -335,7 +335,7 @@ func customersConfirmPaymentMethod(c *call) error {
 // savePaymentMethod saves pm (again, if it was deleted), as the default
 // one if asked.
 func (c *call) savePaymentMethod(pm polar.CustomerPaymentMethod, setDefault bool) *polar.CustomerPaymentMethodCreateSucceededResponse {
-	id := paymentMethodBase(pm).ID
+	id := pm.Base().ID
 	c.st.paymentMethods.put(id, pm)
 	if setDefault {
 		cust := c.who.customer
@@ -466,7 +466,7 @@ func (st *store) billingMethod(s *polar.CustomerSubscription) string {
 		return *cust.DefaultPaymentMethodID
 	}
 	if pms := st.customerPaymentMethods(s.CustomerID); len(pms) > 0 {
-		return paymentMethodBase(pms[0]).ID
+		return pms[0].Base().ID
 	}
 	return ""
 }
@@ -477,7 +477,7 @@ func (st *store) billingMethod(s *polar.CustomerSubscription) string {
 func (st *store) alternativePaymentMethod(cust *Customer, deleted string) string {
 	var others []string
 	for _, pm := range st.customerPaymentMethods(cust.ID) {
-		if id := paymentMethodBase(pm).ID; id != deleted {
+		if id := pm.Base().ID; id != deleted {
 			others = append(others, id)
 		}
 	}

@@ -190,18 +190,6 @@ func strictPaymentMethod(t *testing.T, b []byte) polar.CustomerPaymentMethod {
 	return &w
 }
 
-func pmID(pm polar.CustomerPaymentMethod) string {
-	switch pm := pm.(type) {
-	case *polar.PaymentMethodCard:
-		return pm.ID
-	case *polar.PaymentMethodKrCard:
-		return pm.ID
-	case *polar.PaymentMethodGeneric:
-		return pm.ID
-	}
-	return ""
-}
-
 // listPaymentMethods returns every payment method of the client's customer.
 func listPaymentMethods(t *testing.T, c *polar.Client) []string {
 	t.Helper()
@@ -210,7 +198,7 @@ func listPaymentMethods(t *testing.T, c *polar.Client) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, pmID(pm))
+		ids = append(ids, pm.Base().ID)
 	}
 	return ids
 }
@@ -234,8 +222,8 @@ func TestCustomersListPaymentMethods(t *testing.T) {
 	// saved together, by ID.
 	want := []string{aliceKrCard, aliceSEPA, polartest.DemoPaymentMethodID, polartest.DemoDeclinedPaymentMethodID, polartest.DemoActionPaymentMethodID}
 	for i, pm := range page.Items {
-		if pmID(pm) != want[i] {
-			t.Errorf("item %d: %s, want %s", i, pmID(pm), want[i])
+		if pm.Base().ID != want[i] {
+			t.Errorf("item %d: %s, want %s", i, pm.Base().ID, want[i])
 		}
 	}
 	kr, ok := page.Items[0].(*polar.PaymentMethodKrCard)
@@ -251,7 +239,7 @@ func TestCustomersListPaymentMethods(t *testing.T) {
 
 	// Pages are windows; limit is clamped to 100; 0 is refused.
 	p3, err := c.Customers.ListPaymentMethods(ctx, &polar.ListOptions{Page: 3, Limit: 2})
-	if err != nil || len(p3.Items) != 1 || pmID(p3.Items[0]) != polartest.DemoActionPaymentMethodID || p3.Pagination.MaxPage != 3 {
+	if err != nil || len(p3.Items) != 1 || p3.Items[0].Base().ID != polartest.DemoActionPaymentMethodID || p3.Pagination.MaxPage != 3 {
 		t.Fatalf("page 3 of 2: %+v, %v", p3, err)
 	}
 	status, _, b := raw(t, srv, http.MethodGet, pmPath+"?limit=1000", polartest.DemoCustomerToken, nil)
@@ -440,7 +428,7 @@ func TestCustomersConfirmPaymentMethod(t *testing.T) {
 	}
 	// Confirming again answers the same method.
 	again, err := c.Customers.ConfirmPaymentMethod(ctx, &polar.CustomerPaymentMethodConfirm{SetupIntentID: intent})
-	if err != nil || pmID(again.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod) != amex.ID || len(listPaymentMethods(t, c)) != 6 {
+	if err != nil || again.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod.Base().ID != amex.ID || len(listPaymentMethods(t, c)) != 6 {
 		t.Errorf("confirming twice: %+v, %v", again, err)
 	}
 
@@ -528,7 +516,7 @@ func TestCustomersDeletePaymentMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := pmID(res.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod)
+	second := res.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod.Base().ID
 	if err := bob.Customers.DeletePaymentMethod(ctx, bobsCard); err != nil {
 		t.Fatalf("deleting a card with another to take over: %v", err)
 	}

@@ -299,7 +299,7 @@ func ordersConfirmRetryPayment(c *call) error {
 	outcome := paymentSucceeded
 	if pmID != nil {
 		pm, err := owned(c.st.paymentMethods, *pmID, c.who.customerID(), func(pm polar.CustomerPaymentMethod) string {
-			return deref(paymentMethodBase(pm)).CustomerID
+			return deref(pm.Base()).CustomerID
 		})
 		if err != nil {
 			return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Payment method not found.")

@@ -360,11 +360,11 @@ func (st *store) seed(f *Fixture) error {
 		seedRow(st.orders, "order", o.ID, newOrderState(o), add)
 	}
 	for _, g := range f.BenefitGrants {
-		gc := grantCommon(g)
-		if gc == nil {
+		if g == nil || g.Common() == nil {
 			bad("benefit grant of unknown type %T", g)
 			continue
 		}
+		gc := g.Common()
 		customer("benefit grant", gc.ID, gc.CustomerID)
 		seedRow(st.grants, "benefit grant", gc.ID, g, add)
 	}
@@ -381,11 +381,11 @@ func (st *store) seed(f *Fixture) error {
 		seedRow(st.wallets, "wallet", w.ID, &w, add)
 	}
 	for _, pm := range f.PaymentMethods {
-		b := paymentMethodBase(pm)
-		if b == nil {
+		if pm == nil || pm.Base() == nil {
 			bad("payment method of unknown type %T", pm)
 			continue
 		}
+		b := pm.Base()
 		customer("payment method", b.ID, b.CustomerID)
 		seedRow(st.paymentMethods, "payment method", b.ID, pm, add)
 	}
@@ -411,44 +411,6 @@ func (st *store) orderProduct(id string) (*polar.CustomerOrderProduct, bool) {
 		return nil, false
 	}
 	return &polar.CustomerOrderProduct{CustomerProduct: *p, Organization: *org}, true
-}
-
-// grantCommon returns the fields every benefit grant has, nil for an
-// unknown variant.
-func grantCommon(g polar.CustomerBenefitGrant) *polar.CustomerBenefitGrantCommon {
-	switch g := g.(type) {
-	case *polar.CustomerBenefitGrantCustom:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantDiscord:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantDownloadables:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantFeatureFlag:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantGitHubRepository:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantLicenseKeys:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantMeterCredit:
-		return &g.CustomerBenefitGrantCommon
-	case *polar.CustomerBenefitGrantSlackSharedChannel:
-		return &g.CustomerBenefitGrantCommon
-	}
-	return nil
-}
-
-// paymentMethodBase returns the fields every payment method has, nil for
-// an unknown variant.
-func paymentMethodBase(pm polar.CustomerPaymentMethod) *polar.PaymentMethodBase {
-	switch pm := pm.(type) {
-	case *polar.PaymentMethodCard:
-		return &pm.PaymentMethodBase
-	case *polar.PaymentMethodKrCard:
-		return &pm.PaymentMethodBase
-	case *polar.PaymentMethodGeneric:
-		return &pm.PaymentMethodBase
-	}
-	return nil
 }
 
 // customerCommon returns the fields of a customer that the Customer union

@@ -984,13 +984,13 @@ func (st *store) subscriptionAssignedSeats(subscriptionID string) int64 {
 func (st *store) subscriptionPaymentMethod(customerID string) polar.CustomerPaymentMethod {
 	if cust, ok := st.customers.get(customerID); ok && cust.DefaultPaymentMethodID != nil {
 		if pm, ok := st.paymentMethods.get(*cust.DefaultPaymentMethodID); ok {
-			if b := paymentMethodBase(pm); b != nil && b.CustomerID == customerID {
+			if b := pm.Base(); b != nil && b.CustomerID == customerID {
 				return pm
 			}
 		}
 	}
 	for _, pm := range st.paymentMethods.all() {
-		if b := paymentMethodBase(pm); b != nil && b.CustomerID == customerID {
+		if b := pm.Base(); b != nil && b.CustomerID == customerID {
 			return pm
 		}
 	}
