@@ -711,12 +711,17 @@ func seatsAssign(c *call) error {
 	return c.ok(c.st.seatView(seat))
 }
 
-func seatsRevoke(c *call) error {
+// seatByPath returns the caller's seat named by the path.
+func (c *call) seatByPath() (*polar.CustomerSeat, error) {
 	id, err := c.pathUUID("seat_id", false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s, err := c.st.seat(c.who, id)
+	return c.st.seat(c.who, id)
+}
+
+func seatsRevoke(c *call) error {
+	s, err := c.seatByPath()
 	if err != nil {
 		return err
 	}
@@ -731,11 +736,7 @@ func seatsRevoke(c *call) error {
 }
 
 func seatsResend(c *call) error {
-	id, err := c.pathUUID("seat_id", false)
-	if err != nil {
-		return err
-	}
-	s, err := c.st.seat(c.who, id)
+	s, err := c.seatByPath()
 	if err != nil {
 		return err
 	}

@@ -725,7 +725,7 @@ func invalidProduct(msg, productID string) error {
 func currencyPrices(p *polar.CustomerProduct, currency string) polar.PriceList {
 	var out polar.PriceList
 	for _, price := range p.Prices {
-		b := priceCommon(price)
+		b := price.Base()
 		if b != nil && !b.IsArchived && strings.EqualFold(b.PriceCurrency, currency) {
 			out = append(out, price)
 		}
@@ -1015,32 +1015,6 @@ func (c *call) chargeNow(customerID string, amount int64) error {
 			return domainError(http.StatusPaymentRequired, "PaymentActionRequired", "Order "+c.st.newID("order")+
 				" payment requires customer authentication (e.g. 3DS challenge); off-session charge cannot complete.")
 		}
-	}
-	return nil
-}
-
-// priceCommon returns the fields every known price has, nil for an unknown
-// variant.
-func priceCommon(p polar.Price) *polar.PriceBase {
-	switch p := p.(type) {
-	case *polar.ProductPriceFixed:
-		return &p.PriceBase
-	case *polar.ProductPriceCustom:
-		return &p.PriceBase
-	case *polar.ProductPriceSeatBased:
-		return &p.PriceBase
-	case *polar.ProductPriceMeteredUnit:
-		return &p.PriceBase
-	case *polar.ProductPriceUnitBased:
-		return &p.PriceBase
-	case *polar.ProductPriceMeteredTiers:
-		return &p.PriceBase
-	//lint:ignore SA1019 legacy prices still exist on older products
-	case *polar.LegacyRecurringProductPriceFixed:
-		return &p.PriceBase
-	//lint:ignore SA1019 legacy prices still exist on older products
-	case *polar.LegacyRecurringProductPriceCustom:
-		return &p.PriceBase
 	}
 	return nil
 }
