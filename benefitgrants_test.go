@@ -15,63 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_CustomerBenefitGrant_":                     reflect.TypeFor[Page[CustomerBenefitGrant]](),
-	"CustomerBenefitGrant":                                   reflect.TypeFor[CustomerBenefitGrant](),
-	"CustomerBenefitGrantCustom":                             reflect.TypeFor[CustomerBenefitGrantCustom](),
-	"CustomerBenefitGrantDiscord":                            reflect.TypeFor[CustomerBenefitGrantDiscord](),
-	"CustomerBenefitGrantDownloadables":                      reflect.TypeFor[CustomerBenefitGrantDownloadables](),
-	"CustomerBenefitGrantFeatureFlag":                        reflect.TypeFor[CustomerBenefitGrantFeatureFlag](),
-	"CustomerBenefitGrantGitHubRepository":                   reflect.TypeFor[CustomerBenefitGrantGitHubRepository](),
-	"CustomerBenefitGrantLicenseKeys":                        reflect.TypeFor[CustomerBenefitGrantLicenseKeys](),
-	"CustomerBenefitGrantMeterCredit":                        reflect.TypeFor[CustomerBenefitGrantMeterCredit](),
-	"CustomerBenefitGrantSlackSharedChannel":                 reflect.TypeFor[CustomerBenefitGrantSlackSharedChannel](),
-	"CustomerBenefitGrantMember":                             reflect.TypeFor[CustomerBenefitGrantMember](),
-	"BenefitGrantError":                                      reflect.TypeFor[BenefitGrantError](),
-	"BenefitGrantCustomProperties":                           reflect.TypeFor[BenefitGrantCustomProperties](),
-	"BenefitGrantDiscordProperties":                          reflect.TypeFor[BenefitGrantDiscordProperties](),
-	"BenefitGrantDownloadablesProperties":                    reflect.TypeFor[BenefitGrantDownloadablesProperties](),
-	"BenefitGrantFeatureFlagProperties":                      reflect.TypeFor[BenefitGrantFeatureFlagProperties](),
-	"BenefitGrantGitHubRepositoryProperties":                 reflect.TypeFor[BenefitGrantGitHubRepositoryProperties](),
-	"BenefitGrantLicenseKeysProperties":                      reflect.TypeFor[BenefitGrantLicenseKeysProperties](),
-	"BenefitGrantMeterCreditProperties":                      reflect.TypeFor[BenefitGrantMeterCreditProperties](),
-	"BenefitGrantSlackSharedChannelProperties":               reflect.TypeFor[BenefitGrantSlackSharedChannelProperties](),
-	"BenefitSubscriberOrganization":                          reflect.TypeFor[BenefitSubscriberOrganization](),
-	"BenefitCustomSubscriber":                                reflect.TypeFor[BenefitCustomSubscriber](),
-	"BenefitCustomSubscriberProperties":                      reflect.TypeFor[BenefitCustomSubscriberProperties](),
-	"BenefitDiscordSubscriber":                               reflect.TypeFor[BenefitDiscordSubscriber](),
-	"BenefitDiscordSubscriberProperties":                     reflect.TypeFor[BenefitDiscordSubscriberProperties](),
-	"BenefitDownloadablesSubscriber":                         reflect.TypeFor[BenefitDownloadablesSubscriber](),
-	"BenefitDownloadablesSubscriberProperties":               reflect.TypeFor[BenefitDownloadablesSubscriberProperties](),
-	"BenefitFeatureFlagSubscriber":                           reflect.TypeFor[BenefitFeatureFlagSubscriber](),
-	"BenefitFeatureFlagSubscriberProperties":                 reflect.TypeFor[BenefitFeatureFlagSubscriberProperties](),
-	"BenefitGitHubRepositorySubscriber":                      reflect.TypeFor[BenefitGitHubRepositorySubscriber](),
-	"BenefitGitHubRepositorySubscriberProperties":            reflect.TypeFor[BenefitGitHubRepositorySubscriberProperties](),
-	"BenefitLicenseKeysSubscriber":                           reflect.TypeFor[BenefitLicenseKeysSubscriber](),
-	"BenefitLicenseKeysSubscriberProperties":                 reflect.TypeFor[BenefitLicenseKeysSubscriberProperties](),
-	"BenefitLicenseKeyExpirationProperties":                  reflect.TypeFor[BenefitLicenseKeyExpirationProperties](),
-	"BenefitLicenseKeyActivationProperties":                  reflect.TypeFor[BenefitLicenseKeyActivationProperties](),
-	"BenefitMeterCreditSubscriber":                           reflect.TypeFor[BenefitMeterCreditSubscriber](),
-	"BenefitMeterCreditSubscriberProperties":                 reflect.TypeFor[BenefitMeterCreditSubscriberProperties](),
-	"BenefitSlackSharedChannelSubscriber":                    reflect.TypeFor[BenefitSlackSharedChannelSubscriber](),
-	"BenefitSlackSharedChannelSubscriberProperties":          reflect.TypeFor[BenefitSlackSharedChannelSubscriberProperties](),
-	"CustomerBenefitGrantUpdate":                             reflect.TypeFor[CustomerBenefitGrantUpdate](),
-	"CustomerBenefitGrantCustomUpdate":                       reflect.TypeFor[CustomerBenefitGrantCustomUpdate](),
-	"CustomerBenefitGrantDiscordUpdate":                      reflect.TypeFor[CustomerBenefitGrantDiscordUpdate](),
-	"CustomerBenefitGrantDiscordPropertiesUpdate":            reflect.TypeFor[CustomerBenefitGrantDiscordPropertiesUpdate](),
-	"CustomerBenefitGrantDownloadablesUpdate":                reflect.TypeFor[CustomerBenefitGrantDownloadablesUpdate](),
-	"CustomerBenefitGrantFeatureFlagUpdate":                  reflect.TypeFor[CustomerBenefitGrantFeatureFlagUpdate](),
-	"CustomerBenefitGrantGitHubRepositoryUpdate":             reflect.TypeFor[CustomerBenefitGrantGitHubRepositoryUpdate](),
-	"CustomerBenefitGrantGitHubRepositoryPropertiesUpdate":   reflect.TypeFor[CustomerBenefitGrantGitHubRepositoryPropertiesUpdate](),
-	"CustomerBenefitGrantLicenseKeysUpdate":                  reflect.TypeFor[CustomerBenefitGrantLicenseKeysUpdate](),
-	"CustomerBenefitGrantMeterCreditUpdate":                  reflect.TypeFor[CustomerBenefitGrantMeterCreditUpdate](),
-	"CustomerBenefitGrantSlackSharedChannelUpdate":           reflect.TypeFor[CustomerBenefitGrantSlackSharedChannelUpdate](),
-	"CustomerBenefitGrantSlackSharedChannelPropertiesUpdate": reflect.TypeFor[CustomerBenefitGrantSlackSharedChannelPropertiesUpdate](),
-	// Owned by customers.go; this branch has placeholders of them.
-	"CustomerPortalCustomer":     reflect.TypeFor[CustomerPortalCustomer](),
-	"CustomerPortalOAuthAccount": reflect.TypeFor[CustomerPortalOAuthAccount](),
-})
-
 // readWireFixture returns the fixture file name of the top-level testdata
 // directory.
 func readWireFixture(t testing.TB, name string) []byte {
@@ -611,69 +554,112 @@ func FuzzDecodeBenefitGrant(f *testing.F) {
 	})
 }
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:benefit-grants:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+// The benefit grant operations; their contract rows use every filter and
+// every body shape.
+var _ = addOps(
+	opSpec{id: "customer_portal:benefit-grants:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.BenefitGrants.List(ctx, &BenefitGrantListOptions{Type: []BenefitType{BenefitTypeDiscord}})
-			return err
-		}},
-	opCase{id: "customer_portal:benefit-grants:get", answer: testGrantJSON,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.BenefitGrants.Get(ctx, id)
-			return err
-		}},
-	opCase{id: "customer_portal:benefit-grants:update", answer: testGrantJSON,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.BenefitGrants.Update(ctx, id, &CustomerBenefitGrantCustomUpdate{})
-			return err
+			return onlyErr(c.BenefitGrants.List(ctx, &BenefitGrantListOptions{Type: []BenefitType{BenefitTypeDiscord}}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.BenefitGrants.Update(ctx, testUUID, nil)
-			return err
-		}},
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.BenefitGrants.List(ctx, &BenefitGrantListOptions{
+				ListOptions:    ListOptions{Page: 1, Limit: 10},
+				Query:          "license",
+				Type:           []BenefitType{BenefitTypeLicenseKeys, BenefitTypeDiscord},
+				BenefitID:      []string{"8f9e1c2a-3b4d-4e5f-8a6b-7c8d9e0f1a2b", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"},
+				CheckoutID:     []string{"2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f"},
+				OrderID:        []string{"4d5e6f7a-8b9c-4d0e-9f2a-3b4c5d6e7f80", "5e6f7a8b-9c0d-4e1f-8a3b-4c5d6e7f8091"},
+				SubscriptionID: []string{"6f7a8b9c-0d1e-4f2a-9b4c-5d6e7f8091a2", "7a8b9c0d-1e2f-4a3b-8c5d-6e7f8091a2b3"},
+				MemberID:       []string{"8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4", "9c0d1e2f-3a4b-4c5d-8e7f-8091a2b3c4d5"},
+				Sorting:        []CustomerBenefitGrantSortProperty{CustomerBenefitGrantSortPropertyProductBenefit, CustomerBenefitGrantSortPropertyGrantedAtDesc},
+			}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"BenefitCustomSubscriber":                       reflect.TypeFor[BenefitCustomSubscriber](),
+			"BenefitCustomSubscriberProperties":             reflect.TypeFor[BenefitCustomSubscriberProperties](),
+			"BenefitDiscordSubscriber":                      reflect.TypeFor[BenefitDiscordSubscriber](),
+			"BenefitDiscordSubscriberProperties":            reflect.TypeFor[BenefitDiscordSubscriberProperties](),
+			"BenefitDownloadablesSubscriber":                reflect.TypeFor[BenefitDownloadablesSubscriber](),
+			"BenefitDownloadablesSubscriberProperties":      reflect.TypeFor[BenefitDownloadablesSubscriberProperties](),
+			"BenefitFeatureFlagSubscriber":                  reflect.TypeFor[BenefitFeatureFlagSubscriber](),
+			"BenefitFeatureFlagSubscriberProperties":        reflect.TypeFor[BenefitFeatureFlagSubscriberProperties](),
+			"BenefitGitHubRepositorySubscriber":             reflect.TypeFor[BenefitGitHubRepositorySubscriber](),
+			"BenefitGitHubRepositorySubscriberProperties":   reflect.TypeFor[BenefitGitHubRepositorySubscriberProperties](),
+			"BenefitGrantCustomProperties":                  reflect.TypeFor[BenefitGrantCustomProperties](),
+			"BenefitGrantDiscordProperties":                 reflect.TypeFor[BenefitGrantDiscordProperties](),
+			"BenefitGrantDownloadablesProperties":           reflect.TypeFor[BenefitGrantDownloadablesProperties](),
+			"BenefitGrantError":                             reflect.TypeFor[BenefitGrantError](),
+			"BenefitGrantFeatureFlagProperties":             reflect.TypeFor[BenefitGrantFeatureFlagProperties](),
+			"BenefitGrantGitHubRepositoryProperties":        reflect.TypeFor[BenefitGrantGitHubRepositoryProperties](),
+			"BenefitGrantLicenseKeysProperties":             reflect.TypeFor[BenefitGrantLicenseKeysProperties](),
+			"BenefitGrantMeterCreditProperties":             reflect.TypeFor[BenefitGrantMeterCreditProperties](),
+			"BenefitGrantSlackSharedChannelProperties":      reflect.TypeFor[BenefitGrantSlackSharedChannelProperties](),
+			"BenefitLicenseKeyActivationProperties":         reflect.TypeFor[BenefitLicenseKeyActivationProperties](),
+			"BenefitLicenseKeyExpirationProperties":         reflect.TypeFor[BenefitLicenseKeyExpirationProperties](),
+			"BenefitLicenseKeysSubscriber":                  reflect.TypeFor[BenefitLicenseKeysSubscriber](),
+			"BenefitLicenseKeysSubscriberProperties":        reflect.TypeFor[BenefitLicenseKeysSubscriberProperties](),
+			"BenefitMeterCreditSubscriber":                  reflect.TypeFor[BenefitMeterCreditSubscriber](),
+			"BenefitMeterCreditSubscriberProperties":        reflect.TypeFor[BenefitMeterCreditSubscriberProperties](),
+			"BenefitSlackSharedChannelSubscriber":           reflect.TypeFor[BenefitSlackSharedChannelSubscriber](),
+			"BenefitSlackSharedChannelSubscriberProperties": reflect.TypeFor[BenefitSlackSharedChannelSubscriberProperties](),
+			"BenefitSubscriberOrganization":                 reflect.TypeFor[BenefitSubscriberOrganization](),
+			"CustomerBenefitGrant":                          reflect.TypeFor[CustomerBenefitGrant](),
+			"CustomerBenefitGrantCustom":                    reflect.TypeFor[CustomerBenefitGrantCustom](),
+			"CustomerBenefitGrantDiscord":                   reflect.TypeFor[CustomerBenefitGrantDiscord](),
+			"CustomerBenefitGrantDownloadables":             reflect.TypeFor[CustomerBenefitGrantDownloadables](),
+			"CustomerBenefitGrantFeatureFlag":               reflect.TypeFor[CustomerBenefitGrantFeatureFlag](),
+			"CustomerBenefitGrantGitHubRepository":          reflect.TypeFor[CustomerBenefitGrantGitHubRepository](),
+			"CustomerBenefitGrantLicenseKeys":               reflect.TypeFor[CustomerBenefitGrantLicenseKeys](),
+			"CustomerBenefitGrantMember":                    reflect.TypeFor[CustomerBenefitGrantMember](),
+			"CustomerBenefitGrantMeterCredit":               reflect.TypeFor[CustomerBenefitGrantMeterCredit](),
+			"CustomerBenefitGrantSlackSharedChannel":        reflect.TypeFor[CustomerBenefitGrantSlackSharedChannel](),
+			"ListResource_CustomerBenefitGrant_":            reflect.TypeFor[Page[CustomerBenefitGrant]](),
+		},
+	},
+	opSpec{id: "customer_portal:benefit-grants:get", answer: testGrantJSON,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.BenefitGrants.Get(ctx, id)) },
+		rows: []contractRow{{arg: "0bf3a08d-d99a-4f77-9fa8-3201cddca520"}},
+	},
+	opSpec{id: "customer_portal:benefit-grants:update", answer: testGrantJSON,
+		call: func(ctx context.Context, c *Client, id string) error {
+			return onlyErr(c.BenefitGrants.Update(ctx, id, &CustomerBenefitGrantCustomUpdate{}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.BenefitGrants.Update(ctx, testUUID, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			for _, body := range []CustomerBenefitGrantUpdate{
+				&CustomerBenefitGrantDiscordUpdate{Properties: CustomerBenefitGrantDiscordPropertiesUpdate{AccountID: ptr("80351110224678912")}},
+				&CustomerBenefitGrantDiscordUpdate{},
+				&CustomerBenefitGrantGitHubRepositoryUpdate{Properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate{AccountID: ptr("1024025")}},
+				&CustomerBenefitGrantGitHubRepositoryUpdate{},
+				&CustomerBenefitGrantSlackSharedChannelUpdate{Properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate{InvitedEmail: "ada@example.com"}},
+				&CustomerBenefitGrantCustomUpdate{},
+				&CustomerBenefitGrantDownloadablesUpdate{},
+				&CustomerBenefitGrantFeatureFlagUpdate{},
+				&CustomerBenefitGrantLicenseKeysUpdate{},
+				&CustomerBenefitGrantMeterCreditUpdate{},
+			} {
+				if _, err := c.BenefitGrants.Update(ctx, "0bf3a08d-d99a-4f77-9fa8-3201cddca520", body); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}},
+		schemas: map[string]reflect.Type{
+			"CustomerBenefitGrantCustomUpdate":                       reflect.TypeFor[CustomerBenefitGrantCustomUpdate](),
+			"CustomerBenefitGrantDiscordPropertiesUpdate":            reflect.TypeFor[CustomerBenefitGrantDiscordPropertiesUpdate](),
+			"CustomerBenefitGrantDiscordUpdate":                      reflect.TypeFor[CustomerBenefitGrantDiscordUpdate](),
+			"CustomerBenefitGrantDownloadablesUpdate":                reflect.TypeFor[CustomerBenefitGrantDownloadablesUpdate](),
+			"CustomerBenefitGrantFeatureFlagUpdate":                  reflect.TypeFor[CustomerBenefitGrantFeatureFlagUpdate](),
+			"CustomerBenefitGrantGitHubRepositoryPropertiesUpdate":   reflect.TypeFor[CustomerBenefitGrantGitHubRepositoryPropertiesUpdate](),
+			"CustomerBenefitGrantGitHubRepositoryUpdate":             reflect.TypeFor[CustomerBenefitGrantGitHubRepositoryUpdate](),
+			"CustomerBenefitGrantLicenseKeysUpdate":                  reflect.TypeFor[CustomerBenefitGrantLicenseKeysUpdate](),
+			"CustomerBenefitGrantMeterCreditUpdate":                  reflect.TypeFor[CustomerBenefitGrantMeterCreditUpdate](),
+			"CustomerBenefitGrantSlackSharedChannelPropertiesUpdate": reflect.TypeFor[CustomerBenefitGrantSlackSharedChannelPropertiesUpdate](),
+			"CustomerBenefitGrantSlackSharedChannelUpdate":           reflect.TypeFor[CustomerBenefitGrantSlackSharedChannelUpdate](),
+			"CustomerBenefitGrantUpdate":                             reflect.TypeFor[CustomerBenefitGrantUpdate](),
+		},
+	},
 )
 
 // testGrantJSON is a small valid grant answer.
 const testGrantJSON = `{"id":"` + testUUID + `","benefit":{"type":"custom","properties":{"note":null}},"properties":{}}`
-
-// benefitGrantsContractCalls call each benefit grant operation with every
-// filter and every body shape.
-var benefitGrantsContractCalls = []contractCall{
-	{id: "customer_portal:benefit-grants:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.BenefitGrants.List(ctx, &BenefitGrantListOptions{
-			ListOptions:    ListOptions{Page: 1, Limit: 10},
-			Query:          "license",
-			Type:           []BenefitType{BenefitTypeLicenseKeys, BenefitTypeDiscord},
-			BenefitID:      []string{"8f9e1c2a-3b4d-4e5f-8a6b-7c8d9e0f1a2b", "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"},
-			CheckoutID:     []string{"2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", "3c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f"},
-			OrderID:        []string{"4d5e6f7a-8b9c-4d0e-9f2a-3b4c5d6e7f80", "5e6f7a8b-9c0d-4e1f-8a3b-4c5d6e7f8091"},
-			SubscriptionID: []string{"6f7a8b9c-0d1e-4f2a-9b4c-5d6e7f8091a2", "7a8b9c0d-1e2f-4a3b-8c5d-6e7f8091a2b3"},
-			MemberID:       []string{"8b9c0d1e-2f3a-4b4c-9d6e-7f8091a2b3c4", "9c0d1e2f-3a4b-4c5d-8e7f-8091a2b3c4d5"},
-			Sorting:        []CustomerBenefitGrantSortProperty{CustomerBenefitGrantSortPropertyProductBenefit, CustomerBenefitGrantSortPropertyGrantedAtDesc},
-		})
-		return err
-	}},
-	{id: "customer_portal:benefit-grants:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.BenefitGrants.Get(ctx, "0bf3a08d-d99a-4f77-9fa8-3201cddca520")
-		return err
-	}},
-	{id: "customer_portal:benefit-grants:update", call: func(ctx context.Context, c *Client) error {
-		for _, body := range []CustomerBenefitGrantUpdate{
-			&CustomerBenefitGrantDiscordUpdate{Properties: CustomerBenefitGrantDiscordPropertiesUpdate{AccountID: ptr("80351110224678912")}},
-			&CustomerBenefitGrantDiscordUpdate{},
-			&CustomerBenefitGrantGitHubRepositoryUpdate{Properties: CustomerBenefitGrantGitHubRepositoryPropertiesUpdate{AccountID: ptr("1024025")}},
-			&CustomerBenefitGrantGitHubRepositoryUpdate{},
-			&CustomerBenefitGrantSlackSharedChannelUpdate{Properties: CustomerBenefitGrantSlackSharedChannelPropertiesUpdate{InvitedEmail: "ada@example.com"}},
-			&CustomerBenefitGrantCustomUpdate{},
-			&CustomerBenefitGrantDownloadablesUpdate{},
-			&CustomerBenefitGrantFeatureFlagUpdate{},
-			&CustomerBenefitGrantLicenseKeysUpdate{},
-			&CustomerBenefitGrantMeterCreditUpdate{},
-		} {
-			if _, err := c.BenefitGrants.Update(ctx, "0bf3a08d-d99a-4f77-9fa8-3201cddca520", body); err != nil {
-				return err
-			}
-		}
-		return nil
-	}},
-}

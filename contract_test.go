@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"mime"
 	"net"
 	"net/http"
@@ -13,12 +12,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/polarportal/polar-go/internal/openapi"
 )
 
 // The contract test sends SDK calls to Prism, a mock server that validates
@@ -32,141 +31,6 @@ import (
 // root (the test's working directory).
 const defaultPrism = ".cache/prism/node_modules/.bin/prism"
 
-// Path parameters are version-4 UUIDs, as the API requires. Prism does not
-// check this: it ignores the document's "uuid4" format, so a wrong ID would
-// pass here unnoticed.
-const (
-	contractOrderID        = "e5ed00a2-214d-432e-be2e-7a0d2fa4080c"
-	contractProductID      = "00d56403-04f2-46f5-abe1-f86f508cef5f"
-	contractProductID2     = "03625e85-5be3-4ce1-bfda-ecc1631666bc"
-	contractSubscriptionID = "6dfd0b69-3958-470c-ad00-a2182b8cb617"
-	contractSubscription2  = "0775af8e-e6f5-4c41-bc0a-897b9f4877c9"
-	contractPaymentMethod  = "cf80b28c-dda9-49a1-aea7-fa492cfa6c4d"
-)
-
-// contractCall is one row of the contract test: a call of one operation with
-// one shape of arguments. Add rows as services land; every operation in
-// the registry needs at least one, and every filter
-// and request-body shape should appear in some row.
-type contractCall struct {
-	id   string // the operationId
-	name string // what this row varies, for the subtest name
-	// call makes the call with ctx, which must reach the SDK unchanged. Its
-	// result and error do not matter: Prism's answers are random data or
-	// documented errors.
-	call func(ctx context.Context, c *Client) error
-}
-
-// Prism quirk: a query parameter whose schema is anyOf[array, null] (such
-// as sorting) and that is sent once is validated as a string and reported
-// as "must be array", although a repeated key with one value is a valid
-// one-element array. Rows therefore send such parameters with two values.
-// Parameters that also accept a single value (anyOf[string, array, null],
-// such as product_id) are sent with one value in some rows and two in
-// others.
-// allContractCalls gathers the calls of every service.
-func allContractCalls() []contractCall {
-	return slices.Concat(contractCalls, customersContractCalls, membersContractCalls, seatsContractCalls,
-		subscriptionsContractCalls, seatsClaimedContractCalls, walletsContractCalls, metersContractCalls, organizationsContractCalls,
-		downloadablesContractCalls, benefitGrantsContractCalls, licenseKeysContractCalls, sessionsContractCalls)
-}
-
-var contractCalls = []contractCall{
-	// Orders
-	{"customer_portal:orders:list", "no options", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.List(ctx, nil)
-		return err
-	}},
-	{"customer_portal:orders:list", "every filter once", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.List(ctx, &OrderListOptions{
-			ListOptions:        ListOptions{Page: 2, Limit: 25},
-			ProductID:          []string{contractProductID},
-			ProductBillingType: []ProductBillingType{ProductBillingTypeRecurring},
-			SubscriptionID:     []string{contractSubscriptionID},
-			Query:              "Pro plan",
-			Sorting:            []CustomerOrderSortProperty{CustomerOrderSortPropertyCreatedAtDesc, CustomerOrderSortPropertyAmount},
-		})
-		return err
-	}},
-	{"customer_portal:orders:list", "filters with two values", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.List(ctx, &OrderListOptions{
-			ListOptions:        ListOptions{Limit: MaxLimit},
-			ProductID:          []string{contractProductID, contractProductID2},
-			ProductBillingType: []ProductBillingType{ProductBillingTypeOneTime, ProductBillingTypeRecurring},
-			SubscriptionID:     []string{contractSubscriptionID, contractSubscription2},
-			Sorting:            []CustomerOrderSortProperty{CustomerOrderSortPropertyProduct, CustomerOrderSortPropertySubscriptionDesc},
-		})
-		return err
-	}},
-	{"customer_portal:orders:get", "", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Get(ctx, contractOrderID)
-		return err
-	}},
-	{"customer_portal:orders:update", "set name and full address", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
-			BillingName: Set("ACME Inc."),
-			BillingAddress: Set(AddressInput{
-				Line1: ptr("12 rue de la Paix"), Line2: ptr("Bâtiment B"), PostalCode: ptr("75002"),
-				City: ptr("Paris"), State: ptr("FR-75"), Country: CountryFR,
-			}),
-		})
-		return err
-	}},
-	{"customer_portal:orders:update", "address with country only", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
-			BillingAddress: Set(AddressInput{Country: CountryFR}),
-		})
-		return err
-	}},
-	{"customer_portal:orders:update", "set name, clear address", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
-			BillingName:    Set("Jane Doe"),
-			BillingAddress: Null[AddressInput](),
-		})
-		return err
-	}},
-	{"customer_portal:orders:update", "clear both", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
-			BillingName:    Null[string](),
-			BillingAddress: Null[AddressInput](),
-		})
-		return err
-	}},
-	{"customer_portal:orders:update", "empty body", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{})
-		return err
-	}},
-	{"customer_portal:orders:generate_invoice", "", func(ctx context.Context, c *Client) error {
-		return c.Orders.GenerateInvoice(ctx, contractOrderID)
-	}},
-	{"customer_portal:orders:invoice", "", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Invoice(ctx, contractOrderID)
-		return err
-	}},
-	{"customer_portal:orders:receipt", "", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.Receipt(ctx, contractOrderID)
-		return err
-	}},
-	{"customer_portal:orders:get_payment_status", "", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.PaymentStatus(ctx, contractOrderID)
-		return err
-	}},
-	{"customer_portal:orders:confirm_retry_payment", "saved payment method", func(ctx context.Context, c *Client) error {
-		processor := PaymentProcessorStripe
-		_, err := c.Orders.ConfirmRetryPayment(ctx, contractOrderID, &CustomerOrderConfirmPayment{
-			PaymentMethodID:  contractPaymentMethod,
-			PaymentProcessor: &processor,
-		})
-		return err
-	}},
-	{"customer_portal:orders:confirm_retry_payment", "confirmation token", func(ctx context.Context, c *Client) error {
-		_, err := c.Orders.ConfirmRetryPayment(ctx, contractOrderID, &CustomerOrderConfirmPayment{
-			ConfirmationTokenID: "ctoken_1QkXyZ2eZvKYlo2C8aBcDeFg",
-		})
-		return err
-	}},
-}
-
 func TestContract(t *testing.T) {
 	spec := loadSpec(t)
 	srv := sharedPrism(t)
@@ -178,6 +42,7 @@ func TestContract(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	checkOpSpecsCover(t)
 	calls := allContractCalls()
 	exercised := map[string]bool{}
 	for _, row := range calls {
@@ -186,30 +51,24 @@ func TestContract(t *testing.T) {
 			name += "/" + row.name
 		}
 		t.Run(name, func(t *testing.T) {
-			op, ok := spec.operations[row.id]
-			if !ok {
-				t.Fatalf("no operation %q in %s", row.id, specFile)
+			op := spec.Operation(row.id)
+			if op == nil {
+				t.Fatalf("no operation %q in %s", row.id, openapi.SharedFile)
 			}
-			if checkContractCall(t, c, op, row) {
+			if checkContractCall(t, c, spec, op, row) {
 				exercised[row.id] = true
 			}
 		})
 	}
-
-	for _, id := range slices.Sorted(maps.Keys(registry)) {
-		if !slices.ContainsFunc(calls, func(r contractCall) bool { return r.id == id }) {
-			t.Errorf("operation %s is registered but has no contract call", id)
-		}
-	}
 	t.Logf("%d calls exercised %d distinct operations of the %d in %s",
-		len(calls), len(exercised), len(spec.operations), specFile)
+		len(calls), len(exercised), len(spec.Operations()), openapi.SharedFile)
 }
 
 // checkContractCall makes one call and reports what is wrong with its
 // request: a method or path other than the operation's, an undeclared query
 // parameter, a violation in Prism's sl-violations header, or Prism refusing
 // the request outright. It returns whether the call passed.
-func checkContractCall(t *testing.T, c *Client, op specOperation, row contractCall) bool {
+func checkContractCall(t *testing.T, c *Client, doc *openapi.Document, op *openapi.Operation, row contractCall) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
 	defer cancel()
@@ -223,19 +82,16 @@ func checkContractCall(t *testing.T, c *Client, op specOperation, row contractCa
 	}
 	ok := true
 	request := sent.method + " " + sent.uri
-	if want := strings.ToUpper(op.method); sent.method != want || !pathTemplate(op.path).MatchString(sent.path) {
-		t.Errorf("sent %s, but %s is %s %s", request, row.id, want, op.path)
+	if doc.Find(sent.method, sent.path) != op {
+		t.Errorf("sent %s, but %s is %s %s", request, row.id, op.Method, op.Path)
 		ok = false
 	}
 
 	// Prism ignores query parameters the operation does not declare, which
 	// the server ignores too: a misspelt filter would filter nothing.
 	declared := map[string]bool{}
-	params, _ := op.raw["parameters"].([]any)
-	for _, p := range params {
-		if p, _ := p.(map[string]any); p["in"] == "query" {
-			declared[fmt.Sprint(p["name"])] = true
-		}
+	for _, p := range op.Parameters("query") {
+		declared[fmt.Sprint(p["name"])] = true
 	}
 	for name := range sent.query {
 		if !declared[name] {
@@ -318,13 +174,6 @@ func parseViolations(t *testing.T, header string) []prismViolation {
 	}
 	t.Logf("sl-violations header about the response only, not parsed: %.200s...", header)
 	return nil
-}
-
-// pathTemplate turns a document path such as /v1/x/{id} into a pattern
-// matching the paths it stands for.
-func pathTemplate(path string) *regexp.Regexp {
-	param := regexp.MustCompile(`\\\{[^}]*\}`)
-	return regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(path), `[^/]+`) + "$")
 }
 
 // sentRequest is what sentRecorder saw of a call's (last) request.
@@ -414,7 +263,7 @@ func startPrism() (srv *prismServer, skip string, err error) {
 	if bin == "" {
 		return nil, skip, err
 	}
-	spec, err := filepath.Abs(specFile)
+	spec, err := openapi.SharedPath()
 	if err != nil {
 		return nil, "", err
 	}

@@ -18,27 +18,6 @@ const (
 	portalPaymentMethodID = "ba796c63-b779-404e-94f4-4756025bacf3"
 )
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"CustomerPortalCustomer":                            reflect.TypeFor[CustomerPortalCustomer](),
-	"CustomerPortalCustomerUpdate":                      reflect.TypeFor[CustomerPortalCustomerUpdate](),
-	"CustomerPortalOAuthAccount":                        reflect.TypeFor[CustomerPortalOAuthAccount](),
-	"ListResource_CustomerPaymentMethod_":               reflect.TypeFor[Page[CustomerPaymentMethod]](),
-	"CustomerPaymentMethod":                             reflect.TypeFor[CustomerPaymentMethod](),
-	"PaymentMethodCard":                                 reflect.TypeFor[PaymentMethodCard](),
-	"PaymentMethodCardMetadata":                         reflect.TypeFor[PaymentMethodCardMetadata](),
-	"PaymentMethodKrCard":                               reflect.TypeFor[PaymentMethodKrCard](),
-	"PaymentMethodKrCardMetadata":                       reflect.TypeFor[PaymentMethodKrCardMetadata](),
-	"PaymentMethodGeneric":                              reflect.TypeFor[PaymentMethodGeneric](),
-	"CustomerPaymentMethodCreate":                       reflect.TypeFor[CustomerPaymentMethodCreate](),
-	"CustomerPaymentMethodConfirm":                      reflect.TypeFor[CustomerPaymentMethodConfirm](),
-	"CustomerPaymentMethodCreateResponse":               reflect.TypeFor[CustomerPaymentMethodCreateResponse](),
-	"CustomerPaymentMethodCreateSucceededResponse":      reflect.TypeFor[CustomerPaymentMethodCreateSucceededResponse](),
-	"CustomerPaymentMethodCreateRequiresActionResponse": reflect.TypeFor[CustomerPaymentMethodCreateRequiresActionResponse](),
-	"CustomerEmailUpdateRequest":                        reflect.TypeFor[CustomerEmailUpdateRequest](),
-	"CustomerEmailUpdateVerifyRequest":                  reflect.TypeFor[CustomerEmailUpdateVerifyRequest](),
-	"CustomerEmailUpdateVerifyResponse":                 reflect.TypeFor[CustomerEmailUpdateVerifyResponse](),
-})
-
 func wantCustomer(t *testing.T) *CustomerPortalCustomer {
 	team := CustomerTypeTeam
 	return &CustomerPortalCustomer{
@@ -679,112 +658,121 @@ func TestTaxID(t *testing.T) {
 	}
 }
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:customers:get", answer: `{"id":"` + portalCustomerID + `"}`,
-		call: func(ctx context.Context, c *Client, _ string) error { _, err := c.Customers.Get(ctx); return err }},
-	opCase{id: "customer_portal:customers:update", answer: `{"id":"` + portalCustomerID + `"}`,
+// The Customers operations; their contract rows use realistic arguments.
+var _ = addOps(
+	opSpec{id: "customer_portal:customers:get", answer: `{"id":"` + portalCustomerID + `"}`,
+		call: func(ctx context.Context, c *Client, _ string) error { return onlyErr(c.Customers.Get(ctx)) },
+		rows: []contractRow{{}},
+	},
+	opSpec{id: "customer_portal:customers:update", answer: `{"id":"` + portalCustomerID + `"}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Customers.Update(ctx, &CustomerPortalCustomerUpdate{BillingName: Set("ACME")})
-			return err
+			return onlyErr(c.Customers.Update(ctx, &CustomerPortalCustomerUpdate{BillingName: Set("ACME")}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Customers.Update(ctx, nil); return err }},
-	opCase{id: "customer_portal:customers:list_payment_methods", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Customers.Update(ctx, nil)) },
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Customers.Update(ctx, &CustomerPortalCustomerUpdate{
+					BillingName:            Set("Analytical Engines Ltd"),
+					BillingAddress:         Set(AddressInput{Line1: ptr("12 St James's Square"), PostalCode: ptr("SW1Y 4JH"), City: ptr("London"), Country: CountryGB}),
+					TaxID:                  Set("GB123456789"),
+					DefaultPaymentMethodID: Set("ba796c63-b779-404e-94f4-4756025bacf3"),
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Customers.Update(ctx, &CustomerPortalCustomerUpdate{
+					BillingName:            Null[string](),
+					BillingAddress:         Null[AddressInput](),
+					TaxID:                  Null[string](),
+					DefaultPaymentMethodID: Null[string](),
+				}))
+			}},
+		},
+		schemas: map[string]reflect.Type{"CustomerPortalCustomerUpdate": reflect.TypeFor[CustomerPortalCustomerUpdate]()},
+	},
+	opSpec{id: "customer_portal:customers:list_payment_methods", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Customers.ListPaymentMethods(ctx, &ListOptions{Limit: 10})
-			return err
-		}},
-	opCase{id: "customer_portal:customers:add_payment_method", status: http.StatusCreated,
+			return onlyErr(c.Customers.ListPaymentMethods(ctx, &ListOptions{Limit: 10}))
+		},
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.Customers.ListPaymentMethods(ctx, &ListOptions{Page: 1, Limit: 20}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"CustomerPaymentMethod":               reflect.TypeFor[CustomerPaymentMethod](),
+			"ListResource_CustomerPaymentMethod_": reflect.TypeFor[Page[CustomerPaymentMethod]](),
+			"PaymentMethodCard":                   reflect.TypeFor[PaymentMethodCard](),
+			"PaymentMethodCardMetadata":           reflect.TypeFor[PaymentMethodCardMetadata](),
+			"PaymentMethodGeneric":                reflect.TypeFor[PaymentMethodGeneric](),
+			"PaymentMethodKrCard":                 reflect.TypeFor[PaymentMethodKrCard](),
+			"PaymentMethodKrCardMetadata":         reflect.TypeFor[PaymentMethodKrCardMetadata](),
+		},
+	},
+	opSpec{id: "customer_portal:customers:add_payment_method", status: http.StatusCreated,
 		answer: `{"status":"requires_action","client_secret":"seti_secret"}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Customers.AddPaymentMethod(ctx, &CustomerPaymentMethodCreate{ConfirmationTokenID: "ctoken_1", ReturnURL: "https://example.com"})
-			return err
+			return onlyErr(c.Customers.AddPaymentMethod(ctx, &CustomerPaymentMethodCreate{ConfirmationTokenID: "ctoken_1", ReturnURL: "https://example.com"}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.Customers.AddPaymentMethod(ctx, nil)
-			return err
-		}},
-	opCase{id: "customer_portal:customers:confirm_payment_method", status: http.StatusCreated,
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Customers.AddPaymentMethod(ctx, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.Customers.AddPaymentMethod(ctx, &CustomerPaymentMethodCreate{
+				ConfirmationTokenID: "ctoken_1NnQUf2eZvKYlo2C", SetDefault: true, ReturnURL: "https://example.com/portal",
+			}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"CustomerPaymentMethodCreate":                       reflect.TypeFor[CustomerPaymentMethodCreate](),
+			"CustomerPaymentMethodCreateRequiresActionResponse": reflect.TypeFor[CustomerPaymentMethodCreateRequiresActionResponse](),
+			"CustomerPaymentMethodCreateResponse":               reflect.TypeFor[CustomerPaymentMethodCreateResponse](),
+			"CustomerPaymentMethodCreateSucceededResponse":      reflect.TypeFor[CustomerPaymentMethodCreateSucceededResponse](),
+			"PaymentMethodSetupFailed":                          apiErrorType,
+		},
+	},
+	opSpec{id: "customer_portal:customers:confirm_payment_method", status: http.StatusCreated,
 		answer: `{"status":"requires_action","client_secret":"seti_secret"}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Customers.ConfirmPaymentMethod(ctx, &CustomerPaymentMethodConfirm{SetupIntentID: "seti_1"})
-			return err
+			return onlyErr(c.Customers.ConfirmPaymentMethod(ctx, &CustomerPaymentMethodConfirm{SetupIntentID: "seti_1"}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.Customers.ConfirmPaymentMethod(ctx, nil)
-			return err
-		}},
-	opCase{id: "customer_portal:customers:delete_payment_method", status: http.StatusNoContent,
-		call: func(ctx context.Context, c *Client, id string) error { return c.Customers.DeletePaymentMethod(ctx, id) }},
-	opCase{id: "customer_portal:customers:request_email_update", status: http.StatusAccepted, answer: `{}`,
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Customers.ConfirmPaymentMethod(ctx, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.Customers.ConfirmPaymentMethod(ctx, &CustomerPaymentMethodConfirm{SetupIntentID: "seti_1QbCdEfGhIjKlMnO", SetDefault: false}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"CustomerNotReady":             apiErrorType,
+			"CustomerPaymentMethodConfirm": reflect.TypeFor[CustomerPaymentMethodConfirm](),
+		},
+	},
+	opSpec{id: "customer_portal:customers:delete_payment_method", status: http.StatusNoContent,
+		call:    func(ctx context.Context, c *Client, id string) error { return c.Customers.DeletePaymentMethod(ctx, id) },
+		rows:    []contractRow{{arg: "2bcfa1ea-5f6e-4d42-89ba-b76b26e7c5c4"}},
+		schemas: map[string]reflect.Type{"PaymentMethodInUseByActiveSubscription": apiErrorType},
+	},
+	opSpec{id: "customer_portal:customers:request_email_update", status: http.StatusAccepted, answer: `{}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
 			return c.Customers.RequestEmailUpdate(ctx, &CustomerEmailUpdateRequest{Email: "ada@example.com"})
 		},
-		nilBody: func(ctx context.Context, c *Client) error { return c.Customers.RequestEmailUpdate(ctx, nil) }},
-	opCase{id: "customer_portal:customers:check_email_update", status: http.StatusNoContent,
+		nilBody: func(ctx context.Context, c *Client) error { return c.Customers.RequestEmailUpdate(ctx, nil) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return c.Customers.RequestEmailUpdate(ctx, &CustomerEmailUpdateRequest{Email: "ada.new@example.com"})
+		}}},
+		schemas: map[string]reflect.Type{"CustomerEmailUpdateRequest": reflect.TypeFor[CustomerEmailUpdateRequest]()},
+	},
+	opSpec{id: "customer_portal:customers:check_email_update", status: http.StatusNoContent,
 		call: func(ctx context.Context, c *Client, _ string) error {
 			return c.Customers.CheckEmailUpdate(ctx, "ev_tok")
-		}},
-	opCase{id: "customer_portal:customers:verify_email_update", answer: `{"token":"polar_cst_new"}`,
-		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Customers.VerifyEmailUpdate(ctx, &CustomerEmailUpdateVerifyRequest{Token: "ev_tok"})
-			return err
 		},
-		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.Customers.VerifyEmailUpdate(ctx, nil)
-			return err
-		}},
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return c.Customers.CheckEmailUpdate(ctx, "ev_3kT9pQ2xZ7rLm4Nc8Hd6Jf1Yb5Gs")
+		}}},
+	},
+	opSpec{id: "customer_portal:customers:verify_email_update", answer: `{"token":"polar_cst_new"}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.Customers.VerifyEmailUpdate(ctx, &CustomerEmailUpdateVerifyRequest{Token: "ev_tok"}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Customers.VerifyEmailUpdate(ctx, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.Customers.VerifyEmailUpdate(ctx, &CustomerEmailUpdateVerifyRequest{Token: "ev_3kT9pQ2xZ7rLm4Nc8Hd6Jf1Yb5Gs"}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"CustomerEmailUpdateVerifyRequest":  reflect.TypeFor[CustomerEmailUpdateVerifyRequest](),
+			"CustomerEmailUpdateVerifyResponse": reflect.TypeFor[CustomerEmailUpdateVerifyResponse](),
+		},
+	},
 )
-
-// customersContractCalls call every Customers operation with realistic
-// arguments, for the contract test.
-var customersContractCalls = []contractCall{
-	{id: "customer_portal:customers:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.Get(ctx)
-		return err
-	}},
-	{id: "customer_portal:customers:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.Update(ctx, &CustomerPortalCustomerUpdate{
-			BillingName:            Set("Analytical Engines Ltd"),
-			BillingAddress:         Set(AddressInput{Line1: ptr("12 St James's Square"), PostalCode: ptr("SW1Y 4JH"), City: ptr("London"), Country: CountryGB}),
-			TaxID:                  Set("GB123456789"),
-			DefaultPaymentMethodID: Set("ba796c63-b779-404e-94f4-4756025bacf3"),
-		})
-		return err
-	}},
-	{id: "customer_portal:customers:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.Update(ctx, &CustomerPortalCustomerUpdate{
-			BillingName:            Null[string](),
-			BillingAddress:         Null[AddressInput](),
-			TaxID:                  Null[string](),
-			DefaultPaymentMethodID: Null[string](),
-		})
-		return err
-	}},
-	{id: "customer_portal:customers:list_payment_methods", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.ListPaymentMethods(ctx, &ListOptions{Page: 1, Limit: 20})
-		return err
-	}},
-	{id: "customer_portal:customers:add_payment_method", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.AddPaymentMethod(ctx, &CustomerPaymentMethodCreate{
-			ConfirmationTokenID: "ctoken_1NnQUf2eZvKYlo2C", SetDefault: true, ReturnURL: "https://example.com/portal",
-		})
-		return err
-	}},
-	{id: "customer_portal:customers:confirm_payment_method", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.ConfirmPaymentMethod(ctx, &CustomerPaymentMethodConfirm{SetupIntentID: "seti_1QbCdEfGhIjKlMnO", SetDefault: false})
-		return err
-	}},
-	{id: "customer_portal:customers:delete_payment_method", call: func(ctx context.Context, c *Client) error {
-		return c.Customers.DeletePaymentMethod(ctx, "2bcfa1ea-5f6e-4d42-89ba-b76b26e7c5c4")
-	}},
-	{id: "customer_portal:customers:request_email_update", call: func(ctx context.Context, c *Client) error {
-		return c.Customers.RequestEmailUpdate(ctx, &CustomerEmailUpdateRequest{Email: "ada.new@example.com"})
-	}},
-	{id: "customer_portal:customers:check_email_update", call: func(ctx context.Context, c *Client) error {
-		return c.Customers.CheckEmailUpdate(ctx, "ev_3kT9pQ2xZ7rLm4Nc8Hd6Jf1Yb5Gs")
-	}},
-	{id: "customer_portal:customers:verify_email_update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.VerifyEmailUpdate(ctx, &CustomerEmailUpdateVerifyRequest{Token: "ev_3kT9pQ2xZ7rLm4Nc8Hd6Jf1Yb5Gs"})
-		return err
-	}},
-}

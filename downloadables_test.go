@@ -172,35 +172,28 @@ func TestDownloadableUnknownsSurvive(t *testing.T) {
 	}
 }
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_DownloadableRead_": reflect.TypeFor[Page[DownloadableRead]](),
-	"DownloadableRead":               reflect.TypeFor[DownloadableRead](),
-	"FileDownload":                   reflect.TypeFor[FileDownload](),
-	"S3DownloadURL":                  reflect.TypeFor[S3DownloadURL](),
-})
-
-var _ = addOpCases(
-	opCase{id: "customer_portal:downloadables:list", answer: `{"items":[{"id":"` + testUUID + `","benefit_id":"` + testUUID + `","file":{"name":"a.zip","download":{"url":"https://example.com/a.zip","expires_at":"2026-10-01T13:00:00Z"}}}],"pagination":{"total_count":1,"max_page":1}}`,
+var _ = addOps(
+	opSpec{id: "customer_portal:downloadables:list", answer: `{"items":[{"id":"` + testUUID + `","benefit_id":"` + testUUID + `","file":{"name":"a.zip","download":{"url":"https://example.com/a.zip","expires_at":"2026-10-01T13:00:00Z"}}}],"pagination":{"total_count":1,"max_page":1}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Downloadables.List(ctx, &DownloadableListOptions{BenefitID: []string{testUUID}})
-			return err
-		}},
+			return onlyErr(c.Downloadables.List(ctx, &DownloadableListOptions{BenefitID: []string{testUUID}}))
+		},
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error { return onlyErr(c.Downloadables.List(ctx, nil)) }},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Downloadables.List(ctx, &DownloadableListOptions{
+					ListOptions: ListOptions{Page: 1, Limit: 25},
+					BenefitID:   []string{"34e433d2-4cc1-487f-824b-e06966a4cd8e", "8807ce5a-8a6e-4d6b-8bf2-e2c40ee23593"},
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Downloadables.List(ctx, &DownloadableListOptions{BenefitID: []string{"34e433d2-4cc1-487f-824b-e06966a4cd8e"}}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"DownloadableRead":               reflect.TypeFor[DownloadableRead](),
+			"FileDownload":                   reflect.TypeFor[FileDownload](),
+			"ListResource_DownloadableRead_": reflect.TypeFor[Page[DownloadableRead]](),
+			"S3DownloadURL":                  reflect.TypeFor[S3DownloadURL](),
+		},
+	},
 )
-
-var downloadablesContractCalls = []contractCall{
-	{id: "customer_portal:downloadables:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Downloadables.List(ctx, nil)
-		return err
-	}},
-	{id: "customer_portal:downloadables:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Downloadables.List(ctx, &DownloadableListOptions{
-			ListOptions: ListOptions{Page: 1, Limit: 25},
-			BenefitID:   []string{"34e433d2-4cc1-487f-824b-e06966a4cd8e", "8807ce5a-8a6e-4d6b-8bf2-e2c40ee23593"},
-		})
-		return err
-	}},
-	{id: "customer_portal:downloadables:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Downloadables.List(ctx, &DownloadableListOptions{BenefitID: []string{"34e433d2-4cc1-487f-824b-e06966a4cd8e"}})
-		return err
-	}},
-}

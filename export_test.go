@@ -13,8 +13,9 @@ type ContractCallForTest struct {
 	Call     func(ctx context.Context, c *Client) error
 }
 
-// ContractCallsForTest returns the rows of the contract test, which cover
-// every registered operation.
+// ContractCallsForTest returns the contract rows of every opSpec
+// (operations_test.go), by operationId: they cover every registered
+// operation.
 var ContractCallsForTest = func() []ContractCallForTest {
 	var out []ContractCallForTest
 	for _, r := range allContractCalls() {

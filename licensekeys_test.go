@@ -15,22 +15,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_LicenseKeyRead_": reflect.TypeFor[Page[LicenseKeyRead]](),
-	"LicenseKeyRead":               reflect.TypeFor[LicenseKeyRead](),
-	"LicenseKeyWithActivations":    reflect.TypeFor[LicenseKeyWithActivations](),
-	"ValidatedLicenseKey":          reflect.TypeFor[ValidatedLicenseKey](),
-	"RotatedLicenseKey":            reflect.TypeFor[RotatedLicenseKey](),
-	"LicenseKeyCustomer":           reflect.TypeFor[LicenseKeyCustomer](),
-	"LicenseKeyMember":             reflect.TypeFor[LicenseKeyMember](),
-	"LicenseKeyActivationBase":     reflect.TypeFor[LicenseKeyActivationBase](),
-	"LicenseKeyActivationRead":     reflect.TypeFor[LicenseKeyActivationRead](),
-	"LicenseKeyValidate":           reflect.TypeFor[LicenseKeyValidate](),
-	"LicenseKeyActivate":           reflect.TypeFor[LicenseKeyActivate](),
-	"LicenseKeyDeactivate":         reflect.TypeFor[LicenseKeyDeactivate](),
-	"MetadataOutputType":           reflect.TypeFor[map[string]any](),
-})
-
 const (
 	licenseKeyID   = "9b52b112-ebd8-4056-bc8d-b98f54685748"
 	licenseKeyOrg  = "7e685c35-e296-4c60-8f89-e1bf5ab4d12f"
@@ -564,84 +548,93 @@ func TestLicenseKeyUnknownStatus(t *testing.T) {
 	}
 }
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:license_keys:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+// The license key operations; their contract rows use realistic
+// arguments, every filter and every optional body field.
+var _ = addOps(
+	opSpec{id: "customer_portal:license_keys:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.LicenseKeys.List(ctx, &LicenseKeyListOptions{BenefitID: testUUID})
-			return err
-		}},
-	opCase{id: "customer_portal:license_keys:get", answer: `{"id":"` + testUUID + `","activations":[]}`,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.LicenseKeys.Get(ctx, id)
-			return err
-		}},
-	opCase{id: "customer_portal:license_keys:rotate", answer: `{"id":"` + testUUID + `","key":"new"}`,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.LicenseKeys.Rotate(ctx, id)
-			return err
-		}},
-	opCase{id: "customer_portal:license_keys:validate", answer: `{"id":"` + testUUID + `","activation":null}`,
-		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.LicenseKeys.Validate(ctx, &LicenseKeyValidate{Key: "k", OrganizationID: testUUID})
-			return err
+			return onlyErr(c.LicenseKeys.List(ctx, &LicenseKeyListOptions{BenefitID: testUUID}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.LicenseKeys.Validate(ctx, nil); return err }},
-	opCase{id: "customer_portal:license_keys:activate", answer: `{"id":"` + testUUID + `","license_key":{"id":"` + testUUID + `"}}`,
-		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.LicenseKeys.Activate(ctx, &LicenseKeyActivate{Key: "k", OrganizationID: testUUID, Label: "l"})
-			return err
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.LicenseKeys.List(ctx, &LicenseKeyListOptions{ListOptions: ListOptions{Page: 1, Limit: 10}, BenefitID: "b6c33fb3-f30a-4743-85e3-f2d70356b639"}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"LicenseKeyCustomer":           reflect.TypeFor[LicenseKeyCustomer](),
+			"LicenseKeyMember":             reflect.TypeFor[LicenseKeyMember](),
+			"LicenseKeyRead":               reflect.TypeFor[LicenseKeyRead](),
+			"ListResource_LicenseKeyRead_": reflect.TypeFor[Page[LicenseKeyRead]](),
+			"Unauthorized":                 apiErrorType,
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.LicenseKeys.Activate(ctx, nil); return err }},
-	opCase{id: "customer_portal:license_keys:deactivate", status: http.StatusNoContent,
+	},
+	opSpec{id: "customer_portal:license_keys:get", answer: `{"id":"` + testUUID + `","activations":[]}`,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.LicenseKeys.Get(ctx, id)) },
+		rows: []contractRow{{arg: licenseKeyID}},
+		schemas: map[string]reflect.Type{
+			"LicenseKeyActivationBase":  reflect.TypeFor[LicenseKeyActivationBase](),
+			"LicenseKeyWithActivations": reflect.TypeFor[LicenseKeyWithActivations](),
+		},
+	},
+	opSpec{id: "customer_portal:license_keys:rotate", answer: `{"id":"` + testUUID + `","key":"new"}`,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.LicenseKeys.Rotate(ctx, id)) },
+		rows: []contractRow{{arg: licenseKeyID}},
+		schemas: map[string]reflect.Type{
+			"RotateNotPermitted": apiErrorType,
+			"RotatedLicenseKey":  reflect.TypeFor[RotatedLicenseKey](),
+		},
+	},
+	opSpec{id: "customer_portal:license_keys:validate", answer: `{"id":"` + testUUID + `","activation":null}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.LicenseKeys.Validate(ctx, &LicenseKeyValidate{Key: "k", OrganizationID: testUUID}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.LicenseKeys.Validate(ctx, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			if _, err := c.LicenseKeys.Validate(ctx, &LicenseKeyValidate{Key: licenseKeyText, OrganizationID: licenseKeyOrg}); err != nil {
+				return err
+			}
+			return onlyErr(c.LicenseKeys.Validate(ctx, &LicenseKeyValidate{
+				Key:            licenseKeyText,
+				OrganizationID: licenseKeyOrg,
+				ActivationID:   "e820729e-1414-4169-bd43-fe2c4d9cf7f2",
+				BenefitID:      "b6c33fb3-f30a-4743-85e3-f2d70356b639",
+				CustomerID:     "f5d3cd1a-2a22-4582-b7ef-4009967fd17c",
+				IncrementUsage: 1,
+				Conditions:     map[string]any{"major_version": 3, "edition": "pro", "ratio": 1.5, "beta": true},
+			}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"LicenseKeyValidate":  reflect.TypeFor[LicenseKeyValidate](),
+			"ValidatedLicenseKey": reflect.TypeFor[ValidatedLicenseKey](),
+		},
+	},
+	opSpec{id: "customer_portal:license_keys:activate", answer: `{"id":"` + testUUID + `","license_key":{"id":"` + testUUID + `"}}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.LicenseKeys.Activate(ctx, &LicenseKeyActivate{Key: "k", OrganizationID: testUUID, Label: "l"}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.LicenseKeys.Activate(ctx, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.LicenseKeys.Activate(ctx, &LicenseKeyActivate{
+				Key:            licenseKeyText,
+				OrganizationID: licenseKeyOrg,
+				Label:          "Ada's MacBook Pro",
+				Conditions:     map[string]any{"major_version": 3},
+				Meta:           map[string]any{"os": "macOS 15.3", "cores": 12, "ram_gb": 36.5, "beta": false},
+			}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"LicenseKeyActivate":       reflect.TypeFor[LicenseKeyActivate](),
+			"LicenseKeyActivationRead": reflect.TypeFor[LicenseKeyActivationRead](),
+		},
+	},
+	opSpec{id: "customer_portal:license_keys:deactivate", status: http.StatusNoContent,
 		call: func(ctx context.Context, c *Client, _ string) error {
 			return c.LicenseKeys.Deactivate(ctx, &LicenseKeyDeactivate{Key: "k", OrganizationID: testUUID, ActivationID: testUUID})
 		},
-		nilBody: func(ctx context.Context, c *Client) error { return c.LicenseKeys.Deactivate(ctx, nil) }},
+		nilBody: func(ctx context.Context, c *Client) error { return c.LicenseKeys.Deactivate(ctx, nil) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return c.LicenseKeys.Deactivate(ctx, &LicenseKeyDeactivate{
+				Key: licenseKeyText, OrganizationID: licenseKeyOrg, ActivationID: "70cd3c83-7db1-44a3-a287-23c7b6c46fd5",
+			})
+		}}},
+		schemas: map[string]reflect.Type{"LicenseKeyDeactivate": reflect.TypeFor[LicenseKeyDeactivate]()},
+	},
 )
-
-// licenseKeysContractCalls call each license key operation with realistic
-// arguments, every filter and every optional body field.
-var licenseKeysContractCalls = []contractCall{
-	{id: "customer_portal:license_keys:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.LicenseKeys.List(ctx, &LicenseKeyListOptions{ListOptions: ListOptions{Page: 1, Limit: 10}, BenefitID: "b6c33fb3-f30a-4743-85e3-f2d70356b639"})
-		return err
-	}},
-	{id: "customer_portal:license_keys:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.LicenseKeys.Get(ctx, licenseKeyID)
-		return err
-	}},
-	{id: "customer_portal:license_keys:rotate", call: func(ctx context.Context, c *Client) error {
-		_, err := c.LicenseKeys.Rotate(ctx, licenseKeyID)
-		return err
-	}},
-	{id: "customer_portal:license_keys:validate", call: func(ctx context.Context, c *Client) error {
-		if _, err := c.LicenseKeys.Validate(ctx, &LicenseKeyValidate{Key: licenseKeyText, OrganizationID: licenseKeyOrg}); err != nil {
-			return err
-		}
-		_, err := c.LicenseKeys.Validate(ctx, &LicenseKeyValidate{
-			Key:            licenseKeyText,
-			OrganizationID: licenseKeyOrg,
-			ActivationID:   "e820729e-1414-4169-bd43-fe2c4d9cf7f2",
-			BenefitID:      "b6c33fb3-f30a-4743-85e3-f2d70356b639",
-			CustomerID:     "f5d3cd1a-2a22-4582-b7ef-4009967fd17c",
-			IncrementUsage: 1,
-			Conditions:     map[string]any{"major_version": 3, "edition": "pro", "ratio": 1.5, "beta": true},
-		})
-		return err
-	}},
-	{id: "customer_portal:license_keys:activate", call: func(ctx context.Context, c *Client) error {
-		_, err := c.LicenseKeys.Activate(ctx, &LicenseKeyActivate{
-			Key:            licenseKeyText,
-			OrganizationID: licenseKeyOrg,
-			Label:          "Ada's MacBook Pro",
-			Conditions:     map[string]any{"major_version": 3},
-			Meta:           map[string]any{"os": "macOS 15.3", "cores": 12, "ram_gb": 36.5, "beta": false},
-		})
-		return err
-	}},
-	{id: "customer_portal:license_keys:deactivate", call: func(ctx context.Context, c *Client) error {
-		return c.LicenseKeys.Deactivate(ctx, &LicenseKeyDeactivate{
-			Key: licenseKeyText, OrganizationID: licenseKeyOrg, ActivationID: "70cd3c83-7db1-44a3-a287-23c7b6c46fd5",
-		})
-	}},
-}

@@ -13,14 +13,6 @@ import (
 
 const portalMemberID = "e1818430-cd02-4c30-a629-2bc329b5acd3"
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_CustomerPortalMember_": reflect.TypeFor[Page[CustomerPortalMember]](),
-	"CustomerPortalMember":               reflect.TypeFor[CustomerPortalMember](),
-	"CustomerPortalMemberCreate":         reflect.TypeFor[CustomerPortalMemberCreate](),
-	"CustomerPortalMemberUpdate":         reflect.TypeFor[CustomerPortalMemberUpdate](),
-	"Member":                             reflect.TypeFor[Member](),
-})
-
 func wantMembers(t *testing.T) []CustomerPortalMember {
 	return []CustomerPortalMember{
 		{
@@ -250,57 +242,52 @@ func TestMembersArgumentsCheckedBeforeSending(t *testing.T) {
 	}
 }
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:members:list_members", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+// The Members operations; their contract rows use realistic arguments.
+var _ = addOps(
+	opSpec{id: "customer_portal:members:list_members", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Members.List(ctx, &ListOptions{Page: 1})
-			return err
-		}},
-	opCase{id: "customer_portal:members:add_member", status: http.StatusCreated, answer: `{"id":"` + portalMemberID + `"}`,
-		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Members.Add(ctx, &CustomerPortalMemberCreate{Email: "mary@example.com"})
-			return err
+			return onlyErr(c.Members.List(ctx, &ListOptions{Page: 1}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Members.Add(ctx, nil); return err }},
-	opCase{id: "customer_portal:members:update_member", answer: `{"id":"` + portalMemberID + `"}`,
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			return onlyErr(c.Members.List(ctx, &ListOptions{Page: 1, Limit: 50}))
+		}}},
+		schemas: map[string]reflect.Type{
+			"CustomerPortalMember":               reflect.TypeFor[CustomerPortalMember](),
+			"ListResource_CustomerPortalMember_": reflect.TypeFor[Page[CustomerPortalMember]](),
+		},
+	},
+	opSpec{id: "customer_portal:members:add_member", status: http.StatusCreated, answer: `{"id":"` + portalMemberID + `"}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.Members.Add(ctx, &CustomerPortalMemberCreate{Email: "mary@example.com"}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Members.Add(ctx, nil)) },
+		rows: []contractRow{
+			{},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Members.Add(ctx, &CustomerPortalMemberCreate{
+					Email: "charles@example.com", Name: "Charles Babbage", Role: new(MemberRoleBillingManager),
+				}))
+			}},
+		},
+		schemas: map[string]reflect.Type{"CustomerPortalMemberCreate": reflect.TypeFor[CustomerPortalMemberCreate]()},
+	},
+	opSpec{id: "customer_portal:members:update_member", answer: `{"id":"` + portalMemberID + `"}`,
 		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Members.Update(ctx, id, &CustomerPortalMemberUpdate{Role: Set(MemberRoleMember)})
-			return err
+			return onlyErr(c.Members.Update(ctx, id, &CustomerPortalMemberUpdate{Role: Set(MemberRoleMember)}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.Members.Update(ctx, portalMemberID, nil)
-			return err
-		}},
-	opCase{id: "customer_portal:members:remove_member", status: http.StatusNoContent,
-		call: func(ctx context.Context, c *Client, id string) error { return c.Members.Remove(ctx, id) }},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Members.Update(ctx, portalMemberID, nil)) },
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Members.Update(ctx, portalMemberID, &CustomerPortalMemberUpdate{Name: Set("Mary Somerville"), Role: Set(MemberRoleBillingManager)}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Members.Update(ctx, portalMemberID, &CustomerPortalMemberUpdate{Name: Null[string](), Role: Null[MemberRole]()}))
+			}},
+		},
+		schemas: map[string]reflect.Type{"CustomerPortalMemberUpdate": reflect.TypeFor[CustomerPortalMemberUpdate]()},
+	},
+	opSpec{id: "customer_portal:members:remove_member", status: http.StatusNoContent,
+		call: func(ctx context.Context, c *Client, id string) error { return c.Members.Remove(ctx, id) },
+		rows: []contractRow{{arg: "74998f48-6c2f-4069-ba69-1000a034f387"}},
+	},
 )
-
-// membersContractCalls call every Members operation with realistic
-// arguments, for the contract test.
-var membersContractCalls = []contractCall{
-	{id: "customer_portal:members:list_members", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Members.List(ctx, &ListOptions{Page: 1, Limit: 50})
-		return err
-	}},
-	{id: "customer_portal:members:add_member", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Members.Add(ctx, &CustomerPortalMemberCreate{Email: "mary@example.com"})
-		return err
-	}},
-	{id: "customer_portal:members:add_member", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Members.Add(ctx, &CustomerPortalMemberCreate{
-			Email: "charles@example.com", Name: "Charles Babbage", Role: new(MemberRoleBillingManager),
-		})
-		return err
-	}},
-	{id: "customer_portal:members:update_member", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Members.Update(ctx, portalMemberID, &CustomerPortalMemberUpdate{Name: Set("Mary Somerville"), Role: Set(MemberRoleBillingManager)})
-		return err
-	}},
-	{id: "customer_portal:members:update_member", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Members.Update(ctx, portalMemberID, &CustomerPortalMemberUpdate{Name: Null[string](), Role: Null[MemberRole]()})
-		return err
-	}},
-	{id: "customer_portal:members:remove_member", call: func(ctx context.Context, c *Client) error {
-		return c.Members.Remove(ctx, "74998f48-6c2f-4069-ba69-1000a034f387")
-	}},
-}

@@ -204,40 +204,32 @@ func TestMeterUnknownsSurvive(t *testing.T) {
 	}
 }
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_CustomerCustomerMeter_": reflect.TypeFor[Page[CustomerCustomerMeter]](),
-	"CustomerCustomerMeter":               reflect.TypeFor[CustomerCustomerMeter](),
-	"CustomerCustomerMeterMeter":          reflect.TypeFor[CustomerCustomerMeterMeter](),
-})
-
 const testCustomerMeterJSON = `{"id":"` + customerMeterID + `","created_at":"2026-07-14T10:22:31Z","consumed_units":1.5,"credited_units":2,"balance":0.5,"meter":{"id":"` + testUUID + `","name":"API calls"}}`
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:customer_meters:list", answer: `{"items":[` + testCustomerMeterJSON + `],"pagination":{"total_count":1,"max_page":1}}`,
+var _ = addOps(
+	opSpec{id: "customer_portal:customer_meters:list", answer: `{"items":[` + testCustomerMeterJSON + `],"pagination":{"total_count":1,"max_page":1}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Meters.List(ctx, &MeterListOptions{MeterID: []string{testUUID}, Query: "API"})
-			return err
-		}},
-	opCase{id: "customer_portal:customer_meters:get", answer: testCustomerMeterJSON,
-		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Meters.Get(ctx, id); return err }},
+			return onlyErr(c.Meters.List(ctx, &MeterListOptions{MeterID: []string{testUUID}, Query: "API"}))
+		},
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error { return onlyErr(c.Meters.List(ctx, nil)) }},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Meters.List(ctx, &MeterListOptions{
+					ListOptions: ListOptions{Page: 2, Limit: 10},
+					MeterID:     []string{"e2b7a9c4-1d3f-4a86-9b5e-7c0f2d8a6e19", "6b1f3e8d-9a2c-4c57-b04e-3e8d1a7f5c92"},
+					Query:       "API calls",
+					Sorting:     []CustomerCustomerMeterSortProperty{CustomerCustomerMeterSortPropertyBalanceDesc, CustomerCustomerMeterSortPropertyMeterName},
+				}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"CustomerCustomerMeter":               reflect.TypeFor[CustomerCustomerMeter](),
+			"CustomerCustomerMeterMeter":          reflect.TypeFor[CustomerCustomerMeterMeter](),
+			"ListResource_CustomerCustomerMeter_": reflect.TypeFor[Page[CustomerCustomerMeter]](),
+		},
+	},
+	opSpec{id: "customer_portal:customer_meters:get", answer: testCustomerMeterJSON,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Meters.Get(ctx, id)) },
+		rows: []contractRow{{arg: "a51e0e0c-f114-48cb-892f-0087049e8e4f"}},
+	},
 )
-
-var metersContractCalls = []contractCall{
-	{id: "customer_portal:customer_meters:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Meters.List(ctx, nil)
-		return err
-	}},
-	{id: "customer_portal:customer_meters:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Meters.List(ctx, &MeterListOptions{
-			ListOptions: ListOptions{Page: 2, Limit: 10},
-			MeterID:     []string{"e2b7a9c4-1d3f-4a86-9b5e-7c0f2d8a6e19", "6b1f3e8d-9a2c-4c57-b04e-3e8d1a7f5c92"},
-			Query:       "API calls",
-			Sorting:     []CustomerCustomerMeterSortProperty{CustomerCustomerMeterSortPropertyBalanceDesc, CustomerCustomerMeterSortPropertyMeterName},
-		})
-		return err
-	}},
-	{id: "customer_portal:customer_meters:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Meters.Get(ctx, "a51e0e0c-f114-48cb-892f-0087049e8e4f")
-		return err
-	}},
-}

@@ -5,41 +5,127 @@ import (
 	"errors"
 	"maps"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 )
 
-// An opCase calls one registered operation through its service method, so
-// that the operation table test checks what users call, not the registry
-// alone. Each service's test file adds its cases with addOpCases.
-type opCase struct {
+// An opSpec is everything the registry-driven tests know of one
+// operation: how to call it, what it answers, its rows of the contract
+// tests and the Go types of the schemas it brings. Each service's test
+// file registers one opSpec per operation with addOps; TestOperationTable,
+// TestSpecCoverage, TestContract and TestContractCallsOnFake iterate them.
+type opSpec struct {
 	// id is the operationId.
 	id string
 	// call invokes the method with path argument arg (ignored by
-	// operations without one) and valid other arguments.
-	call func(ctx context.Context, c *Client, arg string) error
+	// operations without one) and valid other arguments, sending one
+	// request.
+	call callFunc
 	// nilBody invokes the method with a nil body; required for operations
 	// with a body.
 	nilBody func(ctx context.Context, c *Client) error
-	// status and answer make a valid 2xx answer: status defaults to 200,
-	// answer to "{}".
+	// status and answer make a valid 2xx answer to call: status defaults
+	// to 200, answer to "{}".
 	status int
 	answer string
+	// rows are the calls of the contract tests, which send them to Prism
+	// (contract_test.go) and to polartest's fake (fake_contract_test.go):
+	// together they use every filter and request-body shape.
+	rows []contractRow
+	// schemas maps the document's object and union schemas that this
+	// operation reaches, and no other service's, to their Go types (the
+	// ones several services reach are in sharedSchemaTypes). Enum schemas
+	// need no entry: their Go type carries the schema's name.
+	schemas map[string]reflect.Type
 }
 
-var opCases = map[string]opCase{}
+// A callFunc calls one operation with path argument arg.
+type callFunc func(ctx context.Context, c *Client, arg string) error
 
-// addOpCases registers cases; it is called from package-level variables of
-// each service's test file.
-func addOpCases(cs ...opCase) bool {
-	for _, c := range cs {
-		if _, dup := opCases[c.id]; dup {
-			panic("two opCases for " + c.id)
+// A contractRow is one call of the contract tests: the operation with one
+// shape of arguments. Its result and error do not matter: Prism's answers
+// are random data or documented errors.
+//
+// Prism quirk: a query parameter whose schema is anyOf[array, null] (such
+// as sorting) and that is sent once is validated as a string and reported
+// as "must be array", although a repeated key with one value is a valid
+// one-element array. Rows therefore send such parameters with two values.
+// Parameters that also accept a single value (anyOf[string, array, null],
+// such as product_id) are sent with one value in some rows and two in
+// others.
+type contractRow struct {
+	name string // what this row varies, for the subtest name
+	// call makes the call with ctx, which must reach the SDK unchanged.
+	// Without it the row makes the opSpec's call with arg.
+	call func(ctx context.Context, c *Client) error
+	arg  string
+}
+
+// opSpecs holds the registered opSpecs by operationId.
+var opSpecs = map[string]*opSpec{}
+
+// addOps registers specs and their schema types; it is called from a
+// package-level variable of each service's test file.
+func addOps(specs ...opSpec) bool {
+	for _, s := range specs {
+		if _, dup := opSpecs[s.id]; dup {
+			panic("two opSpecs for " + s.id)
 		}
-		opCases[c.id] = c
+		addSchemaTypes(s.schemas)
+		opSpecs[s.id] = &s
 	}
 	return true
+}
+
+// opSpecsInOrder returns the registered opSpecs sorted by operationId.
+func opSpecsInOrder() []*opSpec {
+	out := make([]*opSpec, 0, len(opSpecs))
+	for _, id := range slices.Sorted(maps.Keys(opSpecs)) {
+		out = append(out, opSpecs[id])
+	}
+	return out
+}
+
+// contractCall is a contractRow of the operation id, ready to call.
+type contractCall struct {
+	id, name string
+	call     func(ctx context.Context, c *Client) error
+}
+
+// allContractCalls returns the rows of every opSpec, by operationId.
+func allContractCalls() []contractCall {
+	var out []contractCall
+	for _, s := range opSpecsInOrder() {
+		for _, r := range s.rows {
+			call := r.call
+			if call == nil {
+				call = func(ctx context.Context, c *Client) error { return s.call(ctx, c, r.arg) }
+			}
+			out = append(out, contractCall{id: s.id, name: r.name, call: call})
+		}
+	}
+	return out
+}
+
+// checkOpSpecsCover reports a registered operation without an opSpec, an
+// opSpec without rows, and one that names no registered operation.
+func checkOpSpecsCover(t *testing.T) {
+	t.Helper()
+	for _, id := range slices.Sorted(maps.Keys(registry)) {
+		switch s := opSpecs[id]; {
+		case s == nil:
+			t.Errorf("%s: no opSpec; add one with addOps in the service's test file", id)
+		case len(s.rows) == 0:
+			t.Errorf("%s: its opSpec has no contract rows", id)
+		}
+	}
+	for id := range opSpecs {
+		if registry[id] == nil {
+			t.Errorf("opSpec %s names no registered operation", id)
+		}
+	}
 }
 
 // testUUID is a path argument of the form the API expects.
@@ -51,23 +137,15 @@ const testUUID = "3f1c9a7e-2b4d-4e8f-9a6c-5d7e8f9a0b1c"
 // before sending, a 404 becoming an *APIError naming the operation, decode
 // errors wrapped with method and path, and the retry rule of its method.
 func TestOperationTable(t *testing.T) {
+	checkOpSpecsCover(t)
 	for _, id := range slices.Sorted(maps.Keys(registry)) {
-		op := registry[id]
-		tc, ok := opCases[id]
-		if !ok {
-			t.Errorf("%s: no opCase; add one with addOpCases in the service's test file", id)
-			continue
-		}
-		t.Run(id, func(t *testing.T) { testOperation(t, op, tc) })
-	}
-	for id := range opCases {
-		if registry[id] == nil {
-			t.Errorf("opCase %s names no registered operation", id)
+		if tc := opSpecs[id]; tc != nil {
+			t.Run(id, func(t *testing.T) { testOperation(t, registry[id], tc) })
 		}
 	}
 }
 
-func testOperation(t *testing.T, op *operation, tc opCase) {
+func testOperation(t *testing.T, op *operation, tc *opSpec) {
 	wantPath := op.path
 	if op.param != "" {
 		wantPath = strings.Replace(op.path, "{"+op.param+"}", testUUID, 1)
@@ -123,7 +201,7 @@ func testOperation(t *testing.T, op *operation, tc opCase) {
 		}
 		if op.body != nil {
 			if tc.nilBody == nil {
-				t.Fatal("the operation takes a body: the opCase needs nilBody")
+				t.Fatal("the operation takes a body: the opSpec needs nilBody")
 			}
 			if err := tc.nilBody(bg(), c); !errors.Is(err, ErrInvalidArgument) {
 				t.Errorf("nil body: %v", err)
@@ -189,3 +267,7 @@ func TestOperationsListsTheRegistry(t *testing.T) {
 		}
 	}
 }
+
+// onlyErr returns the error of a method's results, for calls whose result
+// does not matter.
+func onlyErr[R any](_ R, err error) error { return err }

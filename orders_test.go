@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -386,38 +387,145 @@ func firstErr[T any](seq func(func(T, error) bool)) error {
 	return nil
 }
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:orders:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+// Path parameters of the contract rows are version-4 UUIDs, as the API
+// requires. Prism does not check this: it ignores the document's "uuid4"
+// format, so a wrong ID would pass there unnoticed.
+const (
+	contractOrderID        = "e5ed00a2-214d-432e-be2e-7a0d2fa4080c"
+	contractProductID      = "00d56403-04f2-46f5-abe1-f86f508cef5f"
+	contractProductID2     = "03625e85-5be3-4ce1-bfda-ecc1631666bc"
+	contractSubscriptionID = "6dfd0b69-3958-470c-ad00-a2182b8cb617"
+	contractSubscription2  = "0775af8e-e6f5-4c41-bc0a-897b9f4877c9"
+	contractPaymentMethod  = "cf80b28c-dda9-49a1-aea7-fa492cfa6c4d"
+)
+
+var _ = addOps(
+	opSpec{id: "customer_portal:orders:list", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Orders.List(ctx, &OrderListOptions{ProductID: []string{testUUID}})
-			return err
-		}},
-	opCase{id: "customer_portal:orders:get", answer: testOrderJSON,
-		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Orders.Get(ctx, id); return err }},
-	opCase{id: "customer_portal:orders:update", answer: testOrderJSON,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Orders.Update(ctx, id, &CustomerOrderUpdate{BillingName: Set("ACME")})
-			return err
+			return onlyErr(c.Orders.List(ctx, &OrderListOptions{ProductID: []string{testUUID}}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Orders.Update(ctx, testUUID, nil); return err }},
-	opCase{id: "customer_portal:orders:generate_invoice", status: http.StatusAccepted, answer: "null",
-		call: func(ctx context.Context, c *Client, id string) error { return c.Orders.GenerateInvoice(ctx, id) }},
-	opCase{id: "customer_portal:orders:invoice", answer: `{"url":"https://example.com/i.pdf"}`,
-		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Orders.Invoice(ctx, id); return err }},
-	opCase{id: "customer_portal:orders:receipt", answer: `{"url":"https://example.com/r.pdf"}`,
-		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Orders.Receipt(ctx, id); return err }},
-	opCase{id: "customer_portal:orders:get_payment_status", answer: `{"status":"succeeded"}`,
+		rows: []contractRow{
+			{name: "no options", call: func(ctx context.Context, c *Client) error { return onlyErr(c.Orders.List(ctx, nil)) }},
+			{name: "every filter once", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.List(ctx, &OrderListOptions{
+					ListOptions:        ListOptions{Page: 2, Limit: 25},
+					ProductID:          []string{contractProductID},
+					ProductBillingType: []ProductBillingType{ProductBillingTypeRecurring},
+					SubscriptionID:     []string{contractSubscriptionID},
+					Query:              "Pro plan",
+					Sorting:            []CustomerOrderSortProperty{CustomerOrderSortPropertyCreatedAtDesc, CustomerOrderSortPropertyAmount},
+				}))
+			}},
+			{name: "filters with two values", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.List(ctx, &OrderListOptions{
+					ListOptions:        ListOptions{Limit: MaxLimit},
+					ProductID:          []string{contractProductID, contractProductID2},
+					ProductBillingType: []ProductBillingType{ProductBillingTypeOneTime, ProductBillingTypeRecurring},
+					SubscriptionID:     []string{contractSubscriptionID, contractSubscription2},
+					Sorting:            []CustomerOrderSortProperty{CustomerOrderSortPropertyProduct, CustomerOrderSortPropertySubscriptionDesc},
+				}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"CustomerOrder":               reflect.TypeFor[CustomerOrder](),
+			"CustomerOrderProduct":        reflect.TypeFor[CustomerOrderProduct](),
+			"CustomerOrderSubscription":   reflect.TypeFor[CustomerOrderSubscription](),
+			"ListResource_CustomerOrder_": reflect.TypeFor[Page[CustomerOrder]](),
+			"OrderItemSchema":             reflect.TypeFor[OrderItemSchema](),
+		},
+	},
+	opSpec{id: "customer_portal:orders:get", answer: testOrderJSON,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Orders.Get(ctx, id)) },
+		rows: []contractRow{{arg: contractOrderID}},
+	},
+	opSpec{id: "customer_portal:orders:update", answer: testOrderJSON,
 		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Orders.PaymentStatus(ctx, id)
-			return err
-		}},
-	opCase{id: "customer_portal:orders:confirm_retry_payment", answer: `{"status":"succeeded"}`,
+			return onlyErr(c.Orders.Update(ctx, id, &CustomerOrderUpdate{BillingName: Set("ACME")}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Orders.Update(ctx, testUUID, nil)) },
+		rows: []contractRow{
+			{name: "set name and full address", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
+					BillingName: Set("ACME Inc."),
+					BillingAddress: Set(AddressInput{
+						Line1: ptr("12 rue de la Paix"), Line2: ptr("Bâtiment B"), PostalCode: ptr("75002"),
+						City: ptr("Paris"), State: ptr("FR-75"), Country: CountryFR,
+					}),
+				}))
+			}},
+			{name: "address with country only", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
+					BillingAddress: Set(AddressInput{Country: CountryFR}),
+				}))
+			}},
+			{name: "set name, clear address", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
+					BillingName:    Set("Jane Doe"),
+					BillingAddress: Null[AddressInput](),
+				}))
+			}},
+			{name: "clear both", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{
+					BillingName:    Null[string](),
+					BillingAddress: Null[AddressInput](),
+				}))
+			}},
+			{name: "empty body", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.Update(ctx, contractOrderID, &CustomerOrderUpdate{}))
+			}},
+		},
+		schemas: map[string]reflect.Type{"CustomerOrderUpdate": reflect.TypeFor[CustomerOrderUpdate]()},
+	},
+	opSpec{id: "customer_portal:orders:generate_invoice", status: http.StatusAccepted, answer: "null",
+		call: func(ctx context.Context, c *Client, id string) error { return c.Orders.GenerateInvoice(ctx, id) },
+		rows: []contractRow{{arg: contractOrderID}},
+		schemas: map[string]reflect.Type{
+			"MissingInvoiceBillingDetails": apiErrorType,
+			"OrderNotEligibleForInvoice":   apiErrorType,
+		},
+	},
+	opSpec{id: "customer_portal:orders:invoice", answer: `{"url":"https://example.com/i.pdf"}`,
+		call:    func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Orders.Invoice(ctx, id)) },
+		rows:    []contractRow{{arg: contractOrderID}},
+		schemas: map[string]reflect.Type{"CustomerOrderInvoice": reflect.TypeFor[CustomerOrderInvoice]()},
+	},
+	opSpec{id: "customer_portal:orders:receipt", answer: `{"url":"https://example.com/r.pdf"}`,
+		call:    func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Orders.Receipt(ctx, id)) },
+		rows:    []contractRow{{arg: contractOrderID}},
+		schemas: map[string]reflect.Type{"CustomerOrderReceipt": reflect.TypeFor[CustomerOrderReceipt]()},
+	},
+	opSpec{id: "customer_portal:orders:get_payment_status", answer: `{"status":"succeeded"}`,
+		call:    func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Orders.PaymentStatus(ctx, id)) },
+		rows:    []contractRow{{arg: contractOrderID}},
+		schemas: map[string]reflect.Type{"CustomerOrderPaymentStatus": reflect.TypeFor[CustomerOrderPaymentStatus]()},
+	},
+	opSpec{id: "customer_portal:orders:confirm_retry_payment", answer: `{"status":"succeeded"}`,
 		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Orders.ConfirmRetryPayment(ctx, id, &CustomerOrderConfirmPayment{PaymentMethodID: testUUID})
-			return err
+			return onlyErr(c.Orders.ConfirmRetryPayment(ctx, id, &CustomerOrderConfirmPayment{PaymentMethodID: testUUID}))
 		},
 		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.Orders.ConfirmRetryPayment(ctx, testUUID, nil)
-			return err
-		}},
+			return onlyErr(c.Orders.ConfirmRetryPayment(ctx, testUUID, nil))
+		},
+		rows: []contractRow{
+			{name: "saved payment method", call: func(ctx context.Context, c *Client) error {
+				processor := PaymentProcessorStripe
+				return onlyErr(c.Orders.ConfirmRetryPayment(ctx, contractOrderID, &CustomerOrderConfirmPayment{
+					PaymentMethodID:  contractPaymentMethod,
+					PaymentProcessor: &processor,
+				}))
+			}},
+			{name: "confirmation token", call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Orders.ConfirmRetryPayment(ctx, contractOrderID, &CustomerOrderConfirmPayment{
+					ConfirmationTokenID: "ctoken_1QkXyZ2eZvKYlo2C8aBcDeFg",
+				}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"CustomerOrderConfirmPayment":      reflect.TypeFor[CustomerOrderConfirmPayment](),
+			"CustomerOrderPaymentConfirmation": reflect.TypeFor[CustomerOrderPaymentConfirmation](),
+			"ManualRetryLimitExceeded":         apiErrorType,
+			"OrderNotEligibleForRetry":         apiErrorType,
+			"PaymentAlreadyInProgress":         apiErrorType,
+		},
+	},
 )

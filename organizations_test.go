@@ -231,28 +231,15 @@ func TestOrganizationUnknownsSurvive(t *testing.T) {
 	}
 }
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"CustomerOrganizationData":            reflect.TypeFor[CustomerOrganizationData](),
-	"CustomerProduct":                     reflect.TypeFor[CustomerProduct](),
-	"CustomerOrganization":                reflect.TypeFor[CustomerOrganization](),
-	"OrganizationCustomerPortalSettings":  reflect.TypeFor[OrganizationCustomerPortalSettings](),
-	"CustomerPortalUsageSettings":         reflect.TypeFor[CustomerPortalUsageSettings](),
-	"CustomerPortalSubscriptionSettings":  reflect.TypeFor[CustomerPortalSubscriptionSettings](),
-	"CustomerPortalCustomerSettings":      reflect.TypeFor[CustomerPortalCustomerSettings](),
-	"CustomerOrganizationFeatureSettings": reflect.TypeFor[CustomerOrganizationFeatureSettings](),
-})
-
-var _ = addOpCases(
-	opCase{id: "customer_portal:organizations:get", answer: `{"organization":{"id":"` + testUUID + `","slug":"acme"},"products":[]}`,
+var _ = addOps(
+	opSpec{id: "customer_portal:organizations:get", answer: `{"organization":{"id":"` + testUUID + `","slug":"acme"},"products":[]}`,
 		call: func(ctx context.Context, c *Client, slug string) error {
-			_, err := c.Organizations.Get(ctx, slug)
-			return err
-		}},
+			return onlyErr(c.Organizations.Get(ctx, slug))
+		},
+		rows: []contractRow{{arg: "acme"}},
+		schemas: map[string]reflect.Type{
+			"CustomerOrganizationData": reflect.TypeFor[CustomerOrganizationData](),
+			"CustomerProduct":          reflect.TypeFor[CustomerProduct](),
+		},
+	},
 )
-
-var organizationsContractCalls = []contractCall{
-	{id: "customer_portal:organizations:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Organizations.Get(ctx, "acme")
-		return err
-	}},
-}

@@ -18,12 +18,6 @@ const (
 	portalCheckoutID     = "90b4b034-c607-4cbc-93ad-20216d9da01d"
 )
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"SeatsList":          reflect.TypeFor[SeatsList](),
-	"CustomerSeat":       reflect.TypeFor[CustomerSeat](),
-	"CustomerSeatAssign": reflect.TypeFor[CustomerSeatAssign](),
-})
-
 func wantSeatsList(t *testing.T) *SeatsList {
 	return &SeatsList{
 		Seats: []CustomerSeat{
@@ -318,89 +312,77 @@ func TestPortalFixturesWellFormed(t *testing.T) {
 	}
 }
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:seats:list_seats", answer: `{"seats":[],"available_seats":0,"total_seats":0}`,
+// The Seats operations; their contract rows use realistic arguments,
+// every filter and every way of naming a seat's source and holder.
+var _ = addOps(
+	opSpec{id: "customer_portal:seats:list_seats", answer: `{"seats":[],"available_seats":0,"total_seats":0}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Seats.List(ctx, &SeatListOptions{SubscriptionID: testUUID})
-			return err
-		}},
-	opCase{id: "customer_portal:seats:assign_seat", answer: `{"id":"` + portalSeatID + `"}`,
-		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Seats.Assign(ctx, &CustomerSeatAssign{SubscriptionID: testUUID, Email: "a@example.com"})
-			return err
+			return onlyErr(c.Seats.List(ctx, &SeatListOptions{SubscriptionID: testUUID}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Seats.Assign(ctx, nil); return err }},
-	opCase{id: "customer_portal:seats:revoke_seat", answer: `{"id":"` + portalSeatID + `"}`,
-		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Seats.Revoke(ctx, id); return err }},
-	opCase{id: "customer_portal:seats:resend_invitation", answer: `{"id":"` + portalSeatID + `"}`,
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.List(ctx, &SeatListOptions{SubscriptionID: portalSubscriptionID}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.List(ctx, &SeatListOptions{OrderID: portalOrderID}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"CustomerSeat": reflect.TypeFor[CustomerSeat](),
+			"Member":       reflect.TypeFor[Member](),
+			"SeatsList":    reflect.TypeFor[SeatsList](),
+		},
+	},
+	opSpec{id: "customer_portal:seats:assign_seat", answer: `{"id":"` + portalSeatID + `"}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.Seats.Assign(ctx, &CustomerSeatAssign{SubscriptionID: testUUID, Email: "a@example.com"}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Seats.Assign(ctx, nil)) },
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.Assign(ctx, &CustomerSeatAssign{
+					SubscriptionID: portalSubscriptionID, Email: "grace@example.com",
+					Metadata: map[string]any{"department": "research"},
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.Assign(ctx, &CustomerSeatAssign{OrderID: portalOrderID, CustomerID: portalCustomerID, ImmediateClaim: true}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.Assign(ctx, &CustomerSeatAssign{CheckoutID: portalCheckoutID, ExternalCustomerID: "cus_ext_42"}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.Assign(ctx, &CustomerSeatAssign{SubscriptionID: portalSubscriptionID, MemberID: portalMemberID}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.Assign(ctx, &CustomerSeatAssign{SubscriptionID: portalSubscriptionID, ExternalMemberID: "usr_1337", Email: "mary@example.com"}))
+			}},
+		},
+		schemas: map[string]reflect.Type{"CustomerSeatAssign": reflect.TypeFor[CustomerSeatAssign]()},
+	},
+	opSpec{id: "customer_portal:seats:revoke_seat", answer: `{"id":"` + portalSeatID + `"}`,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Seats.Revoke(ctx, id)) },
+		rows: []contractRow{{arg: portalSeatID}},
+	},
+	opSpec{id: "customer_portal:seats:resend_invitation", answer: `{"id":"` + portalSeatID + `"}`,
 		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Seats.ResendInvitation(ctx, id)
-			return err
-		}},
+			return onlyErr(c.Seats.ResendInvitation(ctx, id))
+		},
+		rows: []contractRow{{arg: portalSeatID}},
+	},
+	opSpec{id: "customer_portal:seats:list_claimed_subscriptions",
+		answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Limit: 10}))
+		},
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error { return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, nil)) }},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Page: 2, Limit: 25}))
+			}},
+		},
+	},
 )
-
-// seatsContractCalls call every Seats operation with realistic arguments,
-// every filter and every way of naming a seat's source and holder, for the
-// contract test.
-var seatsContractCalls = []contractCall{
-	{id: "customer_portal:seats:list_seats", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.List(ctx, &SeatListOptions{SubscriptionID: portalSubscriptionID})
-		return err
-	}},
-	{id: "customer_portal:seats:list_seats", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.List(ctx, &SeatListOptions{OrderID: portalOrderID})
-		return err
-	}},
-	{id: "customer_portal:seats:assign_seat", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.Assign(ctx, &CustomerSeatAssign{
-			SubscriptionID: portalSubscriptionID, Email: "grace@example.com",
-			Metadata: map[string]any{"department": "research"},
-		})
-		return err
-	}},
-	{id: "customer_portal:seats:assign_seat", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.Assign(ctx, &CustomerSeatAssign{OrderID: portalOrderID, CustomerID: portalCustomerID, ImmediateClaim: true})
-		return err
-	}},
-	{id: "customer_portal:seats:assign_seat", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.Assign(ctx, &CustomerSeatAssign{CheckoutID: portalCheckoutID, ExternalCustomerID: "cus_ext_42"})
-		return err
-	}},
-	{id: "customer_portal:seats:assign_seat", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.Assign(ctx, &CustomerSeatAssign{SubscriptionID: portalSubscriptionID, MemberID: portalMemberID})
-		return err
-	}},
-	{id: "customer_portal:seats:assign_seat", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.Assign(ctx, &CustomerSeatAssign{SubscriptionID: portalSubscriptionID, ExternalMemberID: "usr_1337", Email: "mary@example.com"})
-		return err
-	}},
-	{id: "customer_portal:seats:revoke_seat", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.Revoke(ctx, portalSeatID)
-		return err
-	}},
-	{id: "customer_portal:seats:resend_invitation", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.ResendInvitation(ctx, portalSeatID)
-		return err
-	}},
-}
-
-var _ = addOpCases(opCase{id: "customer_portal:seats:list_claimed_subscriptions",
-	answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
-	call: func(ctx context.Context, c *Client, _ string) error {
-		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Limit: 10})
-		return err
-	}})
-
-var seatsClaimedContractCalls = []contractCall{
-	{id: "customer_portal:seats:list_claimed_subscriptions", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.ListClaimedSubscriptions(ctx, nil)
-		return err
-	}},
-	{id: "customer_portal:seats:list_claimed_subscriptions", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Page: 2, Limit: 25})
-		return err
-	}},
-}
 
 func TestSeatsClaimedSubscriptions(t *testing.T) {
 	page := fixture("subscriptions_page.json")

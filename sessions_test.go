@@ -13,17 +13,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"CustomerSession":                         reflect.TypeFor[CustomerSession](),
-	"Customer":                                reflect.TypeFor[Customer](),
-	"CustomerIndividual":                      reflect.TypeFor[CustomerIndividual](),
-	"CustomerTeam":                            reflect.TypeFor[CustomerTeam](),
-	"CustomerCustomerSession":                 reflect.TypeFor[CustomerCustomerSession](),
-	"PortalAuthenticatedUser":                 reflect.TypeFor[PortalAuthenticatedUser](),
-	"CustomerSessionCustomerIDCreate":         reflect.TypeFor[CustomerSessionCustomerIDCreate](),
-	"CustomerSessionCustomerExternalIDCreate": reflect.TypeFor[CustomerSessionCustomerExternalIDCreate](),
-})
-
 const (
 	orgTestToken  = "polar_oat_Org7Tok3nWithCust0merSessionsWrite9"
 	sessionToken  = "polar_cst_Zq8pV3xW7nK2mR5tY9bC4dF6gH1jL0sA"
@@ -324,46 +313,48 @@ func TestCustomerVariantsWriteType(t *testing.T) {
 	}
 }
 
-var _ = addOpCases(
-	opCase{id: "customer-sessions:create", status: http.StatusCreated, answer: `{"id":"` + testUUID + `","token":"polar_cst_x","customer":{"type":"individual"}}`,
+// The session operations; their contract rows use every body shape and
+// optional field.
+var _ = addOps(
+	opSpec{id: "customer-sessions:create", status: http.StatusCreated, answer: `{"id":"` + testUUID + `","token":"polar_cst_x","customer":{"type":"individual"}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Sessions.Create(ctx, &CustomerSessionCustomerIDCreate{CustomerID: testUUID})
-			return err
+			return onlyErr(c.Sessions.Create(ctx, &CustomerSessionCustomerIDCreate{CustomerID: testUUID}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Sessions.Create(ctx, nil); return err }},
-	opCase{id: "customer_portal:customer-session:introspect", answer: `{"expires_at":"2026-03-12T10:00:00Z","return_url":null}`,
-		call: func(ctx context.Context, c *Client, _ string) error { _, err := c.Sessions.Introspect(ctx); return err }},
-	opCase{id: "customer_portal:customer-session:get_authenticated_user", answer: `{"type":"customer","email":"a@example.com"}`,
-		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Sessions.AuthenticatedUser(ctx)
-			return err
-		}},
-)
-
-// sessionsContractCalls call each session operation with every body shape
-// and optional field.
-var sessionsContractCalls = []contractCall{
-	{id: "customer-sessions:create", call: func(ctx context.Context, c *Client) error {
-		for _, body := range []CustomerSessionCreate{
-			&CustomerSessionCustomerIDCreate{CustomerID: sessionCustID},
-			&CustomerSessionCustomerIDCreate{CustomerID: sessionCustID, MemberID: "8f002cc0-4352-4c17-94cb-75c6176a12b0", ReturnURL: "https://example.com/account"},
-			&CustomerSessionCustomerIDCreate{CustomerID: sessionCustID, ExternalMemberID: "mbr_7"},
-			&CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: "usr_1337"},
-			&CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: "team_42", MemberID: "8f002cc0-4352-4c17-94cb-75c6176a12b0"},
-			&CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: "team_42", ExternalMemberID: "mbr_7", ReturnURL: "https://example.com/team"},
-		} {
-			if _, err := c.Sessions.Create(ctx, body); err != nil {
-				return err
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Sessions.Create(ctx, nil)) },
+		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
+			for _, body := range []CustomerSessionCreate{
+				&CustomerSessionCustomerIDCreate{CustomerID: sessionCustID},
+				&CustomerSessionCustomerIDCreate{CustomerID: sessionCustID, MemberID: "8f002cc0-4352-4c17-94cb-75c6176a12b0", ReturnURL: "https://example.com/account"},
+				&CustomerSessionCustomerIDCreate{CustomerID: sessionCustID, ExternalMemberID: "mbr_7"},
+				&CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: "usr_1337"},
+				&CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: "team_42", MemberID: "8f002cc0-4352-4c17-94cb-75c6176a12b0"},
+				&CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: "team_42", ExternalMemberID: "mbr_7", ReturnURL: "https://example.com/team"},
+			} {
+				if _, err := c.Sessions.Create(ctx, body); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	}},
-	{id: "customer_portal:customer-session:introspect", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.Introspect(ctx)
-		return err
-	}},
-	{id: "customer_portal:customer-session:get_authenticated_user", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Sessions.AuthenticatedUser(ctx)
-		return err
-	}},
-}
+			return nil
+		}}},
+		schemas: map[string]reflect.Type{
+			"Customer":           reflect.TypeFor[Customer](),
+			"CustomerIndividual": reflect.TypeFor[CustomerIndividual](),
+			"CustomerSession":    reflect.TypeFor[CustomerSession](),
+			"CustomerSessionCustomerExternalIDCreate": reflect.TypeFor[CustomerSessionCustomerExternalIDCreate](),
+			"CustomerSessionCustomerIDCreate":         reflect.TypeFor[CustomerSessionCustomerIDCreate](),
+			"CustomerTeam":                            reflect.TypeFor[CustomerTeam](),
+		},
+	},
+	opSpec{id: "customer_portal:customer-session:introspect", answer: `{"expires_at":"2026-03-12T10:00:00Z","return_url":null}`,
+		call:    func(ctx context.Context, c *Client, _ string) error { return onlyErr(c.Sessions.Introspect(ctx)) },
+		rows:    []contractRow{{}},
+		schemas: map[string]reflect.Type{"CustomerCustomerSession": reflect.TypeFor[CustomerCustomerSession]()},
+	},
+	opSpec{id: "customer_portal:customer-session:get_authenticated_user", answer: `{"type":"customer","email":"a@example.com"}`,
+		call: func(ctx context.Context, c *Client, _ string) error {
+			return onlyErr(c.Sessions.AuthenticatedUser(ctx))
+		},
+		rows:    []contractRow{{}},
+		schemas: map[string]reflect.Type{"PortalAuthenticatedUser": reflect.TypeFor[PortalAuthenticatedUser]()},
+	},
+)

@@ -10,19 +10,17 @@ import (
 	"io/fs"
 	"maps"
 	"net/http"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
-)
 
-// specFile is the OpenAPI document the models follow, relative to the
-// module root (the test's working directory).
-const specFile = "../shared/polar-openapi-2026-10-customer-portal.json"
+	"github.com/polarportal/polar-go/internal/openapi"
+)
 
 // errorBody is the shape of every domain error body, which
 // newResponseError parses into an *APIError.
@@ -40,51 +38,27 @@ type httpValidationError struct {
 	Detail []ValidationDetail `json:"detail"`
 }
 
-// schemaTypes maps the document's object and union schemas to their Go
-// types. Enum schemas need no entry: their Go type carries the schema's
-// name.
-var schemaTypes = map[string]reflect.Type{
-	// Shared
-	"ListResource_CustomerOrder_": reflect.TypeFor[Page[CustomerOrder]](),
-	"Pagination":                  reflect.TypeFor[Pagination](),
-	"HTTPValidationError":         reflect.TypeFor[httpValidationError](),
-	"ValidationError":             reflect.TypeFor[ValidationDetail](),
+// sharedSchemaTypes maps the object and union schemas that the operations
+// of several services reach to their Go types; an opSpec's schemas holds
+// the others. Enum schemas need no entry: their Go type carries the
+// schema's name.
+var sharedSchemaTypes = map[string]reflect.Type{
+	// Pages and error bodies
+	"HTTPValidationError": reflect.TypeFor[httpValidationError](),
+	"NotPermitted":        apiErrorType,
+	"Pagination":          reflect.TypeFor[Pagination](),
+	"ResourceNotFound":    apiErrorType,
+	"ValidationError":     reflect.TypeFor[ValidationDetail](),
 
-	// Error bodies {"error": name, "detail": text}
-	"AlreadyCanceledSubscription":            apiErrorType,
-	"CustomerNotReady":                       apiErrorType,
-	"ManualRetryLimitExceeded":               apiErrorType,
-	"MissingInvoiceBillingDetails":           apiErrorType,
-	"NotPermitted":                           apiErrorType,
-	"OrderNotEligibleForInvoice":             apiErrorType,
-	"OrderNotEligibleForRetry":               apiErrorType,
-	"PauseResumeNotAllowed":                  apiErrorType,
-	"PaymentAlreadyInProgress":               apiErrorType,
-	"PaymentFailed":                          apiErrorType,
-	"PaymentMethodInUseByActiveSubscription": apiErrorType,
-	"PaymentMethodRequired":                  apiErrorType,
-	"PaymentMethodSetupFailed":               apiErrorType,
-	"PaymentNotReady":                        apiErrorType,
-	"ResourceNotFound":                       apiErrorType,
-	"RotateNotPermitted":                     apiErrorType,
-	"Unauthorized":                           apiErrorType,
+	// Customers and addresses
+	"Address":                    reflect.TypeFor[Address](),
+	"AddressInput":               reflect.TypeFor[AddressInput](),
+	"CustomerPortalCustomer":     reflect.TypeFor[CustomerPortalCustomer](),
+	"CustomerPortalOAuthAccount": reflect.TypeFor[CustomerPortalOAuthAccount](),
+	"MetadataOutputType":         reflect.TypeFor[map[string]any](),
 
-	// Orders
-	"Address":                          reflect.TypeFor[Address](),
-	"AddressInput":                     reflect.TypeFor[AddressInput](),
-	"CustomerOrder":                    reflect.TypeFor[CustomerOrder](),
-	"CustomerOrderConfirmPayment":      reflect.TypeFor[CustomerOrderConfirmPayment](),
-	"CustomerOrderInvoice":             reflect.TypeFor[CustomerOrderInvoice](),
-	"CustomerOrderPaymentConfirmation": reflect.TypeFor[CustomerOrderPaymentConfirmation](),
-	"CustomerOrderPaymentStatus":       reflect.TypeFor[CustomerOrderPaymentStatus](),
-	"CustomerOrderReceipt":             reflect.TypeFor[CustomerOrderReceipt](),
-	"CustomerOrderSubscription":        reflect.TypeFor[CustomerOrderSubscription](),
-	"CustomerOrderUpdate":              reflect.TypeFor[CustomerOrderUpdate](),
-	"OrderItemSchema":                  reflect.TypeFor[OrderItemSchema](),
-
-	// Products and prices
+	// Organizations, products and prices
 	"BenefitPublic":                       reflect.TypeFor[BenefitPublic](),
-	"CustomerOrderProduct":                reflect.TypeFor[CustomerOrderProduct](),
 	"CustomerOrganization":                reflect.TypeFor[CustomerOrganization](),
 	"CustomerOrganizationFeatureSettings": reflect.TypeFor[CustomerOrganizationFeatureSettings](),
 	"CustomerPortalCustomerSettings":      reflect.TypeFor[CustomerPortalCustomerSettings](),
@@ -107,18 +81,30 @@ var schemaTypes = map[string]reflect.Type{
 	"ProductPriceUnitBased":               reflect.TypeFor[ProductPriceUnitBased](),
 	"Tier":                                reflect.TypeFor[Tier](),
 	"Tiers":                               reflect.TypeFor[Tiers](),
+
+	// Subscriptions, of the Subscriptions and Seats operations
+	"CustomerSubscription":               reflect.TypeFor[CustomerSubscription](),
+	"CustomerSubscriptionMeter":          reflect.TypeFor[CustomerSubscriptionMeter](),
+	"CustomerSubscriptionMeterMeter":     reflect.TypeFor[CustomerSubscriptionMeterMeter](),
+	"CustomerSubscriptionProduct":        reflect.TypeFor[CustomerSubscriptionProduct](),
+	"ListResource_CustomerSubscription_": reflect.TypeFor[Page[CustomerSubscription]](),
+	"PendingSubscriptionUpdate":          reflect.TypeFor[PendingSubscriptionUpdate](),
 }
 
-// addSchemaTypes adds the schema-to-type entries of one service; each
-// service's test file calls it from a package-level variable.
-func addSchemaTypes(m map[string]reflect.Type) bool {
+// schemaTypes maps every schema of sharedSchemaTypes and of the opSpecs to
+// its Go type.
+var schemaTypes = maps.Clone(sharedSchemaTypes)
+
+// addSchemaTypes adds the schema-to-type entries of one opSpec. A schema
+// has one entry: with the operation that brings it, or in
+// sharedSchemaTypes.
+func addSchemaTypes(m map[string]reflect.Type) {
 	for name, typ := range m {
-		if prev, dup := schemaTypes[name]; dup && prev != typ {
+		if _, dup := schemaTypes[name]; dup {
 			panic("schema " + name + " mapped twice")
 		}
 		schemaTypes[name] = typ
 	}
-	return true
 }
 
 // intProperties are integer properties deliberately typed int rather than
@@ -148,33 +134,44 @@ var extraJSONNames = map[string][]string{
 func TestSpecCoverage(t *testing.T) {
 	spec := loadSpec(t)
 	pkg := parseGoPackage(t)
+	checkOpSpecsCover(t)
 
 	var roots, answers []any
 	for _, id := range slices.Sorted(maps.Keys(registry)) {
 		op := registry[id]
-		so, ok := spec.operations[id]
-		if !ok {
-			t.Errorf("registered operation %s is not in %s", id, specFile)
+		so := spec.Operation(id)
+		if so == nil {
+			t.Errorf("registered operation %s is not in %s", id, openapi.SharedFile)
 			continue
 		}
-		roots = append(roots, so.raw)
-		answers = append(answers, so.raw["responses"])
+		roots = append(roots, so.Object)
+		answers = append(answers, so.Object["responses"])
 		t.Run("operation "+id, func(t *testing.T) {
 			for _, p := range checkOperation(op, so) {
 				t.Error(p)
 			}
+			if s := opSpecs[id]; s != nil {
+				for _, p := range unreachedSchemas(spec, so, s.schemas) {
+					t.Error(p)
+				}
+			}
 			checkQuery(t, spec, id, so, op.query)
 		})
 	}
-	t.Logf("%d of the document's %d operations are registered", len(registry), len(spec.operations))
+	t.Logf("%d of the document's %d operations are registered", len(registry), len(spec.Operations()))
 
 	answered := map[string]bool{} // schemas of answers, as opposed to request bodies only
-	for _, name := range spec.reachable(answers) {
+	for _, name := range spec.Reachable(answers...) {
 		answered[name] = true
 	}
-	reached := spec.reachable(roots)
+	reached := spec.Reachable(roots...)
+	for _, name := range slices.Sorted(maps.Keys(sharedSchemaTypes)) {
+		if !slices.Contains(reached, name) {
+			t.Errorf("sharedSchemaTypes maps %s, which no registered operation reaches", name)
+		}
+	}
 	for _, name := range reached {
-		s := spec.schemas[name]
+		s := schemaOf(spec, name)
 		t.Run(name, func(t *testing.T) {
 			switch {
 			case s["enum"] != nil:
@@ -192,23 +189,35 @@ func TestSpecCoverage(t *testing.T) {
 	}
 }
 
+// unreachedSchemas reports the schemas an opSpec maps that its operation
+// does not reach: an entry belongs with an operation that uses it.
+func unreachedSchemas(doc *openapi.Document, so *openapi.Operation, types map[string]reflect.Type) (problems []string) {
+	reached := doc.Reachable(so.Object)
+	for _, name := range slices.Sorted(maps.Keys(types)) {
+		if !slices.Contains(reached, name) {
+			problems = append(problems, fmt.Sprintf("the opSpec maps schema %s, which %s does not reach", name, so.ID))
+		}
+	}
+	return problems
+}
+
 // checkOperation compares a registered operation with the document's.
-func checkOperation(op *operation, so specOperation) (problems []string) {
+func checkOperation(op *operation, so *openapi.Operation) (problems []string) {
 	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	if got, want := op.method, strings.ToUpper(so.method); got != want {
-		errorf("method %s, the document says %s", got, want)
+	if op.method != so.Method {
+		errorf("method %s, the document says %s", op.method, so.Method)
 	}
-	if op.path != so.path {
-		errorf("path %s, the document says %s", op.path, so.path)
+	if op.path != so.Path {
+		errorf("path %s, the document says %s", op.path, so.Path)
 	}
-	security, _ := so.raw["security"].([]any)
+	security, _ := so.Object["security"].([]any)
 	if public := len(security) == 0; op.public != public {
-		errorf("public = %v, the document's security is %v", op.public, so.raw["security"])
+		errorf("public = %v, the document's security is %v", op.public, so.Object["security"])
 	}
 
 	// The request body.
 	var bodySchema map[string]any
-	if rb, ok := so.raw["requestBody"].(map[string]any); ok {
+	if rb, ok := so.Object["requestBody"].(map[string]any); ok {
 		bodySchema = jsonSchemaOf(rb)
 	}
 	switch {
@@ -221,7 +230,7 @@ func checkOperation(op *operation, so specOperation) (problems []string) {
 	}
 
 	// The result: the first 2xx answer with content.
-	responses, _ := so.raw["responses"].(map[string]any)
+	responses, _ := so.Object["responses"].(map[string]any)
 	var resultSchema map[string]any
 	for _, code := range slices.Sorted(maps.Keys(responses)) {
 		if code[0] != '2' {
@@ -304,7 +313,7 @@ func checkSchemaType(what string, s map[string]any, gt reflect.Type) (problems [
 // walk must report each mistake.
 func TestSpecWalkCatchesMistakes(t *testing.T) {
 	spec := loadSpec(t)
-	so := spec.operations["customer_portal:orders:update"]
+	so := spec.Operation("customer_portal:orders:update")
 	good := *ordersUpdate.op
 	if p := checkOperation(&good, so); len(p) != 0 {
 		t.Fatalf("the real declaration has problems: %v", p)
@@ -325,50 +334,39 @@ func TestSpecWalkCatchesMistakes(t *testing.T) {
 			t.Errorf("%s: not reported", name)
 		}
 	}
+
+	// An opSpec's schemas must be ones its operation reaches.
+	if p := unreachedSchemas(spec, so, opSpecs[so.ID].schemas); len(p) != 0 {
+		t.Fatalf("the real opSpec has problems: %v", p)
+	}
+	misplaced := maps.Clone(opSpecs[so.ID].schemas)
+	misplaced["CustomerOrderInvoice"] = reflect.TypeFor[CustomerOrderInvoice]()
+	if p := unreachedSchemas(spec, so, misplaced); len(p) != 1 {
+		t.Errorf("a schema the operation does not reach: reported %v", p)
+	}
 }
 
-// An openAPI holds what the test uses of the document.
-type openAPI struct {
-	schemas    map[string]map[string]any
-	operations map[string]specOperation
-}
-
-type specOperation struct {
-	method, path string
-	raw          map[string]any
-}
-
-func loadSpec(t *testing.T) *openAPI {
+// loadSpec returns the shared OpenAPI document, or skips the test where
+// the shared folder does not sit beside the module.
+func loadSpec(t *testing.T) *openapi.Document {
 	t.Helper()
-	b, err := os.ReadFile(specFile)
+	doc, err := sharedSpec()
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("OpenAPI document %s not found: spec coverage is checked only where the shared folder sits beside the module", specFile)
+		t.Skipf("OpenAPI document %s not found: spec coverage is checked only where the shared folder sits beside the module (%v)", openapi.SharedFile, err)
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Paths      map[string]map[string]json.RawMessage `json:"paths"`
-		Components struct {
-			Schemas map[string]map[string]any `json:"schemas"`
-		} `json:"components"`
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("parsing %s: %v", specFile, err)
-	}
-	spec := &openAPI{schemas: doc.Components.Schemas, operations: map[string]specOperation{}}
-	for path, item := range doc.Paths {
-		for method, raw := range item {
-			var op map[string]any
-			if json.Unmarshal(raw, &op) != nil { // "parameters" shared by a path, or another non-operation member
-				continue
-			}
-			if id, ok := op["operationId"].(string); ok {
-				spec.operations[id] = specOperation{method: method, path: path, raw: op}
-			}
-		}
-	}
-	return spec
+	return doc
+}
+
+// sharedSpec parses the shared document once per test binary.
+var sharedSpec = sync.OnceValues(openapi.LoadShared)
+
+// schemaOf returns the component schema called name as an object.
+func schemaOf(doc *openapi.Document, name string) map[string]any {
+	s, _ := doc.Schema(name).(map[string]any)
+	return s
 }
 
 // refName returns the schema name of a "#/components/schemas/X" reference.
@@ -378,42 +376,6 @@ func refName(v any) (string, bool) {
 		return "", false
 	}
 	return strings.CutPrefix(s, "#/components/schemas/")
-}
-
-// reachable returns, sorted, the schemas referenced from roots, directly or
-// through other schemas: parameters, bodies, responses, properties, items,
-// anyOf / oneOf members and additionalProperties alike.
-func (s *openAPI) reachable(roots []any) []string {
-	seen := map[string]bool{}
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			for k, e := range v {
-				if name, ok := refName(e); ok && k == "$ref" {
-					if !seen[name] {
-						seen[name] = true
-						walk(s.schemas[name])
-					}
-					continue
-				}
-				walk(e)
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
-		}
-	}
-	for _, r := range roots {
-		walk(r)
-	}
-	names := make([]string, 0, len(seen))
-	for n := range seen {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
 }
 
 // A goPackage is what the test reads from the package's source: the
@@ -533,7 +495,7 @@ func checkUnion(t *testing.T, pkg *goPackage, name string, s map[string]any, ans
 
 // checkMap checks an object schema that has only additionalProperties: its
 // Go type is a map with string keys whose values match them.
-func checkMap(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+func checkMap(t *testing.T, spec *openapi.Document, pkg *goPackage, name string, s map[string]any) {
 	gt, ok := goTypeOf(t, name, reflect.Map, "a map")
 	if !ok {
 		return
@@ -665,7 +627,7 @@ func goTypeOf(t *testing.T, name string, kind reflect.Kind, what string) (reflec
 	return gt, true
 }
 
-func checkObject(t *testing.T, spec *openAPI, pkg *goPackage, name string, s map[string]any) {
+func checkObject(t *testing.T, spec *openapi.Document, pkg *goPackage, name string, s map[string]any) {
 	gt, ok := goTypeOf(t, name, reflect.Struct, "an object")
 	if !ok {
 		return
@@ -805,7 +767,7 @@ func nullableElem(t reflect.Type) (reflect.Type, bool) {
 // checkProperty checks one property's Go field against the conventions:
 // required values are never omitted, required nullable ones marshal as
 // null, and the Go type matches the schema.
-func checkProperty(spec *openAPI, pkg *goPackage, path string, ps map[string]any, f goField, required bool) []string {
+func checkProperty(spec *openapi.Document, pkg *goPackage, path string, ps map[string]any, f goField, required bool) []string {
 	var problems []string
 	nullable, inner := splitNullable(ps)
 	gt := f.typ
@@ -842,7 +804,7 @@ var (
 )
 
 // checkType checks Go type gt against schema s (null already split off).
-func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt reflect.Type) []string {
+func checkType(spec *openapi.Document, pkg *goPackage, path string, s map[string]any, gt reflect.Type) []string {
 	bad := func(format string, args ...any) []string {
 		return []string{path + ": " + fmt.Sprintf(format, args...)}
 	}
@@ -850,7 +812,7 @@ func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt 
 		return bad("Go type %v is a pointer inside a pointer, slice or map", gt)
 	}
 	if name, ok := refName(s["$ref"]); ok {
-		target := spec.schemas[name]
+		target := schemaOf(spec, name)
 		if target["enum"] != nil {
 			if gt.Name() != name || gt.PkgPath() != apiErrorType.PkgPath() || gt.Kind() != reflect.String {
 				return bad("enum %s: Go type is %v, want %s", name, gt, name)
@@ -958,7 +920,7 @@ func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt 
 // have schemas of their own (prefixItems, such as a tax ID's [id,
 // format]): gt is a struct with one exported field per item, in order,
 // that marshals itself as the array.
-func checkTuple(spec *openAPI, pkg *goPackage, path string, items []any, gt reflect.Type) []string {
+func checkTuple(spec *openapi.Document, pkg *goPackage, path string, items []any, gt reflect.Type) []string {
 	if gt.Kind() != reflect.Struct || !gt.Implements(reflect.TypeFor[json.Marshaler]()) ||
 		!reflect.PointerTo(gt).Implements(reflect.TypeFor[json.Unmarshaler]()) {
 		return []string{fmt.Sprintf("%s: a tuple of %d items: Go type %v should be a struct that marshals itself as an array", path, len(items), gt)}
@@ -983,15 +945,8 @@ func checkTuple(spec *openAPI, pkg *goPackage, path string, items []any, gt refl
 
 // checkQuery checks that every query parameter of an operation is a field
 // of its options type, with the enum type the document names.
-func checkQuery(t *testing.T, spec *openAPI, id string, op specOperation, opts reflect.Type) {
-	params, _ := op.raw["parameters"].([]any)
-	var query []map[string]any
-	for _, p := range params {
-		pm, _ := p.(map[string]any)
-		if pm["in"] == "query" {
-			query = append(query, pm)
-		}
-	}
+func checkQuery(t *testing.T, spec *openapi.Document, id string, op *openapi.Operation, opts reflect.Type) {
+	query := op.Parameters("query")
 	if len(query) == 0 {
 		if opts != nil {
 			t.Errorf("%s has no query parameters, but implementedOperations names %v", id, opts)
@@ -1016,8 +971,8 @@ func checkQuery(t *testing.T, spec *openAPI, id string, op specOperation, opts r
 		}
 		// An enum parameter, alone or in a list, takes the enum's type.
 		schema, _ := q["schema"].(map[string]any)
-		for _, enum := range spec.reachable([]any{schema}) {
-			if spec.schemas[enum]["enum"] == nil {
+		for _, enum := range spec.Reachable(schema) {
+			if schemaOf(spec, enum)["enum"] == nil {
 				continue
 			}
 			for ft.Kind() == reflect.Slice || ft.Kind() == reflect.Pointer {

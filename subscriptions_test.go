@@ -515,51 +515,101 @@ func TestSubscriptionTypesShared(t *testing.T) {
 	}
 }
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_CustomerSubscription_": reflect.TypeFor[Page[CustomerSubscription]](),
-	"CustomerSubscription":               reflect.TypeFor[CustomerSubscription](),
-	"CustomerSubscriptionMeter":          reflect.TypeFor[CustomerSubscriptionMeter](),
-	"CustomerSubscriptionMeterMeter":     reflect.TypeFor[CustomerSubscriptionMeterMeter](),
-	"CustomerSubscriptionProduct":        reflect.TypeFor[CustomerSubscriptionProduct](),
-	"PendingSubscriptionUpdate":          reflect.TypeFor[PendingSubscriptionUpdate](),
-	"CustomerSubscriptionUpdate":         reflect.TypeFor[CustomerSubscriptionUpdate](),
-	"CustomerSubscriptionUpdateProduct":  reflect.TypeFor[CustomerSubscriptionUpdateProduct](),
-	"CustomerSubscriptionUpdateSeats":    reflect.TypeFor[CustomerSubscriptionUpdateSeats](),
-	"CustomerSubscriptionUpdateUnits":    reflect.TypeFor[CustomerSubscriptionUpdateUnits](),
-	"CustomerSubscriptionCancel":         reflect.TypeFor[CustomerSubscriptionCancel](),
-	"CustomerSubscriptionPause":          reflect.TypeFor[CustomerSubscriptionPause](),
-	"CustomerSubscriptionResume":         reflect.TypeFor[CustomerSubscriptionResume](),
-	"CustomerSubscriptionUpdateClear":    reflect.TypeFor[CustomerSubscriptionUpdateClear](),
-})
-
 const testSubscriptionJSON = `{"id":"` + subscriptionID + `","created_at":"2026-01-01T00:00:00Z","current_period_start":"2026-01-01T00:00:00Z",
 "current_period_end":"2026-02-01T00:00:00Z","status":"active","product":{"prices":[]},"prices":[],"meters":[],"pending_update":null}`
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:subscriptions:list", answer: `{"items":[` + testSubscriptionJSON + `],"pagination":{"total_count":1,"max_page":1}}`,
+var _ = addOps(
+	opSpec{id: "customer_portal:subscriptions:list", answer: `{"items":[` + testSubscriptionJSON + `],"pagination":{"total_count":1,"max_page":1}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Subscriptions.List(ctx, &SubscriptionListOptions{ProductID: []string{testUUID}, Active: new(true)})
-			return err
-		}},
-	opCase{id: "customer_portal:subscriptions:get", answer: testSubscriptionJSON,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Subscriptions.Get(ctx, id)
-			return err
-		}},
-	opCase{id: "customer_portal:subscriptions:update", answer: testSubscriptionJSON,
-		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Subscriptions.Update(ctx, id, &CustomerSubscriptionUpdateSeats{Seats: 3})
-			return err
+			return onlyErr(c.Subscriptions.List(ctx, &SubscriptionListOptions{ProductID: []string{testUUID}, Active: new(true)}))
 		},
-		nilBody: func(ctx context.Context, c *Client) error {
-			_, err := c.Subscriptions.Update(ctx, testUUID, nil)
-			return err
-		}},
-	opCase{id: "customer_portal:subscriptions:cancel", answer: testSubscriptionJSON,
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error { return onlyErr(c.Subscriptions.List(ctx, nil)) }},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.List(ctx, &SubscriptionListOptions{
+					ListOptions: ListOptions{Page: 1, Limit: 20},
+					ProductID:   []string{contractSubProduct, contractSubProd2},
+					Active:      new(true),
+					Query:       "Pro",
+					Sorting:     []CustomerSubscriptionSortProperty{CustomerSubscriptionSortPropertyStartedAtDesc, CustomerSubscriptionSortPropertyAmount},
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.List(ctx, &SubscriptionListOptions{
+					ProductID: []string{contractSubProduct},
+					Active:    new(false),
+					Sorting:   []CustomerSubscriptionSortProperty{CustomerSubscriptionSortPropertyStatus, CustomerSubscriptionSortPropertyProductDesc},
+				}))
+			}},
+		},
+	},
+	opSpec{id: "customer_portal:subscriptions:get", answer: testSubscriptionJSON,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Subscriptions.Get(ctx, id)) },
+		rows: []contractRow{{arg: contractSubID}},
+	},
+	opSpec{id: "customer_portal:subscriptions:update", answer: testSubscriptionJSON,
 		call: func(ctx context.Context, c *Client, id string) error {
-			_, err := c.Subscriptions.Cancel(ctx, id)
-			return err
-		}},
+			return onlyErr(c.Subscriptions.Update(ctx, id, &CustomerSubscriptionUpdateSeats{Seats: 3}))
+		},
+		nilBody: func(ctx context.Context, c *Client) error { return onlyErr(c.Subscriptions.Update(ctx, testUUID, nil)) },
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateProduct{ProductID: contractSubProduct}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateSeats{Seats: 12}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateUnits{Units: 400}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionCancel{
+					CancelAtPeriodEnd:   Set(true),
+					CancellationReason:  Set(CustomerCancellationReasonTooExpensive),
+					CancellationComment: Set("Budget freeze until Q1."),
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionCancel{
+					CancelAtPeriodEnd:   Set(false),
+					CancellationReason:  Null[CustomerCancellationReason](),
+					CancellationComment: Null[string](),
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionPause{
+					PauseAtPeriodEnd: true, ResumesAt: Set(rfc3339("2026-12-01T00:00:00Z")),
+				}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionPause{PauseAtPeriodEnd: true, ResumesAt: Null[time.Time]()}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionResume{}))
+			}},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateClear{}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"AlreadyCanceledSubscription":       apiErrorType,
+			"CustomerSubscriptionCancel":        reflect.TypeFor[CustomerSubscriptionCancel](),
+			"CustomerSubscriptionPause":         reflect.TypeFor[CustomerSubscriptionPause](),
+			"CustomerSubscriptionResume":        reflect.TypeFor[CustomerSubscriptionResume](),
+			"CustomerSubscriptionUpdate":        reflect.TypeFor[CustomerSubscriptionUpdate](),
+			"CustomerSubscriptionUpdateClear":   reflect.TypeFor[CustomerSubscriptionUpdateClear](),
+			"CustomerSubscriptionUpdateProduct": reflect.TypeFor[CustomerSubscriptionUpdateProduct](),
+			"CustomerSubscriptionUpdateSeats":   reflect.TypeFor[CustomerSubscriptionUpdateSeats](),
+			"CustomerSubscriptionUpdateUnits":   reflect.TypeFor[CustomerSubscriptionUpdateUnits](),
+			"PauseResumeNotAllowed":             apiErrorType,
+			"PaymentFailed":                     apiErrorType,
+			"PaymentMethodRequired":             apiErrorType,
+		},
+	},
+	opSpec{id: "customer_portal:subscriptions:cancel", answer: testSubscriptionJSON,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Subscriptions.Cancel(ctx, id)) },
+		rows: []contractRow{{arg: contractSubID}},
+	},
 )
 
 // Contract calls: every filter and every body shape, with realistic IDs.
@@ -568,82 +618,3 @@ const (
 	contractSubProduct = "03625e85-5be3-4ce1-bfda-ecc1631666bc"
 	contractSubProd2   = "9a7e4c21-5b3d-4f8e-a1c6-0d2b7e9f4a13"
 )
-
-var subscriptionsContractCalls = []contractCall{
-	{id: "customer_portal:subscriptions:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.List(ctx, nil)
-		return err
-	}},
-	{id: "customer_portal:subscriptions:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.List(ctx, &SubscriptionListOptions{
-			ListOptions: ListOptions{Page: 1, Limit: 20},
-			ProductID:   []string{contractSubProduct, contractSubProd2},
-			Active:      new(true),
-			Query:       "Pro",
-			Sorting:     []CustomerSubscriptionSortProperty{CustomerSubscriptionSortPropertyStartedAtDesc, CustomerSubscriptionSortPropertyAmount},
-		})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.List(ctx, &SubscriptionListOptions{
-			ProductID: []string{contractSubProduct},
-			Active:    new(false),
-			Sorting:   []CustomerSubscriptionSortProperty{CustomerSubscriptionSortPropertyStatus, CustomerSubscriptionSortPropertyProductDesc},
-		})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Get(ctx, contractSubID)
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateProduct{ProductID: contractSubProduct})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateSeats{Seats: 12})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateUnits{Units: 400})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionCancel{
-			CancelAtPeriodEnd:   Set(true),
-			CancellationReason:  Set(CustomerCancellationReasonTooExpensive),
-			CancellationComment: Set("Budget freeze until Q1."),
-		})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionCancel{
-			CancelAtPeriodEnd:   Set(false),
-			CancellationReason:  Null[CustomerCancellationReason](),
-			CancellationComment: Null[string](),
-		})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionPause{
-			PauseAtPeriodEnd: true, ResumesAt: Set(rfc3339("2026-12-01T00:00:00Z")),
-		})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionPause{PauseAtPeriodEnd: true, ResumesAt: Null[time.Time]()})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionResume{})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:update", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Update(ctx, contractSubID, &CustomerSubscriptionUpdateClear{})
-		return err
-	}},
-	{id: "customer_portal:subscriptions:cancel", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Subscriptions.Cancel(ctx, contractSubID)
-		return err
-	}},
-}

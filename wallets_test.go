@@ -128,37 +128,29 @@ func TestWalletUnknownsSurvive(t *testing.T) {
 	}
 }
 
-var _ = addSchemaTypes(map[string]reflect.Type{
-	"ListResource_CustomerWallet_": reflect.TypeFor[Page[CustomerWallet]](),
-	"CustomerWallet":               reflect.TypeFor[CustomerWallet](),
-})
-
 const testWalletJSON = `{"id":"` + walletID + `","created_at":"2026-02-01T12:00:00Z","modified_at":null,"customer_id":"` + testUUID + `","balance":0,"currency":"usd"}`
 
-var _ = addOpCases(
-	opCase{id: "customer_portal:wallets:list", answer: `{"items":[` + testWalletJSON + `],"pagination":{"total_count":1,"max_page":1}}`,
+var _ = addOps(
+	opSpec{id: "customer_portal:wallets:list", answer: `{"items":[` + testWalletJSON + `],"pagination":{"total_count":1,"max_page":1}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Wallets.List(ctx, &WalletListOptions{Sorting: []CustomerWalletSortProperty{CustomerWalletSortPropertyCreatedAtDesc}})
-			return err
-		}},
-	opCase{id: "customer_portal:wallets:get", answer: testWalletJSON,
-		call: func(ctx context.Context, c *Client, id string) error { _, err := c.Wallets.Get(ctx, id); return err }},
+			return onlyErr(c.Wallets.List(ctx, &WalletListOptions{Sorting: []CustomerWalletSortProperty{CustomerWalletSortPropertyCreatedAtDesc}}))
+		},
+		rows: []contractRow{
+			{call: func(ctx context.Context, c *Client) error { return onlyErr(c.Wallets.List(ctx, nil)) }},
+			{call: func(ctx context.Context, c *Client) error {
+				return onlyErr(c.Wallets.List(ctx, &WalletListOptions{
+					ListOptions: ListOptions{Page: 1, Limit: 50},
+					Sorting:     []CustomerWalletSortProperty{CustomerWalletSortPropertyBalanceDesc, CustomerWalletSortPropertyCreatedAt},
+				}))
+			}},
+		},
+		schemas: map[string]reflect.Type{
+			"CustomerWallet":               reflect.TypeFor[CustomerWallet](),
+			"ListResource_CustomerWallet_": reflect.TypeFor[Page[CustomerWallet]](),
+		},
+	},
+	opSpec{id: "customer_portal:wallets:get", answer: testWalletJSON,
+		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.Wallets.Get(ctx, id)) },
+		rows: []contractRow{{arg: "f6a1c3e2-4b5d-4e8f-9a0b-1c2d3e4f5a6b"}},
+	},
 )
-
-var walletsContractCalls = []contractCall{
-	{id: "customer_portal:wallets:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Wallets.List(ctx, nil)
-		return err
-	}},
-	{id: "customer_portal:wallets:list", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Wallets.List(ctx, &WalletListOptions{
-			ListOptions: ListOptions{Page: 1, Limit: 50},
-			Sorting:     []CustomerWalletSortProperty{CustomerWalletSortPropertyBalanceDesc, CustomerWalletSortPropertyCreatedAt},
-		})
-		return err
-	}},
-	{id: "customer_portal:wallets:get", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Wallets.Get(ctx, "f6a1c3e2-4b5d-4e8f-9a0b-1c2d3e4f5a6b")
-		return err
-	}},
-}

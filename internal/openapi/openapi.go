@@ -1,8 +1,10 @@
 // Package openapi reads the OpenAPI document of the Customer Portal API
 // (../shared/polar-openapi-2026-10-customer-portal.json beside the
 // module) for tests: it finds the operation a request is for, tells which
-// statuses the operation documents, and validates answer bodies against
-// the operation's response schemas.
+// statuses the operation documents, validates answer bodies against the
+// operation's response schemas, and gives the operation and schema objects
+// as decoded, with the schemas they reach, for tests that compare the
+// document with Go types.
 //
 // The validator covers the subset of JSON Schema the document uses: $ref,
 // type (a name or a list of names, "null" included), properties,
@@ -56,6 +58,10 @@ type Operation struct {
 	Method string
 	// Path is the path template, such as /v1/customer-portal/orders/{id}.
 	Path string
+	// Object is the operation object as the document writes it (its
+	// parameters, requestBody, responses, security...), decoded with
+	// numbers as json.Number. It is shared: do not modify it.
+	Object map[string]any
 
 	doc      *Document
 	re       *regexp.Regexp
@@ -72,17 +78,29 @@ type schemaRef struct {
 // whose directory contains the working directory. Its error matches
 // os.ErrNotExist when the file is not there, so that tests can skip.
 func LoadShared() (*Document, error) {
-	dir, err := os.Getwd()
+	path, err := SharedPath()
 	if err != nil {
 		return nil, err
 	}
+	return Load(path)
+}
+
+// SharedPath returns the path of SharedFile in the shared folder beside
+// the module whose directory contains the working directory, whether or
+// not the file is there. Its error matches os.ErrNotExist when no module
+// contains the working directory.
+func SharedPath() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return Load(filepath.Join(dir, "..", "shared", SharedFile))
+			return filepath.Join(dir, "..", "shared", SharedFile), nil
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			return nil, fmt.Errorf("openapi: no go.mod above the working directory: %w", os.ErrNotExist)
+			return "", fmt.Errorf("openapi: no go.mod above the working directory: %w", os.ErrNotExist)
 		}
 		dir = parent
 	}
@@ -121,15 +139,14 @@ func Parse(b []byte) (*Document, error) {
 			default:
 				continue
 			}
-			var op struct {
-				OperationID string         `json:"operationId"`
-				Responses   map[string]any `json:"responses"`
-			}
-			if err := unmarshal(rawOp, &op); err != nil {
+			var obj map[string]any
+			if err := unmarshal(rawOp, &obj); err != nil {
 				return nil, fmt.Errorf("openapi: %s %s: %w", method, path, err)
 			}
+			id, _ := obj["operationId"].(string)
+			responses, _ := obj["responses"].(map[string]any)
 			o := &Operation{
-				ID: op.OperationID, Method: strings.ToUpper(method), Path: path, doc: d,
+				ID: id, Method: strings.ToUpper(method), Path: path, Object: obj, doc: d,
 				re:      regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(path), `[^/]+`) + "$"),
 				schemas: map[int]schemaRef{},
 			}
@@ -138,7 +155,7 @@ func Parse(b []byte) (*Document, error) {
 					o.literals++
 				}
 			}
-			for status, resp := range op.Responses {
+			for status, resp := range responses {
 				code, err := strconv.Atoi(status)
 				if err != nil {
 					continue
@@ -239,6 +256,52 @@ func (o *Operation) ValidateResponse(status int, body []byte) error {
 
 // Schema returns the component schema called name, or nil.
 func (d *Document) Schema(name string) any { return d.schemas[name] }
+
+// Parameters returns the operation's parameters that are in (query, path,
+// header or cookie), in the document's order.
+func (o *Operation) Parameters(in string) []map[string]any {
+	list, _ := o.Object["parameters"].([]any)
+	var out []map[string]any
+	for _, p := range list {
+		if p, _ := p.(map[string]any); p["in"] == in {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Reachable returns, sorted, the names of the component schemas that
+// roots (parts of the document, such as an Operation's Object) refer to,
+// directly or through other schemas: in parameters, bodies, responses,
+// properties, items, anyOf and oneOf members and additionalProperties
+// alike.
+func (d *Document) Reachable(roots ...any) []string {
+	seen := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				if ref, ok := e.(string); ok && k == "$ref" {
+					if name, ok := strings.CutPrefix(ref, "#/components/schemas/"); ok && !seen[name] {
+						seen[name] = true
+						walk(d.schemas[name])
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	for _, r := range roots {
+		walk(r)
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
 
 // ValidateJSON validates the JSON document b against schema, a schema
 // value of the document such as Schema("CustomerOrder") or

@@ -13,7 +13,9 @@ import (
 const testDoc = `{
   "openapi": "3.1.0",
   "paths": {
-    "/v1/things/": {"get": {"operationId": "things:list", "responses": {
+    "/v1/things/": {"get": {"operationId": "things:list", "parameters": [
+      {"name": "limit", "in": "query", "schema": {"type": "integer"}},
+      {"name": "X-Kind", "in": "header", "schema": {"$ref": "#/components/schemas/Kind"}}], "responses": {
       "200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Page"}}}},
       "422": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}}}},
     "/v1/things/{id}": {
@@ -195,6 +197,42 @@ func TestOperations(t *testing.T) {
 	}
 	if err := d.Operation("things:mine").ValidateResponse(202, []byte(`null`)); err != nil {
 		t.Errorf("202 with an empty schema: %v", err)
+	}
+}
+
+// An operation's object, its parameters and the schemas it reaches, for
+// tests that compare the document with Go types.
+func TestOperationObjects(t *testing.T) {
+	d := testDocument(t)
+	list := d.Operation("things:list")
+	if list.Object["operationId"] != "things:list" || list.Object["responses"] == nil {
+		t.Errorf("object of things:list: %v", list.Object)
+	}
+	if q := list.Parameters("query"); len(q) != 1 || q[0]["name"] != "limit" {
+		t.Errorf("query parameters of things:list: %v", q)
+	}
+	if h := list.Parameters("header"); len(h) != 1 || h[0]["name"] != "X-Kind" {
+		t.Errorf("header parameters of things:list: %v", h)
+	}
+	if p := d.Operation("things:get").Parameters("query"); p != nil {
+		t.Errorf("query parameters of things:get: %v", p)
+	}
+	for _, c := range []struct {
+		id   string
+		want string
+	}{
+		// Through the responses: Page, Thing and the schemas Thing
+		// refers to, and Problem.
+		{"things:list", "Fixed Free Kind Page Problem Thing"},
+		{"things:mine", ""},
+		{"things:delete", ""},
+	} {
+		if got := strings.Join(d.Reachable(d.Operation(c.id).Object), " "); got != c.want {
+			t.Errorf("schemas reached by %s: %q, want %q", c.id, got, c.want)
+		}
+	}
+	if got := strings.Join(d.Reachable(d.Schema("Fixed"), map[string]any{"$ref": "#/components/schemas/Kind"}), " "); got != "Kind" {
+		t.Errorf("schemas reached by Fixed and a reference to Kind: %q", got)
 	}
 }
 
