@@ -309,7 +309,8 @@ type CustomerSubscriptionUpdateUnits struct {
 
 // CustomerSubscriptionCancel cancels a subscription at the end of the
 // current period, or takes such a cancellation back
-// (Subscriptions.Update); Subscriptions.Cancel cancels at once instead.
+// (Subscriptions.Update). Subscriptions.Cancel cancels at the period's end
+// too, without a reason or comment.
 // Each field can be left out (the zero value), set with Set, or cleared
 // with Null:
 //
