@@ -199,8 +199,13 @@ type errorName string
 
 func (n errorName) Error() string { return "polar: " + string(n) }
 
-// Sentinels for errors.Is, one per error name Polar sends. A name the SDK
-// does not know is still readable in APIError.Name.
+// Sentinels for errors.Is, one per error name Polar sends. Each matches
+// the *APIError whose Name is its name, whatever the status, so errors.Is
+// works the same for a name that gets its sentinel in a later version of
+// this package. A name that has none yet is read from APIError.Name:
+//
+//	var apiErr *polar.APIError
+//	if errors.As(err, &apiErr) && apiErr.Name == "SomeNewName" { ... }
 var (
 	ErrResourceNotFound                       error = errorName("ResourceNotFound")
 	ErrNotPermitted                           error = errorName("NotPermitted")
@@ -235,6 +240,91 @@ var (
 	// ErrInvalidToken is a missing, invalid or expired token (401
 	// invalid_token).
 	ErrInvalidToken error = errorName("invalid_token")
+	// ErrInsufficientScope is a token that lacks the scope an operation
+	// needs (403 insufficient_scope), such as an organization token
+	// without customer_sessions:write on Sessions.Create.
+	ErrInsufficientScope error = errorName("insufficient_scope")
+	// ErrAmbiguousExternalCustomerID is a 409 of Sessions.Create: customers
+	// of several organizations the token reaches share the external ID.
+	ErrAmbiguousExternalCustomerID error = errorName("AmbiguousExternalCustomerID")
+)
+
+// Sentinels of the seat errors (SeatsService).
+var (
+	// ErrFeatureNotEnabled is a 403: the organization has not enabled
+	// seat-based pricing.
+	ErrFeatureNotEnabled error = errorName("FeatureNotEnabled")
+	// ErrSeatNotAvailable is a 400 of Seats.Assign: every seat is taken,
+	// the order is not paid yet, or the purchase has no product.
+	ErrSeatNotAvailable error = errorName("SeatNotAvailable")
+	// ErrSeatAlreadyAssigned is a 400 of Seats.Assign: the person already
+	// holds a seat of the subscription or order.
+	ErrSeatAlreadyAssigned error = errorName("SeatAlreadyAssigned")
+	// ErrInvalidSeatAssignmentRequest is a 400 of Seats.Assign: the body
+	// does not name the person exactly one way, or names a customer that
+	// does not exist.
+	ErrInvalidSeatAssignmentRequest error = errorName("InvalidSeatAssignmentRequest")
+	// ErrCustomerNotFound is a 404 of Seats.Assign: no customer has the
+	// customer ID or external customer ID of the body.
+	ErrCustomerNotFound error = errorName("CustomerNotFound")
+	// ErrMemberNotFound is a 404 of Seats.Assign: no member has the member
+	// ID or external member ID of the body.
+	ErrMemberNotFound error = errorName("MemberNotFound")
+	// ErrMemberEmailMismatch is a 400 of Seats.Assign: the member with the
+	// body's external member ID has another email address.
+	ErrMemberEmailMismatch error = errorName("MemberEmailMismatch")
+	// ErrSeatNotPending is a 400 of Seats.ResendInvitation: the seat is
+	// claimed or revoked, not waiting for its invitation.
+	ErrSeatNotPending error = errorName("SeatNotPending")
+	// ErrInvalidInvitationToken is a 400 of Seats.ResendInvitation: the
+	// seat's invitation expired or has no token.
+	ErrInvalidInvitationToken error = errorName("InvalidInvitationToken")
+)
+
+// Sentinels of the subscription errors (Subscriptions.Update).
+var (
+	// ErrUpdateSubscriptionPlanNotAllowed is a 403: the organization does
+	// not let customers switch products.
+	ErrUpdateSubscriptionPlanNotAllowed error = errorName("UpdateSubscriptionPlanNotAllowed")
+	// ErrUpdateSubscriptionSeatsNotAllowed is a 403: the organization does
+	// not let customers change the number of seats.
+	ErrUpdateSubscriptionSeatsNotAllowed error = errorName("UpdateSubscriptionSeatsNotAllowed")
+	// ErrUpdateSubscriptionUnitsNotAllowed is a 403: the organization does
+	// not let customers change the number of units.
+	ErrUpdateSubscriptionUnitsNotAllowed error = errorName("UpdateSubscriptionUnitsNotAllowed")
+	// ErrNotASeatBasedSubscription is a 400: a change of seats for a
+	// subscription without seat-based pricing.
+	ErrNotASeatBasedSubscription error = errorName("NotASeatBasedSubscription")
+	// ErrBelowMinimumSeats is a 400: fewer seats than the price allows.
+	ErrBelowMinimumSeats error = errorName("BelowMinimumSeats")
+	// ErrAboveMaximumSeats is a 400: more seats than the price allows.
+	ErrAboveMaximumSeats error = errorName("AboveMaximumSeats")
+	// ErrSeatsAlreadyAssigned is a 400: fewer seats than are assigned;
+	// revoke seats first.
+	ErrSeatsAlreadyAssigned error = errorName("SeatsAlreadyAssigned")
+	// ErrNotAUnitBasedSubscription is a 400: a change of units for a
+	// subscription without unit-based pricing.
+	ErrNotAUnitBasedSubscription error = errorName("NotAUnitBasedSubscription")
+	// ErrBelowMinimumUnits is a 400: fewer units than the price allows.
+	ErrBelowMinimumUnits error = errorName("BelowMinimumUnits")
+	// ErrAboveMaximumUnits is a 400: more units than the price allows.
+	ErrAboveMaximumUnits error = errorName("AboveMaximumUnits")
+	// ErrCannotPauseSubscription is a 409: the subscription cannot be
+	// paused in its state (such as canceled or in a trial).
+	ErrCannotPauseSubscription error = errorName("CannotPauseSubscription")
+	// ErrNoScheduledPause is a 409: taking back a pause that was not
+	// scheduled.
+	ErrNoScheduledPause error = errorName("NoScheduledPause")
+	// ErrNotPausedSubscription is a 409: resuming a subscription that is
+	// not paused.
+	ErrNotPausedSubscription error = errorName("NotPausedSubscription")
+	// ErrResourceUnavailable is a 410: taking back the cancellation of a
+	// subscription that has already ended.
+	ErrResourceUnavailable error = errorName("ResourceUnavailable")
+	// ErrPaymentActionRequired is a 402: a change charged at once needs the
+	// customer to authenticate the payment (such as a 3-D Secure
+	// challenge), which an off-session charge cannot do.
+	ErrPaymentActionRequired error = errorName("PaymentActionRequired")
 )
 
 var (

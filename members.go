@@ -43,21 +43,24 @@ type MembersService interface {
 	All(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPortalMember, error]
 	// Add adds a member to the team, with the member role unless body
 	// says otherwise; the owner role cannot be given. If a member with
-	// that email address exists already, it is returned unchanged. An
-	// invalid request fails with a 400 *APIError.
+	// that email address exists already, it is returned unchanged. A
+	// request for a second owner fails with a *ValidationError matching
+	// ErrPolarRequestValidationError (422).
 	//
 	// API: POST /v1/customer-portal/members
 	Add(ctx context.Context, body *CustomerPortalMemberCreate) (*CustomerPortalMember, error)
 	// Update changes a member's name or role and returns the member as
 	// updated. Changing one's own role, or a change that would leave the
-	// team without exactly one owner, fails with a 400 *APIError; a
-	// member that does not exist with ErrResourceNotFound (404).
+	// team without exactly one owner, fails with a *ValidationError
+	// matching ErrPolarRequestValidationError (422); a member that does
+	// not exist with ErrResourceNotFound (404).
 	//
 	// API: PATCH /v1/customer-portal/members/{id}
 	Update(ctx context.Context, id string, body *CustomerPortalMemberUpdate) (*CustomerPortalMember, error)
 	// Remove removes a member from the team. Removing oneself or the
-	// only owner fails with a 400 *APIError; a member that does not
-	// exist with ErrResourceNotFound (404).
+	// only owner fails with a *ValidationError matching
+	// ErrPolarRequestValidationError (422); a member that does not exist
+	// with ErrResourceNotFound (404).
 	//
 	// API: DELETE /v1/customer-portal/members/{id}
 	Remove(ctx context.Context, id string) error

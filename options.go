@@ -45,8 +45,10 @@ func WithEnvironment(env Environment) Option {
 
 // WithBaseURL sends requests to rawURL instead of the environment's URL, for
 // example a test server or a proxy. Rate limits still follow the
-// environment. The URL must be absolute http or https, without query or
-// fragment; a path prefix is kept.
+// environment. The URL must be absolute http or https with a host name,
+// without user info, query or fragment (not even an empty "?" or "#"); a
+// path prefix without dot segments is kept. NewClient reports any other
+// URL as an error.
 func WithBaseURL(rawURL string) Option {
 	return func(c *config) error {
 		c.baseURL = rawURL
@@ -157,10 +159,17 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithUserAgent puts product (such as "myapp/1.2") in front of the
 // User-Agent header, which otherwise reads "polar-go/<version> (go<version>)".
+// A product that is blank or has a control character (which no header can
+// carry) makes NewClient fail with an error matching ErrInvalidArgument.
 func WithUserAgent(product string) Option {
 	return func(c *config) error {
-		if strings.ContainsAny(product, "\r\n") || strings.TrimSpace(product) == "" {
-			return fmt.Errorf("polar: WithUserAgent: invalid value %q", product)
+		if strings.TrimSpace(product) == "" {
+			return fmt.Errorf("polar: WithUserAgent: %w: empty product", ErrInvalidArgument)
+		}
+		for i := 0; i < len(product); i++ {
+			if b := product[i]; b < 0x20 || b == 0x7f {
+				return fmt.Errorf("polar: WithUserAgent: %w: control character at byte %d of %q", ErrInvalidArgument, i, product)
+			}
 		}
 		c.userAgent = product
 		return nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
+	"reflect"
 	"sync"
 )
 
@@ -63,6 +65,13 @@ func (o *ListOptions) validate() error {
 // fetched concurrently once the first page has told how many there are;
 // pages past max_page are never requested, and a break cancels those in
 // flight.
+//
+// The walk follows a max_page that grows while it runs (items added
+// meanwhile), but only so far: a page whose max_page passes what the first
+// page announced by more than maxPageGrowth ends the walk with an error
+// after its items, so a list that grows as fast as it is read, or a server
+// that misreports it, cannot keep a walk going forever. An empty page ends
+// the walk too.
 func listAll[T, O any, PO interface {
 	*O
 	lister
@@ -98,6 +107,47 @@ type walk[T, O any, PO interface {
 	opts  O // Page and Limit set
 	list  func(context.Context, PO) (*Page[T], error)
 	yield func(T, error) bool
+
+	firstMax int // the max_page of the first page
+	lastPage int // the last page the walk may request
+}
+
+// maxPageGrowth is how many pages a walk follows past the first page's
+// max_page, at least: a walk follows a list that grows up to twice the
+// pages it had, or by this many.
+const maxPageGrowth = 16
+
+// bound sets the last page the walk may request from the first page's
+// max_page.
+func (w *walk[T, O, PO]) bound(first *Page[T]) {
+	m := max(first.Pagination.MaxPage, 0)
+	w.firstMax = m
+	w.lastPage = m + max(m, maxPageGrowth)
+	if w.lastPage < m { // overflow: a max_page near the largest int
+		w.lastPage = math.MaxInt
+	}
+}
+
+// outgrown reports, with the error to yield, whether page (number n) has
+// a max_page past the walk's bound.
+func (w *walk[T, O, PO]) outgrown(page *Page[T], n int) error {
+	if page.Pagination.MaxPage <= w.lastPage {
+		return nil
+	}
+	return fmt.Errorf("polar: %s: listing: max_page grew from %d on the first page to %d on page %d, past the %d pages a walk follows: the list grows faster than it is read, or the server misreports it",
+		w.operation(), w.firstMax, page.Pagination.MaxPage, n, w.lastPage)
+}
+
+// operation names the list operation of the walk, such as
+// "GET /v1/customer-portal/orders/", by its options and page types.
+func (w *walk[T, O, PO]) operation() string {
+	q, r := reflect.TypeFor[O](), reflect.TypeFor[*Page[T]]()
+	for _, op := range registry {
+		if op.query == q && op.result == r {
+			return op.method + " " + op.path
+		}
+	}
+	return fmt.Sprintf("listing %v", reflect.TypeFor[T]())
 }
 
 // emit yields the items of page and reports whether the walk goes on.
@@ -119,13 +169,21 @@ func (w *walk[T, O, PO]) fail(err error) {
 func (w *walk[T, O, PO]) lazy() {
 	po := PO(&w.opts)
 	lo := po.listOptions()
+	start := lo.Page
 	for {
 		page, err := w.list(w.ctx, po)
 		if err != nil {
 			w.fail(err)
 			return
 		}
+		if lo.Page == start {
+			w.bound(page)
+		}
 		if !w.emit(page) || lo.Page >= page.Pagination.MaxPage {
+			return
+		}
+		if err := w.outgrown(page, lo.Page); err != nil {
+			w.fail(err)
 			return
 		}
 		if w.ctx != nil && w.ctx.Err() != nil {
@@ -151,6 +209,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 		return
 	}
 	start := PO(&w.opts).listOptions().Page
+	w.bound(first)
 	maxPage := first.Pagination.MaxPage
 	if !w.emit(first) || start >= maxPage {
 		return
@@ -177,19 +236,26 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 		}
 	}
 	fill()
-	for len(pending) > 0 {
+	for n := start + 1; len(pending) > 0; n++ {
 		r := <-pending[0]
 		pending = pending[1:]
 		if r.err != nil {
 			w.fail(r.err)
 			return
 		}
-		maxPage = max(maxPage, r.page.Pagination.MaxPage)
 		if len(r.page.Items) == 0 {
 			return
 		}
-		fill() // the next pages travel while this one is consumed
+		grown := w.outgrown(r.page, n)
+		if grown == nil {
+			maxPage = max(maxPage, r.page.Pagination.MaxPage)
+			fill() // the next pages travel while this one is consumed
+		}
 		if !w.emit(r.page) {
+			return
+		}
+		if grown != nil {
+			w.fail(grown)
 			return
 		}
 	}

@@ -306,3 +306,81 @@ func TestWithPrefetchRejectsBadDepth(t *testing.T) {
 		}
 	}
 }
+
+// growingOrders serves one order a page and a max_page one past the page
+// asked for, up to page 500: a list that grows as fast as it is walked.
+func growingOrders(w http.ResponseWriter, r *http.Request) {
+	p := pageOf(r)
+	maxPage := min(p+1, 500)
+	jsonAnswer(200, fmt.Sprintf(`{"items":[{"id":"order-%d","created_at":"2026-01-01T00:00:00Z","items":[]}],"pagination":{"total_count":%d,"max_page":%d}}`,
+		p, maxPage, maxPage))(w, r)
+}
+
+// A max_page that grows on every page is followed only up to what the
+// first page announced (2) plus the margin (16 pages): the walk then ends
+// with one error naming the operation, after a bounded number of requests.
+func TestAllStopsFollowingAGrowingMaxPage(t *testing.T) {
+	for _, prefetch := range []int{0, 4} {
+		t.Run(fmt.Sprint("prefetch ", prefetch), func(t *testing.T) {
+			srv := newRecorder(t, growingOrders)
+			c := newTestClient(t, srv, testToken, WithPrefetch(prefetch))
+			var got []string
+			var errs []error
+			for o, err := range c.Orders.All(bg(), nil) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				if len(errs) > 0 {
+					t.Fatalf("item %s after the error", o.ID)
+				}
+				got = append(got, o.ID)
+			}
+			if diff := cmp.Diff(orderIDs(1, 18), got); diff != "" {
+				t.Errorf("items (-want +got):\n%s", diff)
+			}
+			if len(errs) != 1 {
+				t.Fatalf("errors %v", errs)
+			}
+			msg := errs[0].Error()
+			for _, want := range []string{"GET /v1/customer-portal/orders/", "max_page", "19", "page 18"} {
+				if !strings.Contains(msg, want) {
+					t.Errorf("error %q does not say %q", msg, want)
+				}
+			}
+			if n := srv.count(); n != 18 {
+				t.Errorf("%d requests, want 18", n)
+			}
+		})
+	}
+}
+
+// A list that grows within the margin while it is walked is followed to
+// its new end, and the error names the list of each service.
+func TestAllFollowsAMaxPageThatGrowsWithinTheMargin(t *testing.T) {
+	for _, prefetch := range []int{0, 3} {
+		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+			p := pageOf(r)
+			jsonAnswer(200, fmt.Sprintf(`{"items":[{"id":"order-%d","created_at":"2026-01-01T00:00:00Z","items":[]}],"pagination":{"total_count":%d,"max_page":%d}}`,
+				p, min(p+3, 18), min(p+3, 18)))(w, r)
+		})
+		c := newTestClient(t, srv, testToken, WithPrefetch(prefetch))
+		if diff := cmp.Diff(orderIDs(1, 18), ids(t, c.Orders.All(bg(), nil))); diff != "" {
+			t.Errorf("prefetch %d (-want +got):\n%s", prefetch, diff)
+		}
+	}
+	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+		p := pageOf(r)
+		maxPage := min(p+1, 500)
+		jsonAnswer(200, fmt.Sprintf(`{"items":[{"id":"00000000-0000-4000-8000-%012d","created_at":"2026-01-01T00:00:00Z","modified_at":null,"label":"x","balance":0,"currency":"usd","customer_id":"c"}],"pagination":{"total_count":%d,"max_page":%d}}`,
+			p, maxPage, maxPage))(w, r)
+	})
+	c := newTestClient(t, srv, testToken)
+	var last error
+	for _, err := range c.Wallets.All(bg(), nil) {
+		last = err
+	}
+	if last == nil || !strings.Contains(last.Error(), "GET /v1/customer-portal/wallets/") {
+		t.Errorf("wallets: %v", last)
+	}
+}

@@ -258,6 +258,9 @@ func (cfg *config) retryPolicy() (RetryPolicy, error) {
 	return p, nil
 }
 
+// parseBaseURL accepts only scheme://host[:port][/prefix]: anything more
+// would change where requests go, as an empty query ("http://h?") does by
+// ending every URL before its path.
 func parseBaseURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -266,8 +269,15 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return nil, fmt.Errorf("polar: invalid base URL %q: scheme must be http or https", raw)
 	}
-	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
+	// url.Parse drops an empty fragment and keeps an empty query only as
+	// ForceQuery: the raw text tells both.
+	if u.Hostname() == "" || u.User != nil || u.Opaque != "" || strings.ContainsAny(raw, "?#") {
 		return nil, fmt.Errorf("polar: invalid base URL %q: want scheme://host[/prefix] without user, query or fragment", raw)
+	}
+	for seg := range strings.SplitSeq(u.Path, "/") {
+		if seg == "." || seg == ".." {
+			return nil, fmt.Errorf("polar: invalid base URL %q: dot segment in the path prefix", raw)
+		}
 	}
 	return u, nil
 }

@@ -3,9 +3,11 @@ package polar
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -273,5 +275,80 @@ func TestRefusedRedirectsAreNotRetried(t *testing.T) {
 	var apiErr *APIError
 	if _, err := c.Orders.Get(bg(), orderID); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusFound || srv.count() != 1 {
 		t.Fatalf("err = %v after %d requests", err, srv.count())
+	}
+}
+
+// A User-Agent product with a control character cannot travel in a header:
+// NewClient refuses it with an error matching ErrInvalidArgument, so no
+// client exists whose every call would fail.
+func TestNewClientRefusesUnsendableUserAgent(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+	}))
+	t.Cleanup(srv.Close)
+	for _, ua := range []string{"app\x00", "app\x7f", "app\x1b[31m", "a\tb/1", "app\r", "app\n", " ", ""} {
+		c, err := NewClient(testToken, WithBaseURL(srv.URL), WithUserAgent(ua), WithoutRateLimits())
+		if err == nil {
+			_, callErr := c.Orders.List(t.Context(), nil)
+			t.Errorf("WithUserAgent(%q) accepted; a call then fails with %v", ua, callErr)
+			continue
+		}
+		if !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "WithUserAgent") {
+			t.Errorf("WithUserAgent(%q): error %q should match ErrInvalidArgument and name WithUserAgent", ua, err)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+	// Printable text, UTF-8 included, is still sent as given.
+	var got string
+	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.UserAgent()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`)
+	}))
+	t.Cleanup(srv2.Close)
+	c, err := NewClient(testToken, WithBaseURL(srv2.URL), WithUserAgent("café-billing/2.3 (+https://example.com)"), WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Orders.List(t.Context(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(got, "café-billing/2.3 (+https://example.com) polar-go/") {
+		t.Errorf("User-Agent %q", got)
+	}
+}
+
+// A base URL that would not send every request to its own path prefix is
+// refused: a query (even an empty one, "http://h?"), a fragment, user info,
+// an opaque form, an empty host name, or dot segments in the prefix.
+func TestNewClientRefusesMisleadingBaseURL(t *testing.T) {
+	for _, raw := range []string{
+		"http://h?", "http://h/prefix?", "http://h?x=1", "http://h#", "http://h#frag", "http://h/p?#",
+		"http://u@h", "http://u:p@h", "http:h", "http:/h", "http://:8080", "http://",
+		"http://h/a/../b", "http://h/./b", "http://h/..",
+	} {
+		if c, err := NewClient(testToken, WithBaseURL(raw)); err == nil {
+			t.Errorf("WithBaseURL(%q) accepted: requests go to %s", raw, c.BaseURL())
+		} else if !strings.Contains(err.Error(), "base URL") {
+			t.Errorf("WithBaseURL(%q): unclear error %q", raw, err)
+		}
+	}
+	for raw, want := range map[string]string{
+		"http://h":             "http://h",
+		"https://h:8443/":      "https://h:8443",
+		"http://h/prefix/":     "http://h/prefix",
+		"http://[::1]:80/p":    "http://[::1]:80/p",
+		"HTTPS://API.polar.sh": "https://API.polar.sh",
+		"http://h/a.b/..c":     "http://h/a.b/..c",
+	} {
+		c, err := NewClient(testToken, WithBaseURL(raw))
+		if err != nil {
+			t.Errorf("WithBaseURL(%q): %v", raw, err)
+		} else if c.BaseURL() != want {
+			t.Errorf("WithBaseURL(%q): BaseURL %q, want %q", raw, c.BaseURL(), want)
+		}
 	}
 }

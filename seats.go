@@ -13,12 +13,12 @@ import (
 //
 // It needs a customer session token, or a member session token of a
 // team's owner or billing manager (other members get 403 on Assign,
-// Revoke and ResendInvitation). Every method fails with a 403 *APIError
-// when the product does not use seat-based pricing or the caller may not
-// manage its seats, and with a 404 *APIError when the subscription, order,
-// customer or seat does not exist. The server documents these errors
-// without a body schema, so test the status (APIError.StatusCode) rather
-// than a sentinel.
+// Revoke and ResendInvitation, matching ErrNotPermitted). Every method
+// fails with an error matching ErrFeatureNotEnabled (403) when the
+// organization has not enabled seat-based pricing, and with
+// ErrResourceNotFound (404) when the subscription, order or seat does not
+// exist. The API document gives these errors no body schema; the server
+// names each, and the methods below say which sentinel matches it.
 //
 // To stub it in a test, embed SeatsService in a struct and implement only
 // the methods the code under test calls (the others panic on the nil
@@ -34,8 +34,14 @@ type SeatsService interface {
 	// Assign gives a seat of a subscription, order or checkout to someone,
 	// named by email address, customer ID, external customer ID, member ID
 	// or external member ID. Unless body.ImmediateClaim is set, the person
-	// gets an invitation to claim it. It fails with a 400 *APIError when
-	// no seat is available or the person already has one.
+	// gets an invitation to claim it. It fails with an error matching
+	// ErrSeatNotAvailable (400) when no seat is left or the order is not
+	// paid yet, ErrSeatAlreadyAssigned (400) when the person already has
+	// one, ErrInvalidSeatAssignmentRequest (400) when the body does not
+	// name the person exactly one way, ErrMemberEmailMismatch (400) when
+	// the external member ID belongs to a member with another email
+	// address, or ErrCustomerNotFound or ErrMemberNotFound (404) when no
+	// customer or member has the ID given.
 	//
 	// API: POST /v1/customer-portal/seats
 	Assign(ctx context.Context, body *CustomerSeatAssign) (*CustomerSeat, error)
@@ -45,8 +51,9 @@ type SeatsService interface {
 	// API: DELETE /v1/customer-portal/seats/{seat_id}
 	Revoke(ctx context.Context, seatID string) (*CustomerSeat, error)
 	// ResendInvitation sends the invitation of a pending seat again. It
-	// fails with a 400 *APIError when the seat is not pending or is
-	// already claimed.
+	// fails with an error matching ErrSeatNotPending (400) when the seat
+	// is claimed or revoked, or ErrInvalidInvitationToken (400) when its
+	// invitation can no longer be sent.
 	//
 	// API: POST /v1/customer-portal/seats/{seat_id}/resend
 	ResendInvitation(ctx context.Context, seatID string) (*CustomerSeat, error)

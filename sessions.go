@@ -32,8 +32,11 @@ type SessionsService interface {
 	// session's Token then authenticates the portal operations for an
 	// hour. Organizations with the member model enabled get a member
 	// session token back. An unknown customer or member fails with a
-	// *ValidationError; a token without the customer_sessions:write scope
-	// with an *APIError.
+	// *ValidationError; an external ID that customers of several
+	// organizations share with an error matching
+	// ErrAmbiguousExternalCustomerID (409); a token without the
+	// customer_sessions:write scope with one matching ErrInsufficientScope
+	// (403).
 	//
 	// API: POST /v1/customer-sessions/
 	Create(ctx context.Context, body CustomerSessionCreate) (*CustomerSession, error)

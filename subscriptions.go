@@ -42,12 +42,22 @@ type SubscriptionsService interface {
 	// applied it (a request that was never sent, a rate limit, a 503 with
 	// Retry-After). It fails with an error matching
 	// ErrPaymentFailed (402) when a change that is charged at once could
-	// not be paid, ErrAlreadyCanceledSubscription (403) when the
-	// subscription is canceled or will be at the end of the period,
-	// ErrPauseResumeNotAllowed (403) when the organization does not let
-	// customers pause or resume, ErrPaymentMethodRequired (409) when there
-	// is no payment method to charge, ErrResourceNotFound (404), or with a
-	// *ValidationError (422).
+	// not be paid, ErrPaymentActionRequired (402) when that charge needs
+	// the customer to authenticate it, ErrAlreadyCanceledSubscription
+	// (403) when the subscription is canceled or will be at the end of the
+	// period, ErrPauseResumeNotAllowed, ErrUpdateSubscriptionPlanNotAllowed,
+	// ErrUpdateSubscriptionSeatsNotAllowed or
+	// ErrUpdateSubscriptionUnitsNotAllowed (403) when the organization does
+	// not let customers make that change, ErrPaymentMethodRequired (409)
+	// when there is no payment method to charge, ErrResourceNotFound
+	// (404), or with a *ValidationError (422). A change of seats fails
+	// with ErrNotASeatBasedSubscription, ErrBelowMinimumSeats,
+	// ErrAboveMaximumSeats or ErrSeatsAlreadyAssigned (400), a change of
+	// units with ErrNotAUnitBasedSubscription, ErrBelowMinimumUnits or
+	// ErrAboveMaximumUnits (400); a pause with ErrCannotPauseSubscription,
+	// taking a pause back with ErrNoScheduledPause, a resume with
+	// ErrNotPausedSubscription (409); taking back the cancellation of a
+	// subscription that has ended with ErrResourceUnavailable (410).
 	//
 	// API: PATCH /v1/customer-portal/subscriptions/{id}
 	Update(ctx context.Context, id string, body CustomerSubscriptionUpdate) (*CustomerSubscription, error)
@@ -309,7 +319,8 @@ type CustomerSubscriptionUpdateUnits struct {
 
 // CustomerSubscriptionCancel cancels a subscription at the end of the
 // current period, or takes such a cancellation back
-// (Subscriptions.Update); Subscriptions.Cancel cancels at once instead.
+// (Subscriptions.Update). Subscriptions.Cancel cancels at the period's end
+// too, without a reason or comment.
 // Each field can be left out (the zero value), set with Set, or cleared
 // with Null:
 //

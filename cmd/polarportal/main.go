@@ -25,7 +25,8 @@
 //	-base-url U   send requests to U instead (a proxy, a fake server)
 //
 // The exit status is 0 on success, 1 when a call fails, 2 for a usage
-// error.
+// error. When a later page of a list fails, the rows of the pages before
+// it are printed first.
 package main
 
 import (
@@ -189,7 +190,8 @@ func (p portal) orders(ctx context.Context, c *polar.Client) error {
 		Sorting:     []polar.CustomerOrderSortProperty{polar.CustomerOrderSortPropertyCreatedAtDesc},
 	}) {
 		if err != nil {
-			return fmt.Errorf("listing orders: %w", err)
+			// The rows of the pages before the failing one are shown.
+			return errors.Join(tw.Flush(), fmt.Errorf("listing orders: %w", err))
 		}
 		product := o.Description
 		if o.Product != nil {
@@ -209,7 +211,8 @@ func (p portal) subscriptions(ctx context.Context, c *polar.Client) error {
 	n := 0
 	for s, err := range c.Subscriptions.All(ctx, &polar.SubscriptionListOptions{ListOptions: polar.ListOptions{Limit: pageSize(p.limit)}}) {
 		if err != nil {
-			return fmt.Errorf("listing subscriptions: %w", err)
+			// The rows of the pages before the failing one are shown.
+			return errors.Join(tw.Flush(), fmt.Errorf("listing subscriptions: %w", err))
 		}
 		end := s.CurrentPeriodEnd.Format("2006-01-02")
 		if s.CancelAtPeriodEnd {

@@ -3,6 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -109,5 +115,45 @@ func TestUsage(t *testing.T) {
 	}
 	if status, _, errOut := polarportal(t, nil, "-h"); status != 0 || !strings.Contains(errOut, "usage: polarportal") {
 		t.Errorf("-h: status %d, stderr %q", status, errOut)
+	}
+}
+
+// pagedServer answers the first page of a list with the one item of
+// itemFile (max_page 2) and the second page with a 400: the rows of the
+// first page are printed, then the error.
+func pagedServer(t *testing.T, itemFile string) *httptest.Server {
+	t.Helper()
+	item, err := os.ReadFile(filepath.Join("..", "..", "testdata", itemFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Get("page") != "1" {
+			w.WriteHeader(http.StatusBadRequest)
+			io.WriteString(w, `{"error":"BadRequest","detail":"page two is broken"}`)
+			return
+		}
+		fmt.Fprintf(w, `{"items":[%s],"pagination":{"total_count":101,"max_page":2}}`, item)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestRowsBeforeALaterPageErrorArePrinted(t *testing.T) {
+	env := map[string]string{"POLAR_TOKEN": "polar_cst_test"}
+	for _, tc := range []struct{ cmd, file, row, msg string }{
+		{"orders", "order.json", "c8eae506-37df-4c2f-8b4e-5bd1f8d9eafc", "listing orders"},
+		{"subscriptions", "subscription.json", "c41e8b2d-6f7a-4d39-8e05-b2a9c7d1f364", "listing subscriptions"},
+	} {
+		srv := pagedServer(t, tc.file)
+		status, out, errOut := polarportal(t, env, "-base-url", srv.URL, "-limit", "0", tc.cmd)
+		ls := lines(out)
+		if status != 1 || len(ls) != 2 || !strings.Contains(ls[1], tc.row) {
+			t.Errorf("%s: status %d, %d lines:\n%s", tc.cmd, status, len(ls), out)
+		}
+		if !strings.Contains(errOut, tc.msg) || !strings.Contains(errOut, "page two is broken") {
+			t.Errorf("%s: stderr %q", tc.cmd, errOut)
+		}
 	}
 }
