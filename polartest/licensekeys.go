@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -34,7 +35,9 @@ import (
 //     activation was made with conditions that the request's do not
 //     equal, or that does not match benefit_id or customer_id; an
 //     increment_usage past limit_usage is 400 BadRequest ("License key
-//     only has N more usages."). Success counts a validation
+//     only has N more usages."); one that would take usage past
+//     2^31-1 (Polar's column is a 32-bit integer) is 422 at
+//     increment_usage. Success counts a validation
 //     (validations, last_validated_at) and adds increment_usage to usage.
 //     With Polar-Version 2027-01 the answer carries the subscription or
 //     order of the grant that holds the key.
@@ -252,6 +255,12 @@ func licenseKeysValidate(c *call) error {
 			return domainError(http.StatusBadRequest, "BadRequest", fmt.Sprintf("License key only has %d more usages.", remaining))
 		}
 	}
+	if increment > 0 && increment > maxUsage-k.Usage {
+		return validationError(validationDetail{
+			Loc: []any{"body", "increment_usage"}, Msg: fmt.Sprintf("Input should be less than or equal to %d", maxUsage-k.Usage),
+			Type: "less_than_equal", Input: increment, Ctx: map[string]any{"le": maxUsage - k.Usage},
+		})
+	}
 	k.Validations++
 	k.LastValidatedAt = touch(c.now)
 	k.Usage += increment
@@ -347,6 +356,11 @@ func licenseKeysDeactivate(c *call) error {
 	delete(c.st.conditions, activationID)
 	return c.noContent()
 }
+
+// maxUsage is the largest usage of a key: Polar stores it as a 32-bit
+// integer. An increment past it, which Polar's database refuses (a server
+// error), is a 422 at increment_usage here, the key left as it was.
+const maxUsage = math.MaxInt32
 
 // incrementUsage reads an optional, nullable integer field that must not
 // be negative, as increment_usage (0 when absent or null).

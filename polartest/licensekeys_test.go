@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -578,5 +579,34 @@ func TestLicenseKeysRateLimits(t *testing.T) {
 		if _, err := alice.LicenseKeys.Get(ctx, polartest.DemoLicenseKeyID); err != nil {
 			t.Fatalf("get %d: %v", i, err)
 		}
+	}
+}
+
+// TestLicenseKeysValidateUsageBound: Polar stores usage as a 32-bit
+// integer, so a key without a usage limit counts up to 2^31-1 and an
+// increment past that is refused, the count left as it was: it never
+// wraps around.
+func TestLicenseKeysValidateUsageBound(t *testing.T) {
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithFixture(keyFixture()))
+	c, _ := client(t, srv, "")
+	validate := func(n int64) (*polar.ValidatedLicenseKey, error) {
+		return c.LicenseKeys.Validate(ctx, &polar.LicenseKeyValidate{Key: "NO-ACTIVATIONS", OrganizationID: polartest.DemoOrganizationID, IncrementUsage: n})
+	}
+	for _, n := range []int64{math.MaxInt64, math.MaxInt32 + 1} {
+		_, err := validate(n)
+		wantValidation(t, err, "body.increment_usage", "less_than_equal")
+	}
+	if v, err := validate(math.MaxInt32 - 1); err != nil || v.Usage != math.MaxInt32-1 {
+		t.Fatalf("up to the bound: %+v, %v", v, err)
+	}
+	_, err := validate(2)
+	wantValidation(t, err, "body.increment_usage", "less_than_equal")
+	if v, err := validate(1); err != nil || v.Usage != math.MaxInt32 || v.Validations != 2 {
+		t.Fatalf("the last one: %+v, %v", v, err)
+	}
+	_, err = validate(1)
+	wantValidation(t, err, "body.increment_usage", "less_than_equal")
+	if v, err := validate(0); err != nil || v.Usage != math.MaxInt32 || v.Validations != 3 {
+		t.Errorf("after the refusals: %+v, %v", v, err)
 	}
 }

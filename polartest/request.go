@@ -3,8 +3,10 @@ package polartest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -111,6 +113,14 @@ func (c *call) positiveInt(name string, def int) int {
 	}
 	raw := q.Get(name)
 	n, err := strconv.Atoi(strings.TrimSpace(raw))
+	if errors.Is(err, strconv.ErrRange) {
+		// Polar reads integers of any size: past int, a page is past the
+		// last and a limit over 100.
+		n, err = math.MaxInt, nil
+		if strings.HasPrefix(strings.TrimSpace(raw), "-") {
+			n = math.MinInt
+		}
+	}
 	if err != nil {
 		c.fail(validationDetail{Loc: []any{"query", name}, Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: raw})
 		return def
@@ -122,10 +132,14 @@ func (c *call) positiveInt(name string, def int) int {
 	return n
 }
 
-// paginate returns the page of items that p selects.
+// paginate returns the page of items that p selects: an empty one past
+// the last page, however large p.page is.
 func paginate[T any](items []T, p pageParams) *polar.Page[T] {
 	total := len(items)
-	start := min((p.page-1)*p.limit, total)
+	start := total
+	if p.page-1 < (total+p.limit-1)/p.limit { // (page-1)*limit would overflow past the last page
+		start = (p.page - 1) * p.limit
+	}
 	end := min(start+p.limit, total)
 	out := make([]T, end-start)
 	copy(out, items[start:end])
