@@ -30,6 +30,7 @@ type call struct {
 	now time.Time
 
 	errs []validationDetail
+	raw  json.RawMessage // the body, once rawBody read it
 }
 
 // reply writes v as a JSON answer with status; a nil v writes no body.
@@ -55,16 +56,12 @@ func (c *call) err() error {
 func (c *call) fail(d validationDetail) { c.errs = append(c.errs, d) }
 
 // pathUUID returns the path parameter name, a UUID: a version-4 one, or
-// any version when anyVersion is set (member IDs). Anything else is a 422
-// at ["path", name].
+// any version when anyVersion is set (member IDs). Anything else is a
+// problem at ["path", name], recorded and returned as the 422.
 func (c *call) pathUUID(name string, anyVersion bool) (string, error) {
-	v := c.r.PathValue(name)
-	id, d, ok := parseUUID(v, !anyVersion)
-	if !ok {
-		d.Loc = []any{"path", name}
-		return "", validationError(d)
-	}
-	return id, nil
+	id := c.r.PathValue(name)
+	c.checkUUID(&id, !anyVersion, "path", name)
+	return id, c.err()
 }
 
 // parseUUID checks a UUID as pydantic does, and returns it in canonical
@@ -144,6 +141,16 @@ func paginate[T any](items []T, p pageParams) *polar.Page[T] {
 	out := make([]T, end-start)
 	copy(out, items[start:end])
 	return &polar.Page[T]{Items: out, Pagination: polar.Pagination{TotalCount: total, MaxPage: (total + p.limit - 1) / p.limit}}
+}
+
+// paginateMap is paginate, each item of the page mapped by f.
+func paginateMap[T, U any](items []T, p pageParams, f func(T) U) *polar.Page[U] {
+	pg := paginate(items, p)
+	out := &polar.Page[U]{Items: make([]U, len(pg.Items)), Pagination: pg.Pagination}
+	for i, it := range pg.Items {
+		out.Items[i] = f(it)
+	}
+	return out
 }
 
 // query returns the query parameter name, "" when absent.
