@@ -175,6 +175,9 @@ func shapeProblems(v *any, t reflect.Type, loc []any) []validationDetail {
 		known[f.name] = true
 		at := append(slices.Clip(loc), f.name)
 		if fv, ok := fields[f.name]; ok {
+			if fv == nil && !f.required && f.typ.Kind() != reflect.Bool {
+				continue // Polar's optional fields are nullable, but for booleans with a default
+			}
 			out = append(out, shapeProblems(&fv, f.typ, at)...)
 			fields[f.name] = fv
 		} else if f.required {
