@@ -376,7 +376,10 @@ func (c *call) activationMetadata(name string) map[string]any {
 		return nil
 	}
 	failed := false
-	fail := func(typ string, input any, loc ...any) { c.fail(problem(typ, input, append([]any{"body", name}, loc...)...)); failed = true }
+	fail := func(typ string, input any, loc ...any) {
+		c.fail(problem(typ, input, append([]any{"body", name}, loc...)...))
+		failed = true
+	}
 	for _, k := range slices.Sorted(mapKeys(m)) {
 		if n := utf8.RuneCountInString(k); n < 1 || n > activationMetadataKeyLen {
 			fail(map[bool]string{true: "string_too_short", false: "string_too_long"}[n < 1], k, k, "[key]")
