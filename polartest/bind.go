@@ -483,3 +483,23 @@ func (c *call) isNull(name string) bool {
 	v, ok := m[name]
 	return ok && v == nil
 }
+
+// nullable returns what a Nullable field of a request says: set is
+// false when it was left out, v is nil for null.
+func nullable[T any](n polar.Nullable[T]) (v *T, set bool) {
+	if x, ok := n.Get(); ok {
+		return &x, true
+	}
+	return nil, n.IsNull()
+}
+
+// address returns a billing address of a request, as nullable does,
+// checking its country: an ISO 3166-1 alpha-2 code.
+func (c *call) address(n polar.Nullable[polar.AddressInput]) (*polar.AddressInput, bool) {
+	a, set := nullable(n)
+	if a != nil && (len(a.Country) != 2 || strings.ToUpper(string(a.Country)) != string(a.Country)) {
+		c.fail(problem("enum", a.Country, "body", "billing_address", "country"))
+		return nil, false
+	}
+	return a, set
+}

@@ -171,12 +171,12 @@ func ordersUpdate(c *call) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerOrderUpdate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	name, setName := b.optStr("billing_name")
-	addr, setAddr := b.optAddress("billing_address")
+	name, setName := nullable(req.BillingName)
+	addr, setAddr := c.address(req.BillingAddress)
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -266,17 +266,23 @@ func ordersConfirmRetryPayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerOrderConfirmPayment
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	token, _ := b.optStr("confirmation_token_id")
-	pmID, _ := b.optUUID("payment_method_id", false)
-	if proc, set := b.optStr("payment_processor"); set && proc != nil && *proc != string(polar.PaymentProcessorStripe) {
-		c.fail(enumDetail([]any{"body", "payment_processor"}, *proc, []string{string(polar.PaymentProcessorStripe)}))
+	c.checkUUID(&req.PaymentMethodID, false, "body", "payment_method_id")
+	if p := req.PaymentProcessor; p != nil {
+		c.checkEnum(string(*p), []string{string(polar.PaymentProcessorStripe)}, "body", "payment_processor")
 	}
 	if err := c.err(); err != nil {
 		return err
+	}
+	var token, pmID *string
+	if req.ConfirmationTokenID != "" {
+		token = &req.ConfirmationTokenID
+	}
+	if req.PaymentMethodID != "" {
+		pmID = &req.PaymentMethodID
 	}
 	if (token == nil) == (pmID == nil) {
 		return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Either confirmation_token_id or payment_method_id must be provided.")
