@@ -503,3 +503,41 @@ func (c *call) address(n polar.Nullable[polar.AddressInput]) (*polar.AddressInpu
 	}
 	return a, set
 }
+
+// A unionShape is one shape of a request union without a discriminator:
+// its name (the loc of its problems), its SDK type, and what Polar checks
+// beyond the type (nil for nothing).
+type unionShape struct {
+	name  string
+	new   func() any
+	check func(c *call, v any, loc []any) []validationDetail
+}
+
+// decodeUnion reads the body as the first of shapes it fits, and returns
+// the SDK's value of that shape; when it fits none, it returns the 422 of
+// every shape's problems at ["body", shape, ...], as pydantic reports a
+// union.
+func (c *call) decodeUnion(shapes []unionShape) (any, error) {
+	raw, err := c.rawBody()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := jsonTree(raw).(map[string]any); !ok {
+		return nil, validationError(problem("model_attributes_type", rawInput(raw), "body"))
+	}
+	var all []validationDetail
+	for _, shape := range shapes {
+		loc := []any{"body", shape.name}
+		v := shape.new()
+		problems := c.decodeAs(raw, v, loc)
+		if len(problems) == 0 && shape.check != nil {
+			problems = shape.check(c, v, loc)
+		}
+		if len(problems) == 0 {
+			return v, c.err()
+		}
+		all = append(all, problems...)
+	}
+	c.errs = append(c.errs, all...)
+	return nil, c.err()
+}

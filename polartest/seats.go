@@ -360,8 +360,8 @@ func readSeatAssign(c *call) (*seatAssign, error) {
 // modelValueError is the item pydantic reports for a ValueError raised by
 // a validator of the model: Polar's rule, in msg.
 func modelValueError(loc []any, msg string, input any) validationDetail {
-	d := problem("value_error", input, loc...)
-	d.Msg, d.Ctx = "Value error, "+msg, map[string]any{"error": map[string]any{}}
+	d := ruleProblem("Value error, "+msg, input, loc...)
+	d.Ctx = map[string]any{"error": map[string]any{}}
 	return d
 }
 

@@ -258,11 +258,7 @@ type (
 // updateShapes are the shapes of CustomerSubscriptionUpdate, in the order
 // of the API document: the SDK's type of each, and what Polar checks
 // beyond the type.
-var updateShapes = []struct {
-	name  string
-	new   func() any
-	check func(c *call, v any, loc []any) []validationDetail
-}{
+var updateShapes = []unionShape{
 	{shapeProduct, func() any { return new(polar.CustomerSubscriptionUpdateProduct) }, func(_ *call, v any, loc []any) []validationDetail {
 		u := v.(*polar.CustomerSubscriptionUpdateProduct)
 		id, d, ok := parseUUID(u.ProductID, true)
@@ -316,37 +312,9 @@ func countProblems(n int64, loc []any) []validationDetail {
 	return nil
 }
 
-// parseUpdate reads the body as the first shape it fits, the SDK's value
-// of that shape; when it fits none, it records every shape's problems at
-// ["body", shape, ...], as pydantic reports a union.
-func parseUpdate(c *call) (any, error) {
-	raw, err := c.rawBody()
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := jsonTree(raw).(map[string]any); !ok {
-		return nil, validationError(problem("model_attributes_type", rawInput(raw), "body"))
-	}
-	var all []validationDetail
-	for _, shape := range updateShapes {
-		loc := []any{"body", shape.name}
-		v := shape.new()
-		problems := c.decodeAs(raw, v, loc)
-		if len(problems) == 0 {
-			problems = shape.check(c, v, loc)
-		}
-		if len(problems) == 0 {
-			return v, nil
-		}
-		all = append(all, problems...)
-	}
-	c.errs = append(c.errs, all...)
-	return nil, c.err()
-}
-
 func subscriptionsUpdate(c *call) error {
 	id, _ := c.pathUUID("id", false) // a bad ID is reported with the body's problems
-	u, err := parseUpdate(c)
+	u, err := c.decodeUnion(updateShapes)
 	if err != nil {
 		return err
 	}
