@@ -106,11 +106,17 @@ func (c *call) decode(v any) error {
 }
 
 // decodeAs decodes raw into v, or returns the problems at loc that keep
-// it from decoding.
-func (c *call) decodeAs(raw json.RawMessage, v any, loc []any) []validationDetail {
+// it from decoding. The fields named in also, such as a union's tag, are
+// allowed besides v's.
+func (c *call) decodeAs(raw json.RawMessage, v any, loc []any, also ...string) []validationDetail {
 	tree := jsonTree(raw)
-	if ps := shapeProblems(&tree, reflect.TypeOf(v), loc); len(ps) > 0 {
+	if ps := shapeProblems(&tree, reflect.TypeOf(v), loc, also...); len(ps) > 0 {
 		return ps
+	}
+	if m, ok := tree.(map[string]any); ok {
+		for _, k := range also {
+			delete(m, k)
+		}
 	}
 	b, _ := json.Marshal(tree)
 	if err := json.Unmarshal(b, v); err != nil { // not reached: shapeProblems checked every value
@@ -139,8 +145,16 @@ var (
 // value of type t, at loc: missing and unknown fields of objects, and
 // values of the wrong type. null is accepted where t is a pointer or a
 // Nullable. Values that pydantic converts in lax mode are converted in
-// place (see lax).
-func shapeProblems(v *any, t reflect.Type, loc []any) []validationDetail {
+// place (see lax). The fields named in also are allowed in an object
+// besides t's.
+func shapeProblems(v *any, t reflect.Type, loc []any, also ...string) []validationDetail {
+	return nestedProblems(v, t, loc, false, also)
+}
+
+// nestedProblems is shapeProblems of a value nested in the body when
+// nested: an object there that is not one is a dict_type problem (Polar's
+// nested objects are dicts), at the top a model_attributes_type one.
+func nestedProblems(v *any, t reflect.Type, loc []any, nested bool, also []string) []validationDetail {
 	null := *v == nil
 	for t.Kind() == reflect.Pointer {
 		if null {
@@ -152,7 +166,7 @@ func shapeProblems(v *any, t reflect.Type, loc []any) []validationDetail {
 		if null {
 			return nil
 		}
-		return shapeProblems(v, t.Field(0).Type, loc)
+		return nestedProblems(v, t.Field(0).Type, loc, nested, also)
 	}
 	if t.Kind() != reflect.Struct || t == timeType || reflect.PointerTo(t).Implements(unmarshalerType) {
 		orig := *v
@@ -167,10 +181,13 @@ func shapeProblems(v *any, t reflect.Type, loc []any) []validationDetail {
 	}
 	fields, ok := (*v).(map[string]any)
 	if !ok {
-		return []validationDetail{problem("model_attributes_type", *v, loc...)}
+		return []validationDetail{problem(map[bool]string{false: "model_attributes_type", true: "dict_type"}[nested], *v, loc...)}
 	}
 	var out []validationDetail
 	known := map[string]bool{}
+	for _, k := range also {
+		known[k] = true
+	}
 	for _, f := range jsonFields(t) {
 		known[f.name] = true
 		at := append(slices.Clip(loc), f.name)
@@ -178,7 +195,7 @@ func shapeProblems(v *any, t reflect.Type, loc []any) []validationDetail {
 			if fv == nil && !f.required && f.typ.Kind() != reflect.Bool {
 				continue // Polar's optional fields are nullable, but for booleans with a default
 			}
-			out = append(out, shapeProblems(&fv, f.typ, at)...)
+			out = append(out, nestedProblems(&fv, f.typ, at, true, nil)...)
 			fields[f.name] = fv
 		} else if f.required {
 			out = append(out, problem("missing", *v, at...))
