@@ -3,8 +3,8 @@ package polartest
 import (
 	"cmp"
 	"encoding/json"
-	"reflect"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"

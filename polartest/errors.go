@@ -129,8 +129,3 @@ func invalid(msg string, input any, loc ...any) error {
 func ruleProblem(msg string, input any, loc ...any) validationDetail {
 	return validationDetail{Loc: loc, Msg: msg, Type: "value_error", Input: input}
 }
-
-// missing is the detail of a required field left out.
-func missing(input any, loc ...any) validationDetail {
-	return validationDetail{Loc: loc, Msg: "Field required", Type: "missing", Input: input}
-}

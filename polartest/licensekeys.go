@@ -120,31 +120,19 @@ func (st *store) licenseKeyRead(k *polar.LicenseKeyWithActivations) polar.Licens
 }
 
 func licenseKeysList(c *call) error {
-	page := c.pagination()
-	var benefitID string
-	if c.r.URL.Query().Has("benefit_id") {
-		id, d, ok := parseUUID(c.query("benefit_id"), true)
-		if !ok {
-			d.Loc = []any{"query", "benefit_id"}
-			c.fail(d)
-		}
-		benefitID = id
-	}
+	var o polar.LicenseKeyListOptions
+	c.bindQuery(&o, uuidParams(true, "benefit_id")...)
 	if err := c.err(); err != nil {
 		return err
 	}
+	benefitID := o.BenefitID
 	keys := c.st.licenseKeys.where(func(k *polar.LicenseKeyWithActivations) bool {
 		return licenseKeyVisible(c.who, k) && (benefitID == "" || k.BenefitID == benefitID)
 	})
 	sortItems(keys, []string{"created_at"}, sorter[*polar.LicenseKeyWithActivations]{
 		"created_at": func(a, b *polar.LicenseKeyWithActivations) int { return a.CreatedAt.Compare(b.CreatedAt) },
 	}, func(a, b *polar.LicenseKeyWithActivations) int { return strings.Compare(a.ID, b.ID) })
-	p := paginate(keys, page)
-	out := &polar.Page[polar.LicenseKeyRead]{Items: make([]polar.LicenseKeyRead, len(p.Items)), Pagination: p.Pagination}
-	for i, k := range p.Items {
-		out.Items[i] = c.st.licenseKeyRead(k)
-	}
-	return c.ok(out)
+	return c.ok(paginateMap(keys, pageOf(o.ListOptions), c.st.licenseKeyRead))
 }
 
 func (c *call) licenseKeyByPath() (*polar.LicenseKeyWithActivations, error) {

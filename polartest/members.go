@@ -3,7 +3,6 @@ package polartest
 import (
 	"cmp"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -78,11 +77,9 @@ func (st *store) teamMember(who *principal, id string) (*polar.Member, error) {
 func ruleError(msg string, input any, loc ...any) error {
 	return &apiError{status: http.StatusUnprocessableEntity, body: map[string]any{
 		"error":  "PolarRequestValidationError",
-		"detail": []validationDetail{{Loc: loc, Msg: msg, Type: "value_error", Input: input}},
+		"detail": []validationDetail{ruleProblem(msg, input, loc...)},
 	}}
 }
-
-func isMemberRole(s string) bool { return slices.Contains(memberRoles, s) }
 
 func membersList(c *call) error {
 	var o polar.ListOptions

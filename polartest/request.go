@@ -1,11 +1,9 @@
 package polartest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"net/http"
 	"slices"
@@ -96,13 +94,9 @@ func parseUUID(v string, v4 bool) (string, validationDetail, bool) {
 // pageParams are the page and limit of a list request.
 type pageParams struct{ page, limit int }
 
-// pagination reads page (default 1) and limit (default 10, clamped to
-// 100); values of 0 or less, or that are not integers, are recorded as
-// problems.
-func (c *call) pagination() pageParams {
-	return pageParams{page: c.positiveInt("page", 1), limit: min(c.positiveInt("limit", 10), polar.MaxLimit)}
-}
-
+// positiveInt reads the query parameter name, an integer above 0 (def when
+// absent), as Polar reads page and limit: of any size, those past int
+// being past the last page or over 100.
 func (c *call) positiveInt(name string, def int) int {
 	q := c.r.URL.Query()
 	if !q.Has(name) {
@@ -153,98 +147,8 @@ func paginateMap[T, U any](items []T, p pageParams, f func(T) U) *polar.Page[U] 
 	return out
 }
 
-// query returns the query parameter name, "" when absent.
-func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
-
-// uuids reads a multi-valued filter of UUIDs (the key repeated), of
-// version 4 when v4 is set, as some of Polar's ID filters are typed;
-// invalid values are recorded as problems at ["query", name, index].
-func (c *call) uuids(name string, v4 bool) []string {
-	var out []string
-	for i, v := range c.r.URL.Query()[name] {
-		id, d, ok := parseUUID(v, v4)
-		if !ok {
-			d.Loc = []any{"query", name, i}
-			c.fail(d)
-			continue
-		}
-		out = append(out, id)
-	}
-	return out
-}
-
-// enums reads a multi-valued filter whose values must be among allowed.
-func (c *call) enums(name string, allowed ...string) []string {
-	var out []string
-	for i, v := range c.r.URL.Query()[name] {
-		if !slices.Contains(allowed, v) {
-			c.fail(enumDetail([]any{"query", name, i}, v, allowed))
-			continue
-		}
-		out = append(out, v)
-	}
-	return out
-}
-
-// boolParam reads a true/false filter: nil when absent.
-func (c *call) boolParam(name string) *bool {
-	q := c.r.URL.Query()
-	if !q.Has(name) {
-		return nil
-	}
-	switch strings.ToLower(q.Get(name)) {
-	case "true", "1", "yes", "on", "t", "y":
-		return new(true)
-	case "false", "0", "no", "off", "f", "n":
-		return new(false)
-	}
-	c.fail(validationDetail{Loc: []any{"query", name}, Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing", Input: q.Get(name)})
-	return nil
-}
-
-func enumDetail(loc []any, input string, allowed []string) validationDetail {
-	quoted := make([]string, len(allowed))
-	for i, a := range allowed {
-		quoted[i] = "'" + a + "'"
-	}
-	expected := strings.Join(quoted, ", ")
-	if n := len(quoted); n > 1 {
-		expected = strings.Join(quoted[:n-1], ", ") + " or " + quoted[n-1]
-	}
-	return validationDetail{Loc: loc, Msg: "Input should be " + expected, Type: "enum", Input: input, Ctx: map[string]any{"expected": expected}}
-}
-
 // A sorter compares two items by one property, ascending.
 type sorter[T any] map[string]func(a, b T) int
-
-// sorting reads the sorting parameter (several values, each a property of
-// keys with an optional leading "-" for descending), def when absent.
-// Unknown properties are recorded as problems.
-func sorting[T any](c *call, keys sorter[T], def ...string) []string {
-	vals, ok := c.r.URL.Query()["sorting"]
-	if !ok {
-		return def
-	}
-	var allowed []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range keys {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		allowed = append(allowed, k, "-"+k)
-	}
-	var out []string
-	for i, v := range vals {
-		if _, ok := keys[strings.TrimPrefix(v, "-")]; !ok {
-			c.fail(enumDetail([]any{"query", "sorting", i}, v, allowed))
-			continue
-		}
-		out = append(out, v)
-	}
-	return out
-}
 
 // sortItems sorts items by the criteria, in order, then by tie (which
 // should compare IDs, so that every order is total).
@@ -262,186 +166,6 @@ func sortItems[T any](items []T, criteria []string, keys sorter[T], tie func(a, 
 		}
 		return tie(a, b)
 	})
-}
-
-// body is a JSON object request body, read field by field. Problems are
-// recorded in the call, at ["body", field, ...].
-type body struct {
-	c      *call
-	fields map[string]json.RawMessage
-}
-
-// body reads the request body as a JSON object. A body that is not JSON,
-// or not an object, is an error at once.
-func (c *call) body() (*body, error) {
-	raw, err := io.ReadAll(io.LimitReader(c.r.Body, maxBody+1))
-	if err != nil {
-		return nil, err
-	}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return nil, validationError(missing(nil, "body"))
-	}
-	var anyv any
-	if err := json.Unmarshal(raw, &anyv); err != nil {
-		pos := 0
-		if se, ok := err.(*json.SyntaxError); ok {
-			pos = int(se.Offset)
-		}
-		return nil, validationError(validationDetail{
-			Loc: []any{"body", pos}, Msg: "JSON decode error", Type: "json_invalid", Input: map[string]any{},
-			Ctx: map[string]any{"error": err.Error()},
-		})
-	}
-	b := &body{c: c}
-	if json.Unmarshal(raw, &b.fields) != nil {
-		return nil, validationError(validationDetail{
-			Loc: []any{"body"}, Msg: "Input should be a valid dictionary or object to extract fields from",
-			Type: "model_attributes_type", Input: anyv,
-		})
-	}
-	return b, nil
-}
-
-// has reports whether the body has the field (null included).
-func (b *body) has(name string) bool { _, ok := b.fields[name]; return ok }
-
-// isNull reports whether the field is present and null.
-func (b *body) isNull(name string) bool {
-	raw, ok := b.fields[name]
-	return ok && string(raw) == "null"
-}
-
-func (b *body) input(name string) any {
-	var v any
-	_ = json.Unmarshal(b.fields[name], &v)
-	return v
-}
-
-func (b *body) typeError(name, kind, msg string) {
-	b.c.fail(validationDetail{Loc: []any{"body", name}, Msg: msg, Type: kind, Input: b.input(name)})
-}
-
-// str reads a required string field.
-func (b *body) str(name string) (string, bool) {
-	if !b.has(name) {
-		b.c.fail(missing(b.fields, "body", name))
-		return "", false
-	}
-	v, ok := b.optStr(name)
-	if ok && v == nil {
-		b.typeError(name, "string_type", "Input should be a valid string")
-		return "", false
-	}
-	if v == nil {
-		return "", false
-	}
-	return *v, true
-}
-
-// optStr reads an optional, nullable string field: set is false when the
-// field is absent or invalid, v is nil for null.
-func (b *body) optStr(name string) (v *string, set bool) {
-	raw, ok := b.fields[name]
-	if !ok {
-		return nil, false
-	}
-	if string(raw) == "null" {
-		return nil, true
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		b.typeError(name, "string_type", "Input should be a valid string")
-		return nil, false
-	}
-	return &s, true
-}
-
-// optUUID reads an optional, nullable UUID field (version 4 when v4).
-func (b *body) optUUID(name string, v4 bool) (v *string, set bool) {
-	s, set := b.optStr(name)
-	if s == nil {
-		return nil, set
-	}
-	id, d, ok := parseUUID(*s, v4)
-	if !ok {
-		d.Loc = []any{"body", name}
-		b.c.fail(d)
-		return nil, false
-	}
-	return &id, true
-}
-
-// uuid reads a required UUID field.
-func (b *body) uuid(name string, v4 bool) (string, bool) {
-	if !b.has(name) {
-		b.c.fail(missing(b.fields, "body", name))
-		return "", false
-	}
-	v, set := b.optUUID(name, v4)
-	if set && v == nil {
-		b.typeError(name, "uuid_type", "UUID input should be a string, bytes or UUID object")
-		return "", false
-	}
-	if v == nil {
-		return "", false
-	}
-	return *v, true
-}
-
-// optAddress reads an optional, nullable AddressInput field.
-func (b *body) optAddress(name string) (v *polar.AddressInput, set bool) {
-	raw, ok := b.fields[name]
-	if !ok {
-		return nil, false
-	}
-	if string(raw) == "null" {
-		return nil, true
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(raw, &fields) != nil {
-		b.c.fail(validationDetail{Loc: []any{"body", name}, Msg: "Input should be a valid dictionary or object to extract fields from", Type: "model_attributes_type", Input: b.input(name)})
-		return nil, false
-	}
-	failed := false
-	var a polar.AddressInput
-	for _, f := range []struct {
-		key string
-		dst **string
-	}{{"line1", &a.Line1}, {"line2", &a.Line2}, {"postal_code", &a.PostalCode}, {"city", &a.City}, {"state", &a.State}} {
-		fr, ok := fields[f.key]
-		if !ok || string(fr) == "null" {
-			continue
-		}
-		var s string
-		if json.Unmarshal(fr, &s) != nil {
-			var in any
-			_ = json.Unmarshal(fr, &in)
-			b.c.fail(validationDetail{Loc: []any{"body", name, f.key}, Msg: "Input should be a valid string", Type: "string_type", Input: in})
-			failed = true
-			continue
-		}
-		*f.dst = &s
-	}
-	cr, ok := fields["country"]
-	var country string
-	switch {
-	case !ok:
-		var in any
-		_ = json.Unmarshal(raw, &in)
-		b.c.fail(missing(in, "body", name, "country"))
-		failed = true
-	case json.Unmarshal(cr, &country) != nil || len(country) != 2 || strings.ToUpper(country) != country:
-		var in any
-		_ = json.Unmarshal(cr, &in)
-		b.c.fail(validationDetail{Loc: []any{"body", name, "country"}, Msg: "Input should be a valid ISO 3166-1 alpha-2 country code", Type: "enum", Input: in})
-		failed = true
-	}
-	if failed {
-		return nil, false
-	}
-	a.Country = polar.CountryAlpha2(country)
-	return &a, true
 }
 
 // emailProblem checks an email address's syntax as email-validator does

@@ -96,27 +96,32 @@ func newCall(method, target, body string) (*call, *httptest.ResponseRecorder) {
 	return &call{w: w, r: httptest.NewRequest(method, target, strings.NewReader(body))}, w
 }
 
-func TestBoolParam(t *testing.T) {
+func TestBindQueryBool(t *testing.T) {
 	for q, want := range map[string]string{"": "<nil>", "?active=true": "true", "?active=0": "false", "?active=maybe": "<nil>"} {
 		c, _ := newCall(http.MethodGet, "/x"+q, "")
+		var o polar.SubscriptionListOptions
+		c.bindQuery(&o)
 		got := "<nil>"
-		if v := c.boolParam("active"); v != nil {
-			got = strconv.FormatBool(*v)
+		if o.Active != nil {
+			got = strconv.FormatBool(*o.Active)
 		}
-		if got != want || (q == "?active=maybe") != (c.err() != nil) {
-			t.Errorf("%s: %s (err %v), want %s", q, got, c.err(), want)
+		if got != want || (q == "?active=maybe") != (c.err() != nil) || o.Page != 1 || o.Limit != 10 {
+			t.Errorf("%s: %s (err %v, page %d, limit %d), want %s", q, got, c.err(), o.Page, o.Limit, want)
 		}
 	}
 }
 
 func TestBodyNullAndNoContent(t *testing.T) {
-	c, w := newCall(http.MethodPatch, "/x", `{"a": null, "b": 1}`)
-	b, err := c.body()
-	if err != nil {
+	c, w := newCall(http.MethodPatch, "/x", `{"name": null, "role": "member"}`)
+	var req polar.CustomerPortalMemberUpdate
+	if err := c.decode(&req); err != nil {
 		t.Fatal(err)
 	}
-	if !b.isNull("a") || b.isNull("b") || b.isNull("c") || !b.has("b") {
-		t.Error("isNull or has is wrong")
+	if !c.isNull("name") || c.isNull("role") || c.isNull("nope") || !req.Name.IsNull() {
+		t.Error("isNull is wrong")
+	}
+	if r, ok := req.Role.Get(); !ok || r != polar.MemberRoleMember {
+		t.Errorf("role %q, %v", r, ok)
 	}
 	if err := c.noContent(); err != nil || w.Code != http.StatusNoContent || w.Body.Len() != 0 {
 		t.Errorf("noContent: %d %q", w.Code, w.Body)

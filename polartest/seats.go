@@ -670,7 +670,8 @@ func seatsResend(c *call) error {
 }
 
 func seatsListClaimed(c *call) error {
-	page := c.pagination()
+	var o polar.ListOptions
+	c.bindQuery(&o)
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -685,10 +686,5 @@ func seatsListClaimed(c *call) error {
 		}
 	}
 	subs := c.st.subscriptions.where(func(s *polar.CustomerSubscription) bool { return claimed[s.ID] })
-	p := paginate(subs, page)
-	out := &polar.Page[polar.CustomerSubscription]{Items: make([]polar.CustomerSubscription, len(p.Items)), Pagination: p.Pagination}
-	for i, s := range p.Items {
-		out.Items[i] = *s
-	}
-	return c.ok(out)
+	return c.ok(paginateMap(subs, pageOf(o), deref))
 }
