@@ -330,10 +330,9 @@ func (c *call) checkUUID(id *string, v4 bool, loc ...any) {
 	if *id == "" {
 		return
 	}
-	canon, d, ok := parseUUID(*id, v4)
-	if !ok {
-		d.Loc = loc
-		c.fail(d)
+	canon, typ := parseUUID(*id, v4)
+	if typ != "" {
+		c.fail(problem(typ, *id, loc...))
 		return
 	}
 	*id = canon
@@ -362,12 +361,11 @@ func uuidParams(v4 bool, names ...string) []queryRule {
 	var out []queryRule
 	for _, n := range names {
 		out = append(out, queryRule{n, func(c *call, v string, loc []any) (string, bool) {
-			id, d, ok := parseUUID(v, v4)
-			if !ok {
-				d.Loc = loc
-				c.fail(d)
+			id, typ := parseUUID(v, v4)
+			if typ != "" {
+				c.fail(problem(typ, v, loc...))
 			}
-			return id, ok
+			return id, typ == ""
 		}})
 	}
 	return out
@@ -484,10 +482,8 @@ func sortOrder[S ~string](sorting []S, def ...string) []string {
 // case as Polar stores it.
 func (c *call) checkEmail(email string, loc ...any) string {
 	email = strings.TrimSpace(email)
-	if reason := emailProblem(email); reason != "" {
-		d := problem("value_error", email, loc...)
-		d.Msg = "value is not a valid email address: " + reason
-		c.fail(d)
+	if !validEmail(email) {
+		c.fail(problem("value_error", email, loc...))
 		return email
 	}
 	at := strings.LastIndexByte(email, '@')

@@ -491,7 +491,7 @@ func customersRequestEmailUpdate(c *call) error {
 		return err
 	}
 	email := req.Email
-	if reason := emailProblem(email); reason != "" {
+	if !validEmail(email) {
 		c.fail(problem("value_error", email, "body", "email"))
 	}
 	if err := c.err(); err != nil {

@@ -146,7 +146,7 @@ func TestPaginationLimits(t *testing.T) {
 		}
 	}
 	status, _, b = raw(t, srv, http.MethodGet, ordersListPath+"?page=0&limit=0", tok, nil)
-	if status != http.StatusUnprocessableEntity || string(decodeError(t, b).Detail) != `[{"loc":["query","page"],"msg":"Input should be greater than 0","type":"greater_than","input":"0","ctx":{"gt":0}},{"loc":["query","limit"],"msg":"Input should be greater than 0","type":"greater_than","input":"0","ctx":{"gt":0}}]` {
+	if status != http.StatusUnprocessableEntity || string(withoutMsgs(decodeError(t, b).Detail)) != `[{"loc":["query","page"],"type":"greater_than","input":"0"},{"loc":["query","limit"],"type":"greater_than","input":"0"}]` {
 		t.Errorf("page=0&limit=0: %d %s", status, b)
 	}
 }

@@ -3,7 +3,6 @@ package polartest
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -62,33 +61,20 @@ func (c *call) pathUUID(name string, anyVersion bool) (string, error) {
 	return id, c.err()
 }
 
-// parseUUID checks a UUID as pydantic does, and returns it in canonical
-// form, or the validation detail (without loc) of the problem.
-func parseUUID(v string, v4 bool) (string, validationDetail, bool) {
+// parseUUID checks a UUID as pydantic does (hex digits, with or without
+// dashes, an optional urn:uuid: prefix), of version 4 when v4. It returns
+// the UUID in canonical form, or the type of the problem.
+func parseUUID(v string, v4 bool) (id, problemType string) {
 	s := strings.TrimPrefix(strings.ToLower(v), "urn:uuid:")
 	hex := strings.ReplaceAll(s, "-", "")
-	bad := func(reason string) (string, validationDetail, bool) {
-		return "", validationDetail{
-			Msg: "Input should be a valid UUID, " + reason, Type: "uuid_parsing", Input: v,
-			Ctx: map[string]any{"error": reason},
-		}, false
+	if len(hex) != 32 || strings.Trim(hex, "0123456789abcdef") != "" ||
+		strings.Contains(s, "-") && (len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-') {
+		return "", "uuid_parsing"
 	}
-	for i, r := range s {
-		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'f' || r == '-') {
-			return bad(fmt.Sprintf("invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `%c` at %d", r, i+1))
-		}
-	}
-	if len(hex) != 32 || (strings.Contains(s, "-") && (len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')) {
-		return bad(fmt.Sprintf("invalid length: expected length 32 for simple format, found %d", len(hex)))
-	}
-	id := hex[0:8] + "-" + hex[8:12] + "-" + hex[12:16] + "-" + hex[16:20] + "-" + hex[20:32]
 	if v4 && hex[12] != '4' {
-		return "", validationDetail{
-			Msg: "UUID version 4 expected", Type: "uuid_version", Input: v,
-			Ctx: map[string]any{"expected_version": 4},
-		}, false
+		return "", "uuid_version"
 	}
-	return id, validationDetail{}, true
+	return hex[0:8] + "-" + hex[8:12] + "-" + hex[12:16] + "-" + hex[16:20] + "-" + hex[20:32], ""
 }
 
 // pageParams are the page and limit of a list request.
@@ -113,11 +99,11 @@ func (c *call) positiveInt(name string, def int) int {
 		}
 	}
 	if err != nil {
-		c.fail(validationDetail{Loc: []any{"query", name}, Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: raw})
+		c.fail(problem("int_parsing", raw, "query", name))
 		return def
 	}
 	if n <= 0 {
-		c.fail(validationDetail{Loc: []any{"query", name}, Msg: "Input should be greater than 0", Type: "greater_than", Input: raw, Ctx: map[string]any{"gt": 0}})
+		c.fail(problem("greater_than", raw, "query", name))
 		return def
 	}
 	return n
@@ -168,43 +154,25 @@ func sortItems[T any](items []T, criteria []string, keys sorter[T], tie func(a, 
 	})
 }
 
-// emailProblem checks an email address's syntax as email-validator does
-// (Polar's EmailStr), without its DNS check: "" when it is valid, and
-// otherwise the reason.
-func emailProblem(email string) string {
-	at := strings.LastIndexByte(email, '@')
-	switch {
-	case at < 0:
-		return "An email address must have an @-sign."
-	case at == 0:
-		return "There must be something before the @-sign."
-	case at == len(email)-1:
-		return "There must be something after the @-sign."
+// validEmail checks an email address's syntax roughly as email-validator
+// does (Polar's EmailStr), without its DNS check: something before and
+// after one @, no spaces or specials before it, a dotted domain of
+// letters, digits and dashes, not a special-use name.
+func validEmail(email string) bool {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" || domain == "" || strings.ContainsAny(local, " \t\"(),:;<>[\\]@") || strings.ContainsAny(domain, "@_ ") {
+		return false
 	}
-	local, domain := email[:at], email[at+1:]
-	for _, r := range local {
-		if r <= ' ' || r == '@' || r == '"' || r == '(' || r == ')' || r == ',' || r == ':' || r == ';' || r == '<' || r == '>' || r == '[' || r == '\\' || r == ']' {
-			return "The email address contains invalid characters before the @-sign: '" + string(r) + "'."
+	for _, part := range []string{local, domain} {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".") || strings.Contains(part, "..") {
+			return false
 		}
-	}
-	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
-		return "The email address contains a period in an invalid position."
 	}
 	for _, r := range domain {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r > 127) {
-			return "The part after the @-sign contains invalid characters: '" + string(r) + "'."
+			return false
 		}
 	}
-	if !strings.Contains(domain, ".") {
-		return "The part after the @-sign is not valid. It should have a period."
-	}
-	if strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") || strings.Contains(domain, "..") {
-		return "An email address cannot have a period immediately after the @-sign."
-	}
 	tld := strings.ToLower(domain[strings.LastIndexByte(domain, '.')+1:])
-	switch tld {
-	case "arpa", "invalid", "local", "localhost", "onion", "test":
-		return "The part after the @-sign is a special-use or reserved name that cannot be used with email."
-	}
-	return ""
+	return strings.Contains(domain, ".") && !slices.Contains([]string{"arpa", "invalid", "local", "localhost", "onion", "test"}, tld)
 }

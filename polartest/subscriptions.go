@@ -261,10 +261,9 @@ type (
 var updateShapes = []unionShape{
 	{shapeProduct, func() any { return new(polar.CustomerSubscriptionUpdateProduct) }, func(_ *call, v any, loc []any) []validationDetail {
 		u := v.(*polar.CustomerSubscriptionUpdateProduct)
-		id, d, ok := parseUUID(u.ProductID, true)
-		if !ok {
-			d.Loc = append(loc, "product_id")
-			return []validationDetail{d}
+		id, typ := parseUUID(u.ProductID, true)
+		if typ != "" {
+			return []validationDetail{problem(typ, u.ProductID, append(loc, "product_id")...)}
 		}
 		u.ProductID = id
 		return nil
