@@ -148,12 +148,18 @@ func subscriptionsList(c *call) error {
 	return c.ok(paginateMap(subs, pageOf(o.ListOptions), deref))
 }
 
-func subscriptionsGet(c *call) error {
+// subscriptionByPath returns the caller's subscription of the {id} path
+// parameter.
+func (c *call) subscriptionByPath() (*polar.CustomerSubscription, error) {
 	id, err := c.pathUUID("id", false)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	s, err := c.st.subscription(c.who, id)
+	return c.st.subscription(c.who, id)
+}
+
+func subscriptionsGet(c *call) error {
+	s, err := c.subscriptionByPath()
 	if err != nil {
 		return err
 	}
@@ -161,11 +167,7 @@ func subscriptionsGet(c *call) error {
 }
 
 func subscriptionsCancel(c *call) error {
-	id, err := c.pathUUID("id", false)
-	if err != nil {
-		return err
-	}
-	s, err := c.st.subscription(c.who, id)
+	s, err := c.subscriptionByPath()
 	if err != nil {
 		return err
 	}
