@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -201,7 +202,7 @@ func nestedProblems(v *any, t reflect.Type, loc []any, nested bool, also []strin
 			out = append(out, problem("missing", *v, at...))
 		}
 	}
-	for _, k := range slices.Sorted(mapKeys(fields)) {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
 		if !known[k] {
 			out = append(out, problem("extra_forbidden", fields[k], append(slices.Clip(loc), k)...))
 		}
@@ -305,16 +306,6 @@ func jsonFields(t reflect.Type) []jsonField {
 		out = append(out, jsonField{name: name, typ: f.Type, required: !optional})
 	}
 	return out
-}
-
-func mapKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
 }
 
 func rawInput(raw json.RawMessage) any {

@@ -3,6 +3,7 @@ package polartest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -368,7 +369,7 @@ func (c *call) activationMetadata(name string) map[string]any {
 		c.fail(problem(typ, input, append([]any{"body", name}, loc...)...))
 		failed = true
 	}
-	for _, k := range slices.Sorted(mapKeys(m)) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if n := utf8.RuneCountInString(k); n < 1 || n > activationMetadataKeyLen {
 			fail(map[bool]string{true: "string_too_short", false: "string_too_long"}[n < 1], k, k, "[key]")
 		}

@@ -1,6 +1,7 @@
 package polartest
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -125,5 +126,32 @@ func TestBodyNullAndNoContent(t *testing.T) {
 	}
 	if err := c.noContent(); err != nil || w.Code != http.StatusNoContent || w.Body.Len() != 0 {
 		t.Errorf("noContent: %d %q", w.Code, w.Body)
+	}
+}
+
+// TestDecode: a body is read into the SDK's request type as Polar's
+// schema reads it: required fields, unknown fields refused, lax integers
+// and booleans, null only where the field is optional or a pointer.
+func TestDecode(t *testing.T) {
+	c, _ := newCall(http.MethodPost, "/x", `{"key": null, "organization_id": "o", "increment_usage": "5", "nope": 1, "conditions": {"a": true}}`)
+	var req polar.LicenseKeyValidate
+	err := c.decode(&req)
+	var got []string
+	if e, ok := err.(*apiError); ok {
+		for _, d := range e.body.(map[string]any)["detail"].([]validationDetail) {
+			got = append(got, fmt.Sprint(d.Loc, " ", d.Type))
+		}
+	}
+	if want := []string{"[body key] string_type", "[body nope] extra_forbidden"}; !slices.Equal(got, want) {
+		t.Errorf("problems %q, want %q", got, want)
+	}
+	c, _ = newCall(http.MethodPost, "/x", `{"key": "k", "organization_id": "o", "increment_usage": "5", "activation_id": null}`)
+	req = polar.LicenseKeyValidate{}
+	if err := c.decode(&req); err != nil || req.Key != "k" || req.IncrementUsage != 5 || req.ActivationID != "" {
+		t.Errorf("lax: %+v, %v", req, err)
+	}
+	c, _ = newCall(http.MethodPost, "/x", `{"organization_id": "o"}`)
+	if err := c.decode(&polar.LicenseKeyValidate{}); err == nil || len(c.errs) != 1 || c.errs[0].Type != "missing" || fmt.Sprint(c.errs[0].Loc) != "[body key]" {
+		t.Errorf("missing key: %v %+v", err, c.errs)
 	}
 }
