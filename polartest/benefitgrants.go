@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -39,43 +40,42 @@ var benefitGrantsRoutes = routes{
 	"customer_portal:benefit-grants:update": {portalWrite, benefitGrantsUpdate},
 }
 
-// grantUpdateTags are the benefit_type values of a grant update, in the
-// order of Polar's union.
-var grantUpdateTags = []polar.BenefitType{
-	polar.BenefitTypeDiscord, polar.BenefitTypeGithubRepository, polar.BenefitTypeDownloadables,
-	polar.BenefitTypeLicenseKeys, polar.BenefitTypeCustom, polar.BenefitTypeMeterCredit,
-	polar.BenefitTypeFeatureFlag, polar.BenefitTypeSlackSharedChannel,
+// grantUpdates are the SDK's types of a grant update, by benefit_type.
+var grantUpdates = map[polar.BenefitType]func() any{
+	polar.BenefitTypeDiscord:            func() any { return new(polar.CustomerBenefitGrantDiscordUpdate) },
+	polar.BenefitTypeGithubRepository:   func() any { return new(polar.CustomerBenefitGrantGitHubRepositoryUpdate) },
+	polar.BenefitTypeDownloadables:      func() any { return new(polar.CustomerBenefitGrantDownloadablesUpdate) },
+	polar.BenefitTypeLicenseKeys:        func() any { return new(polar.CustomerBenefitGrantLicenseKeysUpdate) },
+	polar.BenefitTypeCustom:             func() any { return new(polar.CustomerBenefitGrantCustomUpdate) },
+	polar.BenefitTypeMeterCredit:        func() any { return new(polar.CustomerBenefitGrantMeterCreditUpdate) },
+	polar.BenefitTypeFeatureFlag:        func() any { return new(polar.CustomerBenefitGrantFeatureFlagUpdate) },
+	polar.BenefitTypeSlackSharedChannel: func() any { return new(polar.CustomerBenefitGrantSlackSharedChannelUpdate) },
 }
 
-// benefitTypeNames are the values of BenefitType, in Polar's order.
-var benefitTypeNames = []string{
-	string(polar.BenefitTypeCustom), string(polar.BenefitTypeDiscord), string(polar.BenefitTypeGithubRepository),
-	string(polar.BenefitTypeDownloadables), string(polar.BenefitTypeLicenseKeys), string(polar.BenefitTypeMeterCredit),
-	string(polar.BenefitTypeFeatureFlag), string(polar.BenefitTypeSlackSharedChannel),
-}
+// benefitTypeNames are the values of BenefitType, for the type filter.
+var benefitTypeNames = slices.Sorted(func(yield func(string) bool) {
+	for t := range grantUpdates {
+		if !yield(string(t)) {
+			return
+		}
+	}
+})
 
 // grantBenefit returns the type and the common fields of a grant's
-// benefit; "" and nil for an unknown variant.
+// benefit, as the SDK writes and holds them; "" and nil for an unknown
+// variant.
 func grantBenefit(g polar.CustomerBenefitGrant) (polar.BenefitType, *polar.BenefitSubscriberCommon) {
-	switch g := g.(type) {
-	case *polar.CustomerBenefitGrantCustom:
-		return polar.BenefitTypeCustom, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantDiscord:
-		return polar.BenefitTypeDiscord, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantDownloadables:
-		return polar.BenefitTypeDownloadables, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantFeatureFlag:
-		return polar.BenefitTypeFeatureFlag, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantGitHubRepository:
-		return polar.BenefitTypeGithubRepository, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantLicenseKeys:
-		return polar.BenefitTypeLicenseKeys, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantMeterCredit:
-		return polar.BenefitTypeMeterCredit, &g.Benefit.BenefitSubscriberCommon
-	case *polar.CustomerBenefitGrantSlackSharedChannel:
-		return polar.BenefitTypeSlackSharedChannel, &g.Benefit.BenefitSubscriberCommon
+	v := reflect.ValueOf(g)
+	if g == nil || g.Common() == nil || v.Kind() != reflect.Pointer {
+		return "", nil
 	}
-	return "", nil
+	benefit := v.Elem().FieldByName("Benefit") // every variant's benefit embeds BenefitSubscriberCommon
+	var typed struct {
+		Type polar.BenefitType `json:"type"`
+	}
+	b, _ := json.Marshal(benefit.Interface())
+	_ = json.Unmarshal(b, &typed)
+	return typed.Type, benefit.FieldByName("BenefitSubscriberCommon").Addr().Interface().(*polar.BenefitSubscriberCommon)
 }
 
 // grantVisible reports whether who sees the grant in the portal: a grant
@@ -213,18 +213,14 @@ var grantSorts = sorter[grantRow]{
 }
 
 func benefitGrantsList(c *call) error {
-	page := c.pagination()
-	q := strings.ToLower(c.query("query"))
-	types := c.enums("type", benefitTypeNames...)
-	benefitIDs := c.uuids("benefit_id", false)
-	checkoutIDs := c.uuids("checkout_id", false)
-	orderIDs := c.uuids("order_id", false)
-	subscriptionIDs := c.uuids("subscription_id", false)
-	memberIDs := c.uuids("member_id", false)
-	sortBy := sorting(c, grantSorts, "product_benefit", "-granted_at")
+	var o polar.BenefitGrantListOptions
+	c.bindQuery(&o, append(uuidParams(false, "benefit_id", "checkout_id", "order_id", "subscription_id", "member_id"),
+		enumParam("type", benefitTypeNames...), sortParam(grantSorts))...)
 	if err := c.err(); err != nil {
 		return err
 	}
+	q, types := strings.ToLower(o.Query), sortOrder(o.Type)
+	benefitIDs, checkoutIDs, orderIDs, subscriptionIDs, memberIDs := o.BenefitID, o.CheckoutID, o.OrderID, o.SubscriptionID, o.MemberID
 	in := func(ids []string, id *string) bool { return id != nil && slices.Contains(ids, *id) }
 	var rows []grantRow
 	for _, g := range c.st.grants.all() {
@@ -245,13 +241,8 @@ func benefitGrantsList(c *call) error {
 		}
 		rows = append(rows, grantRow{g: g, gc: gc, typ: typ, orgSlug: benefit.Organization.Slug, productOrder: c.st.productBenefitOrder(g)})
 	}
-	sortItems(rows, sortBy, grantSorts, func(a, b grantRow) int { return strings.Compare(a.gc.ID, b.gc.ID) })
-	p := paginate(rows, page)
-	out := &polar.Page[polar.CustomerBenefitGrant]{Items: make([]polar.CustomerBenefitGrant, len(p.Items)), Pagination: p.Pagination}
-	for i, r := range p.Items {
-		out.Items[i] = c.st.grantView(r.g)
-	}
-	return c.ok(out)
+	sortItems(rows, sortOrder(o.Sorting, "product_benefit", "-granted_at"), grantSorts, func(a, b grantRow) int { return strings.Compare(a.gc.ID, b.gc.ID) })
+	return c.ok(paginateMap(rows, pageOf(o.ListOptions), func(r grantRow) polar.CustomerBenefitGrant { return c.st.grantView(r.g) }))
 }
 
 // grantByPath returns the grant of the {id} path parameter.
@@ -271,7 +262,7 @@ func benefitGrantsGet(c *call) error {
 	return c.ok(c.st.grantView(g))
 }
 
-// grantUpdate is a parsed grant update body.
+// grantUpdate is a read grant update body.
 type grantUpdate struct {
 	typ       polar.BenefitType
 	accountID *string // discord, github_repository
@@ -279,103 +270,40 @@ type grantUpdate struct {
 }
 
 // grantUpdateBody reads a CustomerBenefitGrantUpdate, a union on
-// benefit_type: problems inside a variant are at ["body", tag, ...], as
-// pydantic reports a tagged union.
+// benefit_type, into the SDK's type of its variant: problems inside a
+// variant are at ["body", tag, ...], as pydantic reports a tagged union.
 func (c *call) grantUpdateBody() (*grantUpdate, error) {
-	b, err := c.body()
+	raw, err := c.rawBody()
 	if err != nil {
 		return nil, err
 	}
-	whole := map[string]any{}
-	for k := range b.fields {
-		whole[k] = b.input(k)
-	}
-	if !b.has("benefit_type") {
-		return nil, validationError(validationDetail{
-			Loc: []any{"body"}, Msg: "Unable to extract tag using discriminator 'benefit_type'", Type: "union_tag_not_found",
-			Input: whole, Ctx: map[string]any{"discriminator": "'benefit_type'"},
-		})
-	}
-	var tag string
-	if json.Unmarshal(b.fields["benefit_type"], &tag) != nil || !slices.Contains(grantUpdateTags, polar.BenefitType(tag)) {
-		if tag == "" {
-			tag = strings.Trim(string(b.fields["benefit_type"]), `"`)
-		}
-		quoted := make([]string, len(grantUpdateTags))
-		for i, t := range grantUpdateTags {
-			quoted[i] = "'" + string(t) + "'"
-		}
-		expected := strings.Join(quoted, ", ")
-		return nil, validationError(validationDetail{
-			Loc: []any{"body"}, Type: "union_tag_invalid", Input: whole,
-			Msg: "Input tag '" + tag + "' found using 'benefit_type' does not match any of the expected tags: " + expected,
-			Ctx: map[string]any{"discriminator": "'benefit_type'", "tag": tag, "expected_tags": expected},
-		})
-	}
-	u := &grantUpdate{typ: polar.BenefitType(tag)}
-	var propsKey string
-	switch u.typ {
-	case polar.BenefitTypeDiscord, polar.BenefitTypeGithubRepository:
-		propsKey = "account_id"
-	case polar.BenefitTypeSlackSharedChannel:
-		propsKey = "invited_email"
-	default:
-		return u, nil
-	}
-	raw, ok := b.fields["properties"]
+	body, ok := jsonTree(raw).(map[string]any)
 	if !ok {
-		return nil, validationError(missing(whole, "body", tag, "properties"))
+		return nil, validationError(problem("model_attributes_type", rawInput(raw), "body"))
 	}
-	var props map[string]json.RawMessage
-	if json.Unmarshal(raw, &props) != nil || props == nil {
-		var in any
-		_ = json.Unmarshal(raw, &in)
-		return nil, validationError(validationDetail{Loc: []any{"body", tag, "properties"}, Msg: "Input should be a valid dictionary", Type: "dict_type", Input: in})
+	tag, hasTag := body["benefit_type"]
+	if !hasTag {
+		return nil, validationError(problem("union_tag_not_found", body, "body"))
 	}
-	loc := []any{"body", tag, "properties", propsKey}
-	v, ok := props[propsKey]
+	s, _ := tag.(string)
+	mk, ok := grantUpdates[polar.BenefitType(s)]
 	if !ok {
-		var in any
-		_ = json.Unmarshal(raw, &in)
-		return nil, validationError(missing(in, loc...))
+		return nil, validationError(problem("union_tag_invalid", body, "body"))
 	}
-	var s *string
-	if json.Unmarshal(v, &s) != nil || (s == nil && u.typ == polar.BenefitTypeSlackSharedChannel) {
-		var in any
-		_ = json.Unmarshal(v, &in)
-		return nil, validationError(validationDetail{Loc: loc, Msg: "Input should be a valid string", Type: "string_type", Input: in})
+	v := mk()
+	if ps := c.decodeAs(raw, v, []any{"body", s}, "benefit_type"); len(ps) > 0 {
+		return nil, validationError(ps...)
 	}
-	if u.typ != polar.BenefitTypeSlackSharedChannel {
-		u.accountID = s
-		return u, nil
+	u := &grantUpdate{typ: polar.BenefitType(s)}
+	switch v := v.(type) {
+	case *polar.CustomerBenefitGrantDiscordUpdate:
+		u.accountID = v.Properties.AccountID
+	case *polar.CustomerBenefitGrantGitHubRepositoryUpdate:
+		u.accountID = v.Properties.AccountID
+	case *polar.CustomerBenefitGrantSlackSharedChannelUpdate:
+		u.email = c.checkEmail(v.Properties.InvitedEmail, "body", s, "properties", "invited_email")
 	}
-	if reason := grantEmailProblem(*s); reason != "" {
-		return nil, validationError(validationDetail{
-			Loc: loc, Msg: "value is not a valid email address: " + reason, Type: "value_error", Input: *s,
-			Ctx: map[string]any{"reason": reason},
-		})
-	}
-	u.email = *s
-	return u, nil
-}
-
-// grantEmailProblem checks an address roughly as Polar's email validation
-// does: "" when it is acceptable, the reason otherwise.
-func grantEmailProblem(s string) string {
-	local, domain, ok := strings.Cut(s, "@")
-	switch {
-	case !ok:
-		return "An email address must have an @-sign."
-	case local == "":
-		return "There must be something before the @-sign."
-	case strings.Contains(domain, "@"):
-		return "The part after the @-sign contains invalid characters: '@'."
-	case domain == "":
-		return "There must be something after the @-sign."
-	case !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, "."):
-		return "The part after the @-sign is not valid. It should have a period."
-	}
-	return ""
+	return u, c.err()
 }
 
 // grantErrorTimestamp writes the time of a grant's error as Polar does

@@ -86,15 +86,18 @@ func customersGet(c *call) error {
 }
 
 func customersUpdate(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerPortalCustomerUpdate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
 	cust := c.who.customer
-	name, setName := b.optStr("billing_name")
-	addr, setAddr := b.optAddress("billing_address")
-	taxID, setTaxID := b.optStr("tax_id")
-	pmID, setPM := b.optUUID("default_payment_method_id", true)
+	name, setName := nullable(req.BillingName)
+	addr, setAddr := c.address(req.BillingAddress)
+	taxID, setTaxID := nullable(req.TaxID)
+	pmID, setPM := nullable(req.DefaultPaymentMethodID)
+	if pmID != nil {
+		c.checkUUID(pmID, true, "body", "default_payment_method_id")
+	}
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -252,7 +255,8 @@ func (st *store) customerPaymentMethods(customerID string) []polar.CustomerPayme
 }
 
 func customersListPaymentMethods(c *call) error {
-	page := c.pagination()
+	var o polar.ListOptions
+	c.bindQuery(&o)
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -264,7 +268,7 @@ func customersListPaymentMethods(c *call) error {
 		}
 		return strings.Compare(ba.ID, bb.ID)
 	})
-	return c.ok(paginate(items, page))
+	return c.ok(paginate(items, pageOf(o)))
 }
 
 // hasStripeCustomer reports whether the customer has a Stripe customer.
@@ -282,16 +286,11 @@ const (
 )
 
 func customersAddPaymentMethod(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerPaymentMethodCreate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	token, _ := b.str("confirmation_token_id")
-	setDefault := b.boolean("set_default")
-	_, _ = b.str("return_url")
-	if err := c.err(); err != nil {
-		return err
-	}
+	token, setDefault := req.ConfirmationTokenID, req.SetDefault
 	cust, cs := c.who.customer, c.st.customersState()
 	cs.stripeCustomers[cust.ID] = true
 	lower := strings.ToLower(token)
@@ -309,15 +308,11 @@ func customersAddPaymentMethod(c *call) error {
 }
 
 func customersConfirmPaymentMethod(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerPaymentMethodConfirm
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	id, _ := b.str("setup_intent_id")
-	setDefault := b.boolean("set_default")
-	if err := c.err(); err != nil {
-		return err
-	}
+	id, setDefault := req.SetupIntentID, req.SetDefault
 	cust := c.who.customer
 	if !c.st.hasStripeCustomer(cust.ID) {
 		return domainError(http.StatusForbidden, "CustomerNotReady", customerUnready)
@@ -491,16 +486,13 @@ func (st *store) alternativePaymentMethod(cust *Customer, deleted string) string
 }
 
 func customersRequestEmailUpdate(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerEmailUpdateRequest
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	email, ok := b.str("email")
-	if ok {
-		if reason := emailProblem(email); reason != "" {
-			c.fail(validationDetail{Loc: []any{"body", "email"}, Msg: "value is not a valid email address: " + reason,
-				Type: "value_error", Input: email, Ctx: map[string]any{"reason": reason}})
-		}
+	email := req.Email
+	if !validEmail(email) {
+		c.fail(problem("value_error", email, "body", "email"))
 	}
 	if err := c.err(); err != nil {
 		return err
@@ -542,25 +534,25 @@ func errInvalidEmailUpdate() error {
 }
 
 func customersCheckEmailUpdate(c *call) error {
-	tokens := c.r.URL.Query()["token"]
-	if len(tokens) == 0 {
-		return validationError(missing(nil, "query", "token"))
+	var q struct {
+		Token string `url:"token"` // the SDK's own query type is unexported
 	}
-	if c.validEmailUpdate(tokens[len(tokens)-1]) == nil { // the last one, as FastAPI reads it
+	c.bindQuery(&q)
+	if err := c.err(); err != nil {
+		return err
+	}
+	if c.validEmailUpdate(q.Token) == nil {
 		return errInvalidEmailUpdate()
 	}
 	return c.noContent()
 }
 
 func customersVerifyEmailUpdate(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerEmailUpdateVerifyRequest
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	token, _ := b.str("token")
-	if err := c.err(); err != nil {
-		return err
-	}
+	token := req.Token
 	u := c.validEmailUpdate(token)
 	if u == nil {
 		return errInvalidEmailUpdate()
@@ -592,36 +584,4 @@ func customersVerifyEmailUpdate(c *call) error {
 	}
 	c.st.tokens[session.Token] = session
 	return c.ok(&polar.CustomerEmailUpdateVerifyResponse{Token: session.Token})
-}
-
-// boolean reads a required boolean field, as pydantic does: true, false,
-// 0, 1 and strings such as "yes" or "off".
-func (b *body) boolean(name string) bool {
-	raw, ok := b.fields[name]
-	if !ok {
-		b.c.fail(missing(b.fields, "body", name))
-		return false
-	}
-	var v any
-	_ = json.Unmarshal(raw, &v)
-	switch x := v.(type) {
-	case bool:
-		return x
-	case float64:
-		if x == 0 || x == 1 {
-			return x == 1
-		}
-	case string:
-		switch strings.ToLower(x) {
-		case "true", "1", "yes", "on", "t", "y":
-			return true
-		case "false", "0", "no", "off", "f", "n":
-			return false
-		}
-	default:
-		b.typeError(name, "bool_type", "Input should be a valid boolean")
-		return false
-	}
-	b.typeError(name, "bool_parsing", "Input should be a valid boolean, unable to interpret input")
-	return false
 }

@@ -38,13 +38,19 @@
 //     operations take only a member session of a team's owner or billing
 //     manager. A customer only ever sees their own objects: another
 //     customer's are 404 ResourceNotFound.
-//   - Validation: path IDs that are not version-4 UUIDs, bad query values
-//     and bad bodies are 422 RequestValidationError with pydantic's detail
-//     items; page and limit of 0 or less are 422 and a limit over 100 is
-//     clamped. A POST, PUT or PATCH without Content-Length is 411
-//     LengthRequired, one over 10 MiB 413.
-//   - Rate limits as Polar's with WithRateLimits; failures, latency and
-//     dropped connections with Server.InjectFault.
+//   - Validation: requests are read into package polar's own request and
+//     option types. Path IDs that are not version-4 UUIDs, bad query values
+//     and bad bodies (missing or unknown fields, values of the wrong type,
+//     after pydantic's lax conversions) are 422 RequestValidationError
+//     with Polar's loc and type for each problem (msg is a short text, not
+//     Polar's); page and limit of 0 or less are 422, a limit over 100 is
+//     clamped and a page past the last is empty, however large. A POST,
+//     PUT or PATCH without Content-Length is 411 LengthRequired, one over
+//     10 MiB 413.
+//   - Rate limits as Polar's with WithRateLimits, counted per customer or
+//     member; failures, latency and dropped connections with
+//     Server.InjectFault (Close drops the requests waiting in a latency
+//     fault rather than waiting for them).
 //
 // Every operation of polar.Operations() is served.
 //

@@ -26,11 +26,12 @@ var downloadablesRoutes = routes{
 const downloadTTL = time.Hour
 
 func downloadablesList(c *call) error {
-	page := c.pagination()
-	benefitIDs := c.uuids("benefit_id", true)
+	var o polar.DownloadableListOptions
+	c.bindQuery(&o, uuidParams(true, "benefit_id")...)
 	if err := c.err(); err != nil {
 		return err
 	}
+	page, benefitIDs := pageOf(o.ListOptions), o.BenefitID
 	items := c.st.downloadables.where(func(d *Downloadable) bool {
 		if d.CustomerID != c.who.customerID() || (c.who.member != nil && d.MemberID != c.who.member.ID) {
 			return false

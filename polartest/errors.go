@@ -121,10 +121,11 @@ func validationError(details ...validationDetail) error {
 // as Polar reports a value its own checks refuse ("Customer does not
 // exist.").
 func invalid(msg string, input any, loc ...any) error {
-	return validationError(validationDetail{Loc: loc, Msg: msg, Type: "value_error", Input: input})
+	return validationError(ruleProblem(msg, input, loc...))
 }
 
-// missing is the detail of a required field left out.
-func missing(input any, loc ...any) validationDetail {
-	return validationDetail{Loc: loc, Msg: "Field required", Type: "missing", Input: input}
+// ruleProblem is the detail of a value one of Polar's own checks refuses,
+// msg saying which.
+func ruleProblem(msg string, input any, loc ...any) validationDetail {
+	return validationDetail{Loc: loc, Msg: msg, Type: "value_error", Input: input}
 }

@@ -19,7 +19,8 @@ type Fault struct {
 	// every one until ClearFaults.
 	Times int
 	// Latency delays the answer (or the failure) by this long, or until
-	// the request is cancelled.
+	// the request is cancelled or the server closed (the connection is
+	// then dropped).
 	Latency time.Duration
 	// Status, if not 0, answers with this status instead of serving the
 	// request: with Body when set, else {"detail": <status text>}
@@ -81,21 +82,21 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, opID string
 	for _, f := range hit {
 		if f.Latency > 0 {
 			t := time.NewTimer(f.Latency)
+			if s.testHookFaultWait != nil {
+				s.testHookFaultWait()
+			}
 			select {
 			case <-t.C:
 			case <-r.Context().Done():
 				t.Stop()
 				return true
+			case <-s.closing: // Close does not wait out a fault
+				t.Stop()
+				dropConnection(w)
 			}
 		}
 		if f.Drop {
-			if hj, ok := w.(http.Hijacker); ok {
-				if conn, _, err := hj.Hijack(); err == nil {
-					conn.Close()
-					return true
-				}
-			}
-			panic(http.ErrAbortHandler) // aborts the answer where hijacking is not possible
+			dropConnection(w)
 		}
 		if f.Status != 0 {
 			for k, v := range f.Header {
@@ -115,4 +116,15 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, opID string
 		}
 	}
 	return false
+}
+
+// dropConnection closes the connection of w without answering; it does
+// not return.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+		}
+	}
+	panic(http.ErrAbortHandler) // ends the handler; aborts the answer where hijacking is not possible
 }

@@ -200,3 +200,46 @@ func TestClientOptions(t *testing.T) {
 	}()
 	srv.Client("", polar.WithTimeout(-1))
 }
+
+// TestRateLimitsPerCustomer: Polar counts the API zone per customer or
+// member, not per token: two sessions of one customer share one budget,
+// and each member of a team has their own.
+func TestRateLimitsPerCustomer(t *testing.T) {
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits(), polartest.WithClock(newClock().Now))
+	const second = "polar_cst_alice_second_session"
+	const ownerAgain = "polar_mst_globex_owner_again"
+	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{
+		{Token: second, Kind: polartest.CustomerSession, CustomerID: polartest.DemoCustomerID},
+		{Token: ownerAgain, Kind: polartest.MemberSession, CustomerID: polartest.DemoTeamID, MemberID: polartest.DemoOwnerMemberID},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	spend := func(name string, tokens ...string) {
+		t.Helper()
+		clients := make([]*polar.Client, len(tokens))
+		for i, tok := range tokens {
+			clients[i], _ = client(t, srv, tok)
+		}
+		for i := range 500 {
+			if _, err := clients[i%len(clients)].Sessions.Introspect(ctx); err != nil {
+				t.Fatalf("%s: request %d: %v", name, i+1, err)
+			}
+		}
+		for _, c := range clients {
+			if _, err := c.Sessions.Introspect(ctx); !errors.Is(err, polar.ErrRateLimited) {
+				t.Errorf("%s: request 501 with another session of the same caller: %v", name, err)
+			}
+		}
+	}
+	spend("Alice", polartest.DemoCustomerToken, second, polartest.DemoReadOnlyToken)
+	spend("Globex's owner", polartest.DemoMemberToken, ownerAgain)
+	// Another member of the same team counts apart, as does another
+	// customer.
+	for _, tok := range []string{polartest.DemoBillingManagerToken, polartest.DemoOtherCustomerToken} {
+		if c, _ := client(t, srv, tok); c != nil {
+			if _, err := c.Sessions.Introspect(ctx); err != nil {
+				t.Errorf("%s counts apart: %v", tok, err)
+			}
+		}
+	}
+}

@@ -1,12 +1,12 @@
 package polartest
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"math"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -34,7 +34,9 @@ import (
 //     activation was made with conditions that the request's do not
 //     equal, or that does not match benefit_id or customer_id; an
 //     increment_usage past limit_usage is 400 BadRequest ("License key
-//     only has N more usages."). Success counts a validation
+//     only has N more usages."); one that would take usage past
+//     2^31-1 (Polar's column is a 32-bit integer) is 422 at
+//     increment_usage. Success counts a validation
 //     (validations, last_validated_at) and adds increment_usage to usage.
 //     With Polar-Version 2027-01 the answer carries the subscription or
 //     order of the grant that holds the key.
@@ -119,31 +121,19 @@ func (st *store) licenseKeyRead(k *polar.LicenseKeyWithActivations) polar.Licens
 }
 
 func licenseKeysList(c *call) error {
-	page := c.pagination()
-	var benefitID string
-	if c.r.URL.Query().Has("benefit_id") {
-		id, d, ok := parseUUID(c.query("benefit_id"), true)
-		if !ok {
-			d.Loc = []any{"query", "benefit_id"}
-			c.fail(d)
-		}
-		benefitID = id
-	}
+	var o polar.LicenseKeyListOptions
+	c.bindQuery(&o, uuidParams(true, "benefit_id")...)
 	if err := c.err(); err != nil {
 		return err
 	}
+	benefitID := o.BenefitID
 	keys := c.st.licenseKeys.where(func(k *polar.LicenseKeyWithActivations) bool {
 		return licenseKeyVisible(c.who, k) && (benefitID == "" || k.BenefitID == benefitID)
 	})
 	sortItems(keys, []string{"created_at"}, sorter[*polar.LicenseKeyWithActivations]{
 		"created_at": func(a, b *polar.LicenseKeyWithActivations) int { return a.CreatedAt.Compare(b.CreatedAt) },
 	}, func(a, b *polar.LicenseKeyWithActivations) int { return strings.Compare(a.ID, b.ID) })
-	p := paginate(keys, page)
-	out := &polar.Page[polar.LicenseKeyRead]{Items: make([]polar.LicenseKeyRead, len(p.Items)), Pagination: p.Pagination}
-	for i, k := range p.Items {
-		out.Items[i] = c.st.licenseKeyRead(k)
-	}
-	return c.ok(out)
+	return c.ok(paginateMap(keys, pageOf(o.ListOptions), c.st.licenseKeyRead))
 }
 
 func (c *call) licenseKeyByPath() (*polar.LicenseKeyWithActivations, error) {
@@ -206,21 +196,23 @@ type validatedLicenseKey2027 struct {
 }
 
 func licenseKeysValidate(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.LicenseKeyValidate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	keyStr, _ := b.str("key")
-	orgID, _ := b.uuid("organization_id", true)
-	activationID, _ := b.optUUID("activation_id", true)
-	benefitID, _ := b.optUUID("benefit_id", true)
-	customerID, _ := b.optUUID("customer_id", true)
-	increment := incrementUsage(b, "increment_usage")
-	conditions := activationMetadata(b, "conditions")
+	c.checkUUID(&req.OrganizationID, true, "body", "organization_id")
+	c.checkUUID(&req.ActivationID, true, "body", "activation_id")
+	c.checkUUID(&req.BenefitID, true, "body", "benefit_id")
+	c.checkUUID(&req.CustomerID, true, "body", "customer_id")
+	increment := req.IncrementUsage
+	if increment < 0 {
+		c.fail(problem("greater_than_equal", increment, "body", "increment_usage"))
+	}
+	conditions := c.activationMetadata("conditions")
 	if err := c.err(); err != nil {
 		return err
 	}
-	k, err := c.st.licenseKeyByKey(orgID, keyStr)
+	k, err := c.st.licenseKeyByKey(req.OrganizationID, req.Key)
 	if err != nil {
 		return err
 	}
@@ -231,26 +223,29 @@ func licenseKeysValidate(c *call) error {
 		return domainError(http.StatusNotFound, "ResourceNotFound", "License key has expired.")
 	}
 	out := &polar.ValidatedLicenseKey{}
-	if activationID != nil {
-		i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivationBase) bool { return a.ID == *activationID })
+	if req.ActivationID != "" {
+		i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivationBase) bool { return a.ID == req.ActivationID })
 		if i < 0 {
 			return notFound()
 		}
-		if want := c.st.conditions[*activationID]; len(want) > 0 && !sameConditions(want, conditions) {
+		if want := c.st.conditions[req.ActivationID]; len(want) > 0 && !sameConditions(want, conditions) {
 			return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match required conditions")
 		}
 		out.Activation = new(k.Activations[i])
 	}
-	if benefitID != nil && *benefitID != k.BenefitID {
+	if req.BenefitID != "" && req.BenefitID != k.BenefitID {
 		return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match given benefit.")
 	}
-	if customerID != nil && *customerID != k.CustomerID {
+	if req.CustomerID != "" && req.CustomerID != k.CustomerID {
 		return domainError(http.StatusNotFound, "ResourceNotFound", "License key does not match given user.")
 	}
 	if increment > 0 && k.LimitUsage != nil && *k.LimitUsage != 0 {
 		if remaining := *k.LimitUsage - k.Usage; increment > remaining {
 			return domainError(http.StatusBadRequest, "BadRequest", fmt.Sprintf("License key only has %d more usages.", remaining))
 		}
+	}
+	if increment > 0 && increment > maxUsage-k.Usage {
+		return validationError(problem("less_than_equal", increment, "body", "increment_usage"))
 	}
 	k.Validations++
 	k.LastValidatedAt = touch(c.now)
@@ -287,19 +282,17 @@ func licenseKeysValidate(c *call) error {
 }
 
 func licenseKeysActivate(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.LicenseKeyActivate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	keyStr, _ := b.str("key")
-	orgID, _ := b.uuid("organization_id", true)
-	label, _ := b.str("label")
-	conditions := activationMetadata(b, "conditions")
-	meta := activationMetadata(b, "meta")
+	c.checkUUID(&req.OrganizationID, true, "body", "organization_id")
+	conditions := c.activationMetadata("conditions")
+	meta := c.activationMetadata("meta")
 	if err := c.err(); err != nil {
 		return err
 	}
-	k, err := c.st.licenseKeyByKey(orgID, keyStr)
+	k, err := c.st.licenseKeyByKey(req.OrganizationID, req.Key)
 	if err != nil {
 		return err
 	}
@@ -316,7 +309,7 @@ func licenseKeysActivate(c *call) error {
 	if meta == nil {
 		meta = map[string]any{}
 	}
-	a := polar.LicenseKeyActivationBase{ID: c.st.newID("activation"), LicenseKeyID: k.ID, Label: label, Meta: meta, CreatedAt: c.now}
+	a := polar.LicenseKeyActivationBase{ID: c.st.newID("activation"), LicenseKeyID: k.ID, Label: req.Label, Meta: meta, CreatedAt: c.now}
 	k.Activations = append(slices.Clip(k.Activations), a)
 	if len(conditions) > 0 {
 		c.st.conditions[a.ID] = conditions
@@ -325,17 +318,17 @@ func licenseKeysActivate(c *call) error {
 }
 
 func licenseKeysDeactivate(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.LicenseKeyDeactivate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	keyStr, _ := b.str("key")
-	orgID, _ := b.uuid("organization_id", true)
-	activationID, _ := b.uuid("activation_id", true)
+	c.checkUUID(&req.OrganizationID, true, "body", "organization_id")
+	c.checkUUID(&req.ActivationID, true, "body", "activation_id")
 	if err := c.err(); err != nil {
 		return err
 	}
-	k, err := c.st.licenseKeyByKey(orgID, keyStr)
+	activationID := req.ActivationID
+	k, err := c.st.licenseKeyByKey(req.OrganizationID, req.Key)
 	if err != nil {
 		return err
 	}
@@ -348,53 +341,10 @@ func licenseKeysDeactivate(c *call) error {
 	return c.noContent()
 }
 
-// incrementUsage reads an optional, nullable integer field that must not
-// be negative, as increment_usage (0 when absent or null).
-func incrementUsage(b *body, name string) int64 {
-	raw, ok := b.fields[name]
-	if !ok || string(raw) == "null" {
-		return 0
-	}
-	loc := []any{"body", name}
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	_ = dec.Decode(&v)
-	var n int64
-	switch v := v.(type) {
-	case json.Number:
-		i, err := strconv.ParseInt(v.String(), 10, 64)
-		if err != nil {
-			f, ferr := v.Float64()
-			if ferr == nil && f == float64(int64(f)) {
-				i = int64(f)
-			} else {
-				b.c.fail(validationDetail{Loc: loc, Msg: "Input should be a valid integer, got a number with a fractional part", Type: "int_from_float", Input: b.input(name)})
-				return 0
-			}
-		}
-		n = i
-	case string:
-		i, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-		if err != nil {
-			b.c.fail(validationDetail{Loc: loc, Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: v})
-			return 0
-		}
-		n = i
-	case bool:
-		if v {
-			n = 1
-		}
-	default:
-		b.c.fail(validationDetail{Loc: loc, Msg: "Input should be a valid integer", Type: "int_type", Input: b.input(name)})
-		return 0
-	}
-	if n < 0 {
-		b.c.fail(validationDetail{Loc: loc, Msg: "Input should be greater than or equal to 0", Type: "greater_than_equal", Input: b.input(name), Ctx: map[string]any{"ge": 0}})
-		return 0
-	}
-	return n
-}
+// maxUsage is the largest usage of a key: Polar stores it as a 32-bit
+// integer. An increment past it, which Polar's database refuses (a server
+// error), is a 422 at increment_usage here, the key left as it was.
+const maxUsage = math.MaxInt32
 
 // Limits of the conditions and meta of activations, as of Polar's metadata.
 const (
@@ -403,65 +353,40 @@ const (
 	activationMetadataValueLen = 500
 )
 
-// activationMetadata reads an optional object of at most 50 keys of 1 to 40
+// activationMetadata checks the body's object name, as the conditions
+// and meta of license key activations: at most 50 keys of 1 to 40
 // characters whose values are strings of 1 to 500 characters, numbers or
-// booleans, as the conditions and meta of license key activations. It
-// returns nil when the field is absent; numbers are json.Numbers.
-func activationMetadata(b *body, name string) map[string]any {
-	raw, ok := b.fields[name]
-	if !ok {
-		return nil
-	}
-	var m map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if dec.Decode(&m) != nil || m == nil {
-		b.c.fail(validationDetail{Loc: []any{"body", name}, Msg: "Input should be a valid dictionary", Type: "dict_type", Input: b.input(name)})
+// booleans. It returns nil when the field is absent; numbers are
+// json.Numbers.
+func (c *call) activationMetadata(name string) map[string]any {
+	body, _ := jsonTree(c.raw).(map[string]any)
+	m, _ := body[name].(map[string]any)
+	if m == nil {
 		return nil
 	}
 	failed := false
-	fail := func(d validationDetail) { b.c.fail(d); failed = true }
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
+	fail := func(typ string, input any, loc ...any) {
+		c.fail(problem(typ, input, append([]any{"body", name}, loc...)...))
+		failed = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if n := utf8.RuneCountInString(k); n < 1 || n > activationMetadataKeyLen {
+			fail(map[bool]string{true: "string_too_short", false: "string_too_long"}[n < 1], k, k, "[key]")
 		}
-	}) {
-		switch n := utf8.RuneCountInString(k); {
-		case n < 1:
-			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: "String should have at least 1 character", Type: "string_too_short", Input: k, Ctx: map[string]any{"min_length": 1}})
-		case n > activationMetadataKeyLen:
-			fail(validationDetail{Loc: []any{"body", name, k, "[key]"}, Msg: fmt.Sprintf("String should have at most %d characters", activationMetadataKeyLen), Type: "string_too_long", Input: k, Ctx: map[string]any{"max_length": activationMetadataKeyLen}})
-		}
-		loc := func(member string) []any { return []any{"body", name, k, member} }
 		switch v := m[k].(type) {
 		case json.Number, bool:
 		case string:
-			n := utf8.RuneCountInString(v)
-			if n >= 1 && n <= activationMetadataValueLen {
-				continue
+			if n := utf8.RuneCountInString(v); n < 1 {
+				fail("string_too_short", v, k)
+			} else if n > activationMetadataValueLen {
+				fail("string_too_long", v, k)
 			}
-			d := validationDetail{Loc: loc("constrained-str"), Msg: "String should have at least 1 character", Type: "string_too_short", Input: v, Ctx: map[string]any{"min_length": 1}}
-			if n > activationMetadataValueLen {
-				d.Msg, d.Type, d.Ctx = fmt.Sprintf("String should have at most %d characters", activationMetadataValueLen), "string_too_long", map[string]any{"max_length": activationMetadataValueLen}
-			}
-			fail(d)
-			fail(validationDetail{Loc: loc("int"), Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: v})
-			fail(validationDetail{Loc: loc("float"), Msg: "Input should be a valid number, unable to parse string as a number", Type: "float_parsing", Input: v})
-			fail(validationDetail{Loc: loc("bool"), Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing", Input: v})
 		default:
-			fail(validationDetail{Loc: loc("constrained-str"), Msg: "Input should be a valid string", Type: "string_type", Input: v})
-			fail(validationDetail{Loc: loc("int"), Msg: "Input should be a valid integer", Type: "int_type", Input: v})
-			fail(validationDetail{Loc: loc("float"), Msg: "Input should be a valid number", Type: "float_type", Input: v})
-			fail(validationDetail{Loc: loc("bool"), Msg: "Input should be a valid boolean", Type: "bool_type", Input: v})
+			fail("string_type", v, k)
 		}
 	}
 	if len(m) > activationMetadataKeys {
-		fail(validationDetail{
-			Loc: []any{"body", name}, Msg: fmt.Sprintf("Dictionary should have at most %d items after validation, not %d", activationMetadataKeys, len(m)),
-			Type: "too_long", Input: b.input(name), Ctx: map[string]any{"field_type": "Dictionary", "max_length": activationMetadataKeys, "actual_length": len(m)},
-		})
+		fail("too_long", m)
 	}
 	if failed {
 		return nil

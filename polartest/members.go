@@ -1,9 +1,8 @@
 package polartest
 
 import (
-	"encoding/json"
+	"cmp"
 	"net/http"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -78,96 +77,47 @@ func (st *store) teamMember(who *principal, id string) (*polar.Member, error) {
 func ruleError(msg string, input any, loc ...any) error {
 	return &apiError{status: http.StatusUnprocessableEntity, body: map[string]any{
 		"error":  "PolarRequestValidationError",
-		"detail": []validationDetail{{Loc: loc, Msg: msg, Type: "value_error", Input: input}},
+		"detail": []validationDetail{ruleProblem(msg, input, loc...)},
 	}}
 }
 
-// emailField reads an email address field (EmailStr) of b: nil when it is
-// absent or null, or invalid (recorded). required makes an absent field a
-// problem. The domain comes back in lower case, as Polar stores it.
-func emailField(b *body, name string, required bool) *string {
-	if !b.has(name) {
-		if required {
-			b.c.fail(missing(b.fields, "body", name))
-		}
-		return nil
-	}
-	if required && b.isNull(name) {
-		b.typeError(name, "string_type", "Input should be a valid string")
-		return nil
-	}
-	s, ok := b.optStr(name)
-	if !ok || s == nil {
-		return nil
-	}
-	email := strings.TrimSpace(*s)
-	if reason := emailProblem(email); reason != "" {
-		b.c.fail(validationDetail{Loc: []any{"body", name}, Msg: "value is not a valid email address: " + reason,
-			Type: "value_error", Input: *s, Ctx: map[string]any{"reason": reason}})
-		return nil
-	}
-	at := strings.LastIndexByte(email, '@')
-	email = email[:at+1] + strings.ToLower(email[at+1:])
-	return &email
-}
-
-// roleField reads a MemberRole field of b: nil when absent, or when null
-// and nullable. An invalid value is recorded.
-func roleField(b *body, name string, nullable bool) *polar.MemberRole {
-	raw, ok := b.fields[name]
-	if !ok || nullable && string(raw) == "null" {
-		return nil
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil || !isMemberRole(s) {
-		d := enumDetail([]any{"body", name}, s, memberRoles)
-		d.Input = b.input(name)
-		b.c.fail(d)
-		return nil
-	}
-	return new(polar.MemberRole(s))
-}
-
-func isMemberRole(s string) bool { return slices.Contains(memberRoles, s) }
-
 func membersList(c *call) error {
-	page := c.pagination()
+	var o polar.ListOptions
+	c.bindQuery(&o)
 	if err := c.err(); err != nil {
 		return err
 	}
-	members := c.st.customerMembers(c.who.customerID())
-	p := paginate(members, page)
-	out := &polar.Page[polar.CustomerPortalMember]{Items: make([]polar.CustomerPortalMember, len(p.Items)), Pagination: p.Pagination}
-	for i, m := range p.Items {
-		out.Items[i] = *portalMember(m)
-	}
-	return c.ok(out)
+	return c.ok(paginateMap(c.st.customerMembers(c.who.customerID()), pageOf(o), func(m *polar.Member) polar.CustomerPortalMember { return *portalMember(m) }))
 }
 
 func membersAdd(c *call) error {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerPortalMemberCreate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	email := emailField(b, "email", true)
-	name, _ := b.optStr("name")
-	role := roleField(b, "role", false)
+	email := c.checkEmail(req.Email, "body", "email")
+	role := cmp.Or(req.Role, new(polar.MemberRoleMember))
+	if c.isNull("role") { // the role has a default, but is not nullable
+		c.fail(problem("enum", nil, "body", "role"))
+	}
+	c.checkEnum(string(*role), memberRoles, "body", "role")
 	if err := c.err(); err != nil {
 		return err
 	}
-	if role == nil {
-		role = new(polar.MemberRoleMember)
+	var name *string
+	if req.Name != "" {
+		name = &req.Name
 	}
 	if *role == polar.MemberRoleOwner {
 		return ruleError("Cannot add a member as owner. There must be exactly one owner.", *role, "body", "role")
 	}
 	customerID := c.who.customerID()
-	if m := c.st.memberByEmail(customerID, *email); m != nil {
+	if m := c.st.memberByEmail(customerID, email); m != nil {
 		return c.reply(http.StatusCreated, portalMember(m))
 	}
 	m := &polar.Member{
 		ID: c.st.newID("member"), CreatedAt: c.now, CustomerID: customerID,
-		Email: *email, Name: name, Role: *role,
+		Email: email, Name: name, Role: *role,
 	}
 	c.st.members.put(m.ID, m)
 	return c.reply(http.StatusCreated, portalMember(m))
@@ -181,19 +131,22 @@ func membersUpdate(c *call) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerPortalMemberUpdate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	name, _ := b.optStr("name")
-	if name != nil && utf8.RuneCountInString(*name) > maxMemberName {
-		c.fail(validationDetail{Loc: []any{"body", "name"}, Msg: "String should have at most 256 characters",
-			Type: "string_too_long", Input: *name, Ctx: map[string]any{"max_length": maxMemberName}})
+	var name *string
+	if n, ok := req.Name.Get(); ok && n != "" { // Polar reads "" as no name given
+		name = &n
+		if utf8.RuneCountInString(n) > maxMemberName {
+			c.fail(problem("string_too_long", n, "body", "name"))
+		}
 	}
-	if name != nil && *name == "" {
-		name = nil // Polar reads "" as no name given
+	var role *polar.MemberRole
+	if r, ok := req.Role.Get(); ok {
+		role = &r
+		c.checkEnum(string(r), memberRoles, "body", "role")
 	}
-	role := roleField(b, "role", true)
 	if err := c.err(); err != nil {
 		return err
 	}

@@ -32,17 +32,12 @@ var meterSorts = sorter[*polar.CustomerCustomerMeter]{
 }
 
 func metersList(c *call) error {
-	page := c.pagination()
-	meterIDs := c.uuids("meter_id", true)
-	q, hasQuery := c.r.URL.Query()["query"]
-	sortBy := sorting(c, meterSorts, "-modified_at")
+	var o polar.MeterListOptions
+	c.bindQuery(&o, append(uuidParams(true, "meter_id"), sortParam(meterSorts))...)
 	if err := c.err(); err != nil {
 		return err
 	}
-	query := ""
-	if hasQuery {
-		query = strings.ToLower(q[0])
-	}
+	meterIDs, query := o.MeterID, strings.ToLower(o.Query)
 	meters := c.st.meters.where(func(m *polar.CustomerCustomerMeter) bool {
 		if m.CustomerID != c.who.customerID() {
 			return false
@@ -50,14 +45,10 @@ func metersList(c *call) error {
 		if len(meterIDs) > 0 && !slices.Contains(meterIDs, m.MeterID) {
 			return false
 		}
-		return !hasQuery || strings.Contains(strings.ToLower(m.Meter.Name), query)
+		return strings.Contains(strings.ToLower(m.Meter.Name), query)
 	})
-	sortItems(meters, sortBy, meterSorts, func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.ID, b.ID) })
-	p := paginate(meters, page)
-	out := &polar.Page[polar.CustomerCustomerMeter]{Items: make([]polar.CustomerCustomerMeter, len(p.Items)), Pagination: p.Pagination}
-	for i, m := range p.Items {
-		out.Items[i] = *m
-	}
+	sortItems(meters, sortOrder(o.Sorting, "-modified_at"), meterSorts, func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.ID, b.ID) })
+	out := paginateMap(meters, pageOf(o.ListOptions), deref)
 	return c.ok(out)
 }
 

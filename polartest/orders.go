@@ -116,15 +116,14 @@ func isRecurring(o *orderState) bool {
 }
 
 func ordersList(c *call) error {
-	page := c.pagination()
-	productIDs := c.uuids("product_id", false)
-	billingTypes := c.enums("product_billing_type", string(polar.ProductBillingTypeOneTime), string(polar.ProductBillingTypeRecurring))
-	subscriptionIDs := c.uuids("subscription_id", false)
-	q := strings.ToLower(c.query("query"))
-	sortBy := sorting(c, orderSorts, "-created_at")
+	var o polar.OrderListOptions
+	c.bindQuery(&o, append(uuidParams(false, "product_id", "subscription_id"), sortParam(orderSorts),
+		enumParam("product_billing_type", string(polar.ProductBillingTypeOneTime), string(polar.ProductBillingTypeRecurring)))...)
 	if err := c.err(); err != nil {
 		return err
 	}
+	productIDs, subscriptionIDs, q := o.ProductID, o.SubscriptionID, strings.ToLower(o.Query)
+	billingTypes := sortOrder(o.ProductBillingType)
 	orders := c.st.orders.where(func(o *orderState) bool {
 		if o.CustomerID != c.who.customerID() {
 			return false
@@ -155,13 +154,8 @@ func ordersList(c *call) error {
 		}
 		return true
 	})
-	sortItems(orders, sortBy, orderSorts, func(a, b *orderState) int { return strings.Compare(a.ID, b.ID) })
-	p := paginate(orders, page)
-	out := &polar.Page[polar.CustomerOrder]{Items: make([]polar.CustomerOrder, len(p.Items)), Pagination: p.Pagination}
-	for i, o := range p.Items {
-		out.Items[i] = o.CustomerOrder
-	}
-	return c.ok(out)
+	sortItems(orders, sortOrder(o.Sorting, "-created_at"), orderSorts, func(a, b *orderState) int { return strings.Compare(a.ID, b.ID) })
+	return c.ok(paginateMap(orders, pageOf(o.ListOptions), func(o *orderState) polar.CustomerOrder { return o.CustomerOrder }))
 }
 
 func ordersGet(c *call) error {
@@ -177,12 +171,12 @@ func ordersUpdate(c *call) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerOrderUpdate
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	name, setName := b.optStr("billing_name")
-	addr, setAddr := b.optAddress("billing_address")
+	name, setName := nullable(req.BillingName)
+	addr, setAddr := c.address(req.BillingAddress)
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -272,17 +266,23 @@ func ordersConfirmRetryPayment(c *call) error {
 	if err != nil {
 		return err
 	}
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerOrderConfirmPayment
+	if err := c.decode(&req); err != nil {
 		return err
 	}
-	token, _ := b.optStr("confirmation_token_id")
-	pmID, _ := b.optUUID("payment_method_id", false)
-	if proc, set := b.optStr("payment_processor"); set && proc != nil && *proc != string(polar.PaymentProcessorStripe) {
-		c.fail(enumDetail([]any{"body", "payment_processor"}, *proc, []string{string(polar.PaymentProcessorStripe)}))
+	c.checkUUID(&req.PaymentMethodID, false, "body", "payment_method_id")
+	if p := req.PaymentProcessor; p != nil {
+		c.checkEnum(string(*p), []string{string(polar.PaymentProcessorStripe)}, "body", "payment_processor")
 	}
 	if err := c.err(); err != nil {
 		return err
+	}
+	var token, pmID *string
+	if req.ConfirmationTokenID != "" {
+		token = &req.ConfirmationTokenID
+	}
+	if req.PaymentMethodID != "" {
+		pmID = &req.PaymentMethodID
 	}
 	if (token == nil) == (pmID == nil) {
 		return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Either confirmation_token_id or payment_method_id must be provided.")

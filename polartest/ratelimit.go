@@ -1,7 +1,6 @@
 package polartest
 
 import (
-	"crypto/sha256"
 	"net"
 	"net/http"
 	"strconv"
@@ -12,8 +11,7 @@ import (
 )
 
 // rateLimiter counts requests in fixed windows of the server's clock, per
-// caller (a hash of the bearer token, or the client address without one)
-// and zone, and blocks a caller on every operation after it trips a zone
+// caller (see Server.callerKey) and zone, and blocks a caller on every operation after it trips a zone
 // that blocks. It is guarded by Server.mu.
 type rateLimiter struct {
 	zones   map[polar.Zone][]limitWindow
@@ -56,9 +54,8 @@ func newRateLimiter(sandbox bool) *rateLimiter {
 // blocked: an empty body, no Content-Type, Retry-After in whole seconds
 // (the rest of the block, or else the window's length).
 func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, op polar.OperationInfo) bool {
-	caller := callerKey(r)
 	s.mu.Lock()
-	retry := s.limiter.take(caller, op.Zone, s.now())
+	retry := s.limiter.take(s.callerKey(r), op.Zone, s.now())
 	s.mu.Unlock()
 	if retry == 0 {
 		return false
@@ -107,12 +104,22 @@ func (l *rateLimiter) take(caller string, zone polar.Zone, now time.Time) time.D
 	return retry
 }
 
-// callerKey is who a request counts for: its token (hashed), or its
-// client address.
-func callerKey(r *http.Request) string {
-	if _, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok && tok != "" {
-		sum := sha256.Sum256([]byte(tok))
-		return "token:" + string(sum[:])
+// callerKey is whom a request counts for, as Polar counts: the member
+// of a member session, the customer of a customer session (every session
+// of one customer shares a budget), the organization of an organization
+// token; the client address without a token, or with one the server does
+// not know (such a request is refused anyway). It runs with s.mu held.
+func (s *Server) callerKey(r *http.Request) string {
+	if _, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok {
+		if t, ok := s.store.tokens[strings.TrimSpace(tok)]; ok {
+			switch t.Kind {
+			case MemberSession:
+				return "member:" + t.MemberID
+			case OrganizationToken:
+				return "organization:" + t.OrganizationID
+			}
+			return "customer:" + t.CustomerID
+		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

@@ -23,11 +23,15 @@ import (
 //     before the handler runs, and its handler, func(c *call) error. The handler runs with the store locked; c.who is the
 //     caller (nil on public operations called without a token), c.now
 //     the server's clock.
-//  2. Read the request with the shared helpers of request.go:
-//     c.pathUUID("id", false) for a path ID; c.pagination(), c.uuids,
-//     c.enums, c.boolParam, c.query and sorting(c, sorter, default...)
-//     for the query; c.body() and its str, optStr, uuid, optUUID and
-//     optAddress for a body. They record problems; return c.err() once
+//  2. Read the request into the SDK's own types (bind.go): c.pathUUID("id",
+//     false) for a path ID; c.bindQuery(&opts, rules...) for the query,
+//     opts being the operation's options struct of package polar (its url
+//     tags name the parameters; uuidParams, enumParam and sortParam check
+//     values); c.decode(&req) for a body, req being the operation's
+//     request type (required fields, unknown fields and types follow its
+//     json tags), or c.decodeUnion for a union without a discriminator;
+//     then c.checkUUID, c.checkEnum and c.checkEmail for what Polar checks
+//     beyond the type. Problems are recorded; return c.err() once
 //     everything is read, so that one 422 lists them all.
 //  3. Find objects with a store method in the service's file (see
 //     st.order in orders.go), built on owned(table, id,
@@ -37,7 +41,7 @@ import (
 //  4. Answer with c.ok(v), c.reply(status, v) or c.noContent(), v being
 //     the SDK's type, or return domainError(status, name, detail),
 //     notFound(), notPermitted(), invalid(msg, input, loc...) or
-//     validationError(details...) (errors.go).
+//     validationError(problem(type, input, loc...)) (errors.go, bind.go).
 //  5. Test it in <service>_test.go (package polartest_test) through a
 //     *polar.Client from Server.Client, decoding raw answers strictly
 //     with client() and strict() of helpers_test.go, including the

@@ -220,36 +220,19 @@ func revokeSeat(s *polar.CustomerSeat, now time.Time) {
 	s.CustomerID, s.MemberID, s.Member, s.Email, s.CustomerEmail = nil, nil, nil, nil, nil
 }
 
-// seatsQueryUUID reads a single-valued version-4 UUID query parameter: nil
-// when absent; a problem is recorded when it is not one.
-func seatsQueryUUID(c *call, name string) *string {
-	vals, ok := c.r.URL.Query()[name]
-	if !ok {
-		return nil
-	}
-	v := vals[len(vals)-1]
-	id, d, valid := parseUUID(v, true)
-	if !valid {
-		d.Loc = []any{"query", name}
-		c.fail(d)
-		return nil
-	}
-	return &id
-}
-
 func seatsList(c *call) error {
-	subID := seatsQueryUUID(c, "subscription_id")
-	orderID := seatsQueryUUID(c, "order_id")
+	var o polar.SeatListOptions
+	c.bindQuery(&o, uuidParams(true, "subscription_id", "order_id")...)
 	if err := c.err(); err != nil {
 		return err
 	}
 	var k seatContainer
 	var err error
 	switch {
-	case subID != nil:
-		k, err = c.st.seatSubscription(c.who, *subID)
-	case orderID != nil:
-		k, err = c.st.seatOrder(c.who, *orderID)
+	case o.SubscriptionID != "":
+		k, err = c.st.seatSubscription(c.who, o.SubscriptionID)
+	case o.OrderID != "":
+		k, err = c.st.seatOrder(c.who, o.OrderID)
 	default:
 		return domainError(http.StatusBadRequest, "BadRequest", "Either subscription_id or order_id must be provided")
 	}
@@ -274,72 +257,62 @@ type seatAssign struct {
 	externalMemberID, memberID                 *string
 	metadata                                   map[string]any
 	immediateClaim                             bool
-	input                                      map[string]any // the body, for the model's errors
+	input                                      any // the body, for the model's errors
 	sources, legacyRecipients, memberRecipient int
-}
-
-// optUUIDField reads an optional, nullable UUID field of any version, as
-// pydantic reports a UUID field's problems.
-func optUUIDField(b *body, name string) *string {
-	raw, ok := b.fields[name]
-	if !ok || string(raw) == "null" {
-		return nil
-	}
-	var s string
-	if json.Unmarshal(raw, &s) != nil {
-		b.typeError(name, "uuid_type", "UUID input should be a string, bytes or UUID object")
-		return nil
-	}
-	id, d, valid := parseUUID(s, false)
-	if !valid {
-		d.Loc = []any{"body", name}
-		b.c.fail(d)
-		return nil
-	}
-	return &id
 }
 
 // readSeatAssign reads and checks a CustomerSeatAssign body as Polar's
 // model does: each field, then which seat (exactly one of
 // subscription_id, order_id and checkout_id), then for whom.
 func readSeatAssign(c *call) (*seatAssign, error) {
-	b, err := c.body()
-	if err != nil {
+	var req polar.CustomerSeatAssign
+	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	a := &seatAssign{input: map[string]any{}}
-	for k := range b.fields {
-		a.input[k] = b.input(k)
+	for _, f := range []struct {
+		id   *string
+		name string
+	}{{&req.SubscriptionID, "subscription_id"}, {&req.OrderID, "order_id"}, {&req.CheckoutID, "checkout_id"}, {&req.CustomerID, "customer_id"}, {&req.MemberID, "member_id"}} {
+		c.checkUUID(f.id, false, "body", f.name)
 	}
-	a.subscriptionID = optUUIDField(b, "subscription_id")
-	a.orderID = optUUIDField(b, "order_id")
-	a.email = emailField(b, "email", false)
-	a.externalCustomerID, _ = b.optStr("external_customer_id")
-	a.customerID = optUUIDField(b, "customer_id")
-	a.externalMemberID, _ = b.optStr("external_member_id")
-	a.memberID = optUUIDField(b, "member_id")
-	if raw, ok := b.fields["metadata"]; ok && string(raw) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber() // numbers keep their text, in the answer and in the size limit
-		if dec.Decode(&a.metadata) != nil || a.metadata == nil {
-			c.fail(validationDetail{Loc: []any{"body", "metadata"}, Msg: "Input should be a valid dictionary", Type: "dict_type", Input: b.input("metadata")})
-		} else if len(a.metadata) > 10 {
-			c.fail(modelValueError([]any{"body", "metadata"}, "Metadata cannot have more than 10 keys", a.metadata))
-		} else if pythonJSONLen(a.metadata) > 1024 {
-			c.fail(modelValueError([]any{"body", "metadata"}, "Metadata size cannot exceed 1KB", a.metadata))
+	if req.Email != "" {
+		req.Email = c.checkEmail(req.Email, "body", "email")
+	}
+	if req.Metadata != nil {
+		// Numbers keep their text, in the answer and in the size limit.
+		var m struct{ Metadata map[string]any }
+		dec := json.NewDecoder(bytes.NewReader(c.raw))
+		dec.UseNumber()
+		_ = dec.Decode(&m)
+		req.Metadata = m.Metadata
+		b, _ := json.Marshal(req.Metadata)
+		size := len(b)
+		for _, r := range string(b) { // Polar measures json.dumps, which escapes what is not ASCII
+			if r > 127 {
+				size += 5
+			}
+		}
+		switch {
+		case len(req.Metadata) > 10:
+			c.fail(modelValueError([]any{"body", "metadata"}, "Metadata cannot have more than 10 keys", req.Metadata))
+		case size > 1024:
+			c.fail(modelValueError([]any{"body", "metadata"}, "Metadata size cannot exceed 1KB", req.Metadata))
 		}
 	}
-	if raw, ok := b.fields["immediate_claim"]; ok {
-		v, d, valid := laxBool(raw)
-		if !valid {
-			d.Loc, d.Input = []any{"body", "immediate_claim"}, b.input("immediate_claim")
-			c.fail(d)
-		}
-		a.immediateClaim = v
-	}
-	a.checkoutID = optUUIDField(b, "checkout_id")
 	if err := c.err(); err != nil {
 		return nil, err
+	}
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	a := &seatAssign{
+		subscriptionID: opt(req.SubscriptionID), orderID: opt(req.OrderID), checkoutID: opt(req.CheckoutID),
+		email: opt(req.Email), externalCustomerID: opt(req.ExternalCustomerID), customerID: opt(req.CustomerID),
+		externalMemberID: opt(req.ExternalMemberID), memberID: opt(req.MemberID),
+		metadata: req.Metadata, immediateClaim: req.ImmediateClaim, input: rawInput(c.raw),
 	}
 	// The model's own checks, in Polar's order; the first that fails is
 	// the answer.
@@ -385,69 +358,11 @@ func readSeatAssign(c *call) (*seatAssign, error) {
 }
 
 // modelValueError is the item pydantic reports for a ValueError raised by
-// a validator of the model.
+// a validator of the model: Polar's rule, in msg.
 func modelValueError(loc []any, msg string, input any) validationDetail {
-	return validationDetail{Loc: loc, Msg: "Value error, " + msg, Type: "value_error", Input: input, Ctx: map[string]any{"error": map[string]any{}}}
-}
-
-// pythonJSONLen is the length of json.dumps(v) as Python writes it (", "
-// and ": " between items, non-ASCII characters escaped), for Polar's 1 KB
-// limit on seat metadata.
-func pythonJSONLen(v any) int {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	n := 0
-	inString, escaped := false, false
-	for _, r := range strings.TrimSpace(buf.String()) {
-		switch {
-		case r > 0xFFFF:
-			n += 12 // a surrogate pair, \uXXXX\uXXXX
-		case r > 127:
-			n += 6 // \uXXXX
-		default:
-			n++
-		}
-		switch {
-		case escaped:
-			escaped = false
-		case r == '\\' && inString:
-			escaped = true
-		case r == '"':
-			inString = !inString
-		case !inString && (r == ',' || r == ':'):
-			n++ // the space Python writes after it
-		}
-	}
-	return n
-}
-
-// laxBool reads a boolean as pydantic does in lax mode.
-func laxBool(raw json.RawMessage) (bool, validationDetail, bool) {
-	var v any
-	_ = json.Unmarshal(raw, &v)
-	switch v := v.(type) {
-	case bool:
-		return v, validationDetail{}, true
-	case float64:
-		switch v {
-		case 0:
-			return false, validationDetail{}, true
-		case 1:
-			return true, validationDetail{}, true
-		}
-		return false, validationDetail{Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing"}, false
-	case string:
-		switch strings.ToLower(v) {
-		case "true", "1", "yes", "on", "t", "y":
-			return true, validationDetail{}, true
-		case "false", "0", "no", "off", "f", "n":
-			return false, validationDetail{}, true
-		}
-		return false, validationDetail{Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing"}, false
-	}
-	return false, validationDetail{Msg: "Input should be a valid boolean", Type: "bool_type"}, false
+	d := ruleProblem("Value error, "+msg, input, loc...)
+	d.Ctx = map[string]any{"error": map[string]any{}}
+	return d
 }
 
 // seatContainerOf resolves the subscription, order or checkout a seat is
@@ -755,7 +670,8 @@ func seatsResend(c *call) error {
 }
 
 func seatsListClaimed(c *call) error {
-	page := c.pagination()
+	var o polar.ListOptions
+	c.bindQuery(&o)
 	if err := c.err(); err != nil {
 		return err
 	}
@@ -770,10 +686,5 @@ func seatsListClaimed(c *call) error {
 		}
 	}
 	subs := c.st.subscriptions.where(func(s *polar.CustomerSubscription) bool { return claimed[s.ID] })
-	p := paginate(subs, page)
-	out := &polar.Page[polar.CustomerSubscription]{Items: make([]polar.CustomerSubscription, len(p.Items)), Pagination: p.Pagination}
-	for i, s := range p.Items {
-		out.Items[i] = *s
-	}
-	return c.ok(out)
+	return c.ok(paginateMap(subs, pageOf(o), deref))
 }

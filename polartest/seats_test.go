@@ -332,7 +332,7 @@ func TestSeatsAssignErrors(t *testing.T) {
 	_, err = owner.Seats.Assign(ctx, &polar.CustomerSeatAssign{SubscriptionID: sub, Email: "x@globex.example", Metadata: map[string]any{"note": strings.Repeat("é", 200)}})
 	wantValidation(t, err, "body.metadata", "value_error")
 	for body, want := range map[string]string{
-		`{"subscription_id": 42, "email": "x@globex.example"}`:                                        `"loc":["body","subscription_id"],"msg":"UUID input should be a string, bytes or UUID object","type":"uuid_type"`,
+		`{"subscription_id": 42, "email": "x@globex.example"}`:                                        `"type":"string_type","input":42`,
 		`{"subscription_id": "` + sub + `", "email": "x@globex.example", "immediate_claim": "maybe"}`: `"type":"bool_parsing"`,
 		`{"subscription_id": "` + sub + `", "email": "x@globex.example", "immediate_claim": null}`:    `"type":"bool_type"`,
 		`{"subscription_id": "` + sub + `", "email": "x@globex.example", "metadata": []}`:             `"type":"dict_type"`,

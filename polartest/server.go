@@ -33,6 +33,13 @@ type Server struct {
 	faults  []*Fault
 	limiter *rateLimiter
 	calls   map[string]int // requests served per operation ID
+
+	// closing is closed by Close, so that latency faults stop waiting.
+	closing   chan struct{}
+	closeOnce sync.Once
+	// testHookFaultWait, if set, runs when a request starts waiting out
+	// a latency fault.
+	testHookFaultWait func()
 }
 
 // config is what the options set.
@@ -67,8 +74,10 @@ func WithClock(now func() time.Time) Option {
 }
 
 // WithRateLimits makes the server rate-limit as Polar does (see
-// POLAR-FACTS "Rate limits"): 500 requests a minute per token (per client
-// address without one; 100 with WithSandbox), 3 a second on license-key
+// POLAR-FACTS "Rate limits"): 500 requests a minute per customer, or
+// per member for a member session, whatever the number of their sessions
+// (per organization for an organization token, per client address
+// without a token; 100 with WithSandbox), 3 a second on license-key
 // validate, activate and deactivate with a 60 s block, and 6 a minute and
 // 12 an hour on the email-update operations with a 900 s block. A block
 // covers every operation of the caller. Over a limit the server answers
@@ -129,6 +138,8 @@ func NewServer(opts ...Option) *Server {
 		routes: allRoutes(),
 		store:  newStore(),
 		calls:  map[string]int{},
+
+		closing: make(chan struct{}),
 	}
 	s.limiter = newRateLimiter(cfg.sandbox)
 	for _, op := range polar.Operations() {
@@ -171,8 +182,13 @@ func muxPattern(op polar.OperationInfo) string {
 	return p
 }
 
-// Close shuts the server down, closing its connections.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down, closing its connections. It waits for
+// the requests being served, but not for latency faults: the requests
+// waiting in one are dropped.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // Client returns a client of the server that authenticates with token (""
 // for none). It sets polar.WithBaseURL(s.URL), turns client-side rate

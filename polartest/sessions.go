@@ -27,46 +27,54 @@ var sessionsRoutes = routes{
 // SessionDuration is how long a created session lasts.
 const SessionDuration = time.Hour
 
+// sessionShapes are the two shapes of a customer session's creation.
+var sessionShapes = []unionShape{
+	{"CustomerSessionCustomerIDCreate", func() any { return new(polar.CustomerSessionCustomerIDCreate) }, nil},
+	{"CustomerSessionCustomerExternalIDCreate", func() any { return new(polar.CustomerSessionCustomerExternalIDCreate) }, nil},
+}
+
 func sessionsCreate(c *call) error {
-	b, err := c.body()
+	u, err := c.decodeUnion(sessionShapes)
 	if err != nil {
 		return err
 	}
 	orgID := c.who.token.OrganizationID
 	var cust *Customer
-	switch {
-	case b.has("customer_id"):
-		id, ok := b.uuid("customer_id", true)
-		if ok {
-			cust, _ = c.st.customers.get(id)
-			if cust == nil || cust.OrganizationID != orgID {
-				c.fail(validationDetail{Loc: []any{"body", "customer_id"}, Msg: "Customer does not exist.", Type: "value_error", Input: id})
+	var memberIDField, extMemberIDField, returnURLField string
+	switch u := u.(type) {
+	case *polar.CustomerSessionCustomerIDCreate:
+		c.checkUUID(&u.CustomerID, true, "body", "customer_id")
+		if err := c.err(); err != nil {
+			return err
+		}
+		cust, _ = c.st.customers.get(u.CustomerID)
+		if cust == nil || cust.OrganizationID != orgID {
+			c.fail(ruleProblem("Customer does not exist.", u.CustomerID, "body", "customer_id"))
+		}
+		memberIDField, extMemberIDField, returnURLField = u.MemberID, u.ExternalMemberID, u.ReturnURL
+	case *polar.CustomerSessionCustomerExternalIDCreate:
+		for _, cu := range c.st.customers.all() {
+			if cu.OrganizationID == orgID && cu.ExternalID != nil && *cu.ExternalID == u.ExternalCustomerID {
+				cust = cu
+				break
 			}
 		}
-	case b.has("external_customer_id"):
-		ext, ok := b.str("external_customer_id")
-		if ok {
-			for _, cu := range c.st.customers.all() {
-				if cu.OrganizationID == orgID && cu.ExternalID != nil && *cu.ExternalID == ext {
-					cust = cu
-					break
-				}
-			}
-			if cust == nil {
-				c.fail(validationDetail{Loc: []any{"body", "external_customer_id"}, Msg: "Customer does not exist.", Type: "value_error", Input: ext})
-			}
+		if cust == nil {
+			c.fail(ruleProblem("Customer does not exist.", u.ExternalCustomerID, "body", "external_customer_id"))
 		}
-	default:
-		// Neither shape of the anyOf matches: FastAPI reports both.
-		c.fail(missing(b.fields, "body", "CustomerSessionCustomerIDCreate", "customer_id"))
-		c.fail(missing(b.fields, "body", "CustomerSessionCustomerExternalIDCreate", "external_customer_id"))
+		memberIDField, extMemberIDField, returnURLField = u.MemberID, u.ExternalMemberID, u.ReturnURL
 	}
-	memberID, _ := b.optUUID("member_id", true)
-	extMemberID, _ := b.optStr("external_member_id")
-	returnURL, _ := b.optStr("return_url")
+	c.checkUUID(&memberIDField, true, "body", "member_id")
+	opt := func(s string) *string {
+		if s == "" {
+			return nil
+		}
+		return &s
+	}
+	memberID, extMemberID, returnURL := opt(memberIDField), opt(extMemberIDField), opt(returnURLField)
 	if returnURL != nil {
 		if u, err := url.Parse(*returnURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.fail(validationDetail{Loc: []any{"body", "return_url"}, Msg: "Input should be a valid URL, relative URL without a base", Type: "url_parsing", Input: *returnURL})
+			c.fail(problem("url_parsing", *returnURL, "body", "return_url"))
 		}
 	}
 	if err := c.err(); err != nil {

@@ -4,11 +4,11 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/big"
 	"net/http"
 	"reflect"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -89,17 +89,6 @@ func (st *store) subscription(who *principal, id string) (*polar.CustomerSubscri
 	return owned(st.subscriptions, id, who.customerID(), func(s *polar.CustomerSubscription) string { return s.CustomerID })
 }
 
-// pathIDv4 reads the {id} path parameter, a version-4 UUID, recording a
-// problem for a bad one (so that it is reported with those of the body).
-func (c *call) pathIDv4() string {
-	id, d, ok := parseUUID(c.r.PathValue("id"), true)
-	if !ok {
-		d.Loc = []any{"path", "id"}
-		c.fail(d)
-	}
-	return id
-}
-
 // compareNullableTimes compares nullable times as PostgreSQL does: NULL is
 // greater than any time.
 func compareNullableTimes(a, b *time.Time) int {
@@ -137,18 +126,12 @@ func subscriptionBillable(s polar.SubscriptionStatus) bool {
 }
 
 func subscriptionsList(c *call) error {
-	page := c.pagination()
-	productIDs := c.uuids("product_id", true)
-	active := c.boolParam("active")
-	q, hasQuery := c.r.URL.Query()["query"]
-	sortBy := sorting(c, subscriptionSorts, "-started_at")
+	var o polar.SubscriptionListOptions
+	c.bindQuery(&o, append(uuidParams(true, "product_id"), sortParam(subscriptionSorts))...)
 	if err := c.err(); err != nil {
 		return err
 	}
-	query := ""
-	if hasQuery {
-		query = strings.ToLower(q[0])
-	}
+	productIDs, active, query := o.ProductID, o.Active, strings.ToLower(o.Query)
 	subs := c.st.subscriptions.where(func(s *polar.CustomerSubscription) bool {
 		if s.CustomerID != c.who.customerID() || s.StartedAt == nil {
 			return false
@@ -159,23 +142,24 @@ func subscriptionsList(c *call) error {
 		if active != nil && (*active && !subscriptionActive(s.Status) || !*active && !subscriptionRevoked(s.Status)) {
 			return false
 		}
-		return !hasQuery || strings.Contains(strings.ToLower(s.Product.Name), query)
+		return strings.Contains(strings.ToLower(s.Product.Name), query)
 	})
-	sortItems(subs, sortBy, subscriptionSorts, func(a, b *polar.CustomerSubscription) int { return strings.Compare(a.ID, b.ID) })
-	p := paginate(subs, page)
-	out := &polar.Page[polar.CustomerSubscription]{Items: make([]polar.CustomerSubscription, len(p.Items)), Pagination: p.Pagination}
-	for i, s := range p.Items {
-		out.Items[i] = *s
+	sortItems(subs, sortOrder(o.Sorting, "-started_at"), subscriptionSorts, func(a, b *polar.CustomerSubscription) int { return strings.Compare(a.ID, b.ID) })
+	return c.ok(paginateMap(subs, pageOf(o.ListOptions), deref))
+}
+
+// subscriptionByPath returns the caller's subscription of the {id} path
+// parameter.
+func (c *call) subscriptionByPath() (*polar.CustomerSubscription, error) {
+	id, err := c.pathUUID("id", false)
+	if err != nil {
+		return nil, err
 	}
-	return c.ok(out)
+	return c.st.subscription(c.who, id)
 }
 
 func subscriptionsGet(c *call) error {
-	id, err := c.pathUUID("id", false)
-	if err != nil {
-		return err
-	}
-	s, err := c.st.subscription(c.who, id)
+	s, err := c.subscriptionByPath()
 	if err != nil {
 		return err
 	}
@@ -183,11 +167,7 @@ func subscriptionsGet(c *call) error {
 }
 
 func subscriptionsCancel(c *call) error {
-	id := c.pathIDv4()
-	if err := c.err(); err != nil {
-		return err
-	}
-	s, err := c.st.subscription(c.who, id)
+	s, err := c.subscriptionByPath()
 	if err != nil {
 		return err
 	}
@@ -259,27 +239,6 @@ const (
 	shapeUnits   = "CustomerSubscriptionUpdateUnits"
 )
 
-// subscriptionUpdate is a parsed CustomerSubscriptionUpdate: its shape
-// and the fields of that shape.
-type subscriptionUpdate struct {
-	shape             string
-	productID         string
-	count             int64 // seats or units
-	cancelAtPeriodEnd *bool
-	reason            *polar.CustomerCancellationReason
-	comment           *string
-	pauseAtPeriodEnd  bool
-	resumesAt         *time.Time
-}
-
-// A shapeField is a field of an update shape: parse reads its JSON value
-// into u, or returns the problems with it (loc set by the caller).
-type shapeField struct {
-	name     string
-	required bool
-	parse    func(c *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail
-}
-
 var cancellationReasons = []string{
 	string(polar.CustomerCancellationReasonCustomerService), string(polar.CustomerCancellationReasonLowQuality),
 	string(polar.CustomerCancellationReasonMissingFeatures), string(polar.CustomerCancellationReasonSwitchedService),
@@ -287,247 +246,77 @@ var cancellationReasons = []string{
 	string(polar.CustomerCancellationReasonUnused), string(polar.CustomerCancellationReasonOther),
 }
 
+// resumeShape and clearShape are the resume and clear shapes as they are
+// read: the SDK's types have no fields, only a fixed JSON form.
+type (
+	resumeShape struct {
+		Resume bool `json:"resume"`
+	}
+	clearShape struct {
+		PendingUpdate json.RawMessage `json:"pending_update"`
+	}
+)
+
 // updateShapes are the shapes of CustomerSubscriptionUpdate, in the order
-// of the API document.
-var updateShapes = []struct {
-	name   string
-	fields []shapeField
-}{
-	{shapeProduct, []shapeField{{"product_id", true, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
-			return []validationDetail{{Msg: "UUID input should be a string, bytes or UUID object", Type: "uuid_type", Input: rawInput(raw)}}
+// of the API document: the SDK's type of each, and what Polar checks
+// beyond the type.
+var updateShapes = []unionShape{
+	{shapeProduct, func() any { return new(polar.CustomerSubscriptionUpdateProduct) }, func(_ *call, v any, loc []any) []validationDetail {
+		u := v.(*polar.CustomerSubscriptionUpdateProduct)
+		id, typ := parseUUID(u.ProductID, true)
+		if typ != "" {
+			return []validationDetail{problem(typ, u.ProductID, append(loc, "product_id")...)}
 		}
-		id, d, ok := parseUUID(s, true)
-		if !ok {
-			return []validationDetail{d}
-		}
-		u.productID = id
+		u.ProductID = id
 		return nil
-	}}}},
-	{shapeSeats, []shapeField{{"seats", true, parseSubscriptionCount}}},
-	{shapeCancel, []shapeField{
-		{"cancel_at_period_end", false, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if rawIsNull(raw) {
-				return nil
-			}
-			v, d, ok := parseLaxBool(raw)
-			if !ok {
-				return []validationDetail{d}
-			}
-			u.cancelAtPeriodEnd = &v
-			return nil
-		}},
-		{"cancellation_reason", false, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if rawIsNull(raw) {
-				return nil
-			}
-			var s string
-			if json.Unmarshal(raw, &s) != nil || !slices.Contains(cancellationReasons, s) {
-				d := enumDetail(nil, s, cancellationReasons)
-				d.Input = rawInput(raw)
-				return []validationDetail{d}
-			}
-			u.reason = new(polar.CustomerCancellationReason(s))
-			return nil
-		}},
-		{"cancellation_comment", false, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if rawIsNull(raw) {
-				return nil
-			}
-			var s string
-			if json.Unmarshal(raw, &s) != nil {
-				return []validationDetail{{Msg: "Input should be a valid string", Type: "string_type", Input: rawInput(raw)}}
-			}
-			u.comment = &s
-			return nil
-		}},
 	}},
-	{shapePause, []shapeField{
-		{"pause_at_period_end", true, func(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			v, d, ok := parseLaxBool(raw)
-			if !ok {
-				return []validationDetail{d}
-			}
-			u.pauseAtPeriodEnd = v
-			return nil
-		}},
-		{"resumes_at", false, func(c *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-			if rawIsNull(raw) {
-				return nil
-			}
-			t, d, ok := parseLaxDateTime(raw)
-			if !ok {
-				return []validationDetail{d}
-			}
-			if !t.After(c.now) {
-				return []validationDetail{{Msg: "Input should be in the future", Type: "datetime_future", Input: rawInput(raw)}}
-			}
-			u.resumesAt = &t
-			return nil
-		}},
+	{shapeSeats, func() any { return new(polar.CustomerSubscriptionUpdateSeats) }, func(_ *call, v any, loc []any) []validationDetail {
+		return countProblems(v.(*polar.CustomerSubscriptionUpdateSeats).Seats, append(loc, "seats"))
 	}},
-	{shapeResume, []shapeField{{"resume", true, func(_ *call, raw json.RawMessage, _ *subscriptionUpdate) []validationDetail {
-		if string(raw) != "true" {
-			return []validationDetail{{Msg: "Input should be True", Type: "literal_error", Input: rawInput(raw), Ctx: map[string]any{"expected": "True"}}}
+	{shapeCancel, func() any { return new(polar.CustomerSubscriptionCancel) }, func(_ *call, v any, loc []any) []validationDetail {
+		if r, ok := v.(*polar.CustomerSubscriptionCancel).CancellationReason.Get(); ok && !slices.Contains(cancellationReasons, string(r)) {
+			return []validationDetail{problem("enum", string(r), append(loc, "cancellation_reason")...)}
 		}
 		return nil
-	}}}},
-	{shapeClear, []shapeField{{"pending_update", true, func(_ *call, raw json.RawMessage, _ *subscriptionUpdate) []validationDetail {
-		if !rawIsNull(raw) {
-			return []validationDetail{{Msg: "Input should be None", Type: "none_required", Input: rawInput(raw)}}
+	}},
+	{shapePause, func() any { return new(polar.CustomerSubscriptionPause) }, func(c *call, v any, loc []any) []validationDetail {
+		if t, ok := v.(*polar.CustomerSubscriptionPause).ResumesAt.Get(); ok && !t.After(c.now) {
+			return []validationDetail{problem("datetime_future", t, append(loc, "resumes_at")...)}
 		}
 		return nil
-	}}}},
-	{shapeUnits, []shapeField{{"units", true, parseSubscriptionCount}}},
+	}},
+	{shapeResume, func() any { return new(resumeShape) }, func(_ *call, v any, loc []any) []validationDetail {
+		if !v.(*resumeShape).Resume {
+			return []validationDetail{problem("literal_error", false, append(loc, "resume")...)}
+		}
+		return nil
+	}},
+	{shapeClear, func() any { return new(clearShape) }, func(_ *call, v any, loc []any) []validationDetail {
+		if raw := v.(*clearShape).PendingUpdate; string(raw) != "null" {
+			return []validationDetail{problem("none_required", rawInput(raw), append(loc, "pending_update")...)}
+		}
+		return nil
+	}},
+	{shapeUnits, func() any { return new(polar.CustomerSubscriptionUpdateUnits) }, func(_ *call, v any, loc []any) []validationDetail {
+		return countProblems(v.(*polar.CustomerSubscriptionUpdateUnits).Units, append(loc, "units"))
+	}},
 }
 
-// parseUpdate reads the body as the first shape it fits; when it fits
-// none, it records every shape's problems, as pydantic reports a union.
-func parseUpdate(c *call, b *body) *subscriptionUpdate {
-	var obj any
-	raw, _ := json.Marshal(b.fields)
-	_ = json.Unmarshal(raw, &obj)
-	keys := make([]string, 0, len(b.fields))
-	for k := range b.fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var all []validationDetail
-	for _, shape := range updateShapes {
-		u := &subscriptionUpdate{shape: shape.name}
-		var problems []validationDetail
-		known := map[string]bool{}
-		for _, f := range shape.fields {
-			known[f.name] = true
-			raw, ok := b.fields[f.name]
-			if !ok {
-				if f.required {
-					problems = append(problems, missing(obj, "body", shape.name, f.name))
-				}
-				continue
-			}
-			for _, d := range f.parse(c, raw, u) {
-				d.Loc = []any{"body", shape.name, f.name}
-				problems = append(problems, d)
-			}
-		}
-		for _, k := range keys {
-			if !known[k] {
-				problems = append(problems, validationDetail{Loc: []any{"body", shape.name, k}, Msg: "Extra inputs are not permitted", Type: "extra_forbidden", Input: rawInput(b.fields[k])})
-			}
-		}
-		if len(problems) == 0 {
-			return u
-		}
-		all = append(all, problems...)
-	}
-	for _, d := range all {
-		c.fail(d)
-	}
-	return nil
-}
-
-func rawInput(raw json.RawMessage) any {
-	var v any
-	_ = json.Unmarshal(raw, &v)
-	return v
-}
-
-func rawIsNull(raw json.RawMessage) bool { return strings.TrimSpace(string(raw)) == "null" }
-
-// parseSubscriptionCount reads a number of seats or units: an Int32 of at least 1,
-// which pydantic also accepts as an integral float or a numeric string.
-func parseSubscriptionCount(_ *call, raw json.RawMessage, u *subscriptionUpdate) []validationDetail {
-	in := rawInput(raw)
-	var n *big.Int
-	switch v := in.(type) {
-	case float64:
-		var num json.Number
-		_ = json.Unmarshal(raw, &num)
-		if i, ok := new(big.Int).SetString(num.String(), 10); ok {
-			n = i
-		} else if v != float64(int64(v)) {
-			return []validationDetail{{Msg: "Input should be a valid integer, got a number with a fractional part", Type: "int_from_float", Input: in}}
-		} else {
-			n = big.NewInt(int64(v))
-		}
-	case string:
-		i, ok := new(big.Int).SetString(strings.TrimSpace(v), 10)
-		if !ok {
-			return []validationDetail{{Msg: "Input should be a valid integer, unable to parse string as an integer", Type: "int_parsing", Input: in}}
-		}
-		n = i
-	case bool:
-		n = big.NewInt(0)
-		if v {
-			n = big.NewInt(1)
-		}
-	default:
-		return []validationDetail{{Msg: "Input should be a valid integer", Type: "int_type", Input: in}}
-	}
-	const maxInt32 = 1<<31 - 1
+// countProblems checks a number of seats or units: an Int32 of at least 1.
+func countProblems(n int64, loc []any) []validationDetail {
 	switch {
-	case n.Cmp(big.NewInt(1)) < 0:
-		return []validationDetail{{Msg: "Input should be greater than or equal to 1", Type: "greater_than_equal", Input: in, Ctx: map[string]any{"ge": 1}}}
-	case n.Cmp(big.NewInt(maxInt32)) > 0:
-		return []validationDetail{{Msg: "Input should be less than or equal to 2147483647", Type: "less_than_equal", Input: in, Ctx: map[string]any{"le": maxInt32}}}
+	case n < 1:
+		return []validationDetail{problem("greater_than_equal", n, loc...)}
+	case n > math.MaxInt32:
+		return []validationDetail{problem("less_than_equal", n, loc...)}
 	}
-	u.count = n.Int64()
 	return nil
-}
-
-// parseLaxBool reads a boolean as pydantic does in lax mode.
-func parseLaxBool(raw json.RawMessage) (bool, validationDetail, bool) {
-	in := rawInput(raw)
-	switch v := in.(type) {
-	case bool:
-		return v, validationDetail{}, true
-	case float64:
-		if v == 0 || v == 1 {
-			return v == 1, validationDetail{}, true
-		}
-		return false, validationDetail{Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing", Input: in}, false
-	case string:
-		switch strings.ToLower(strings.TrimSpace(v)) {
-		case "true", "1", "yes", "on", "t", "y":
-			return true, validationDetail{}, true
-		case "false", "0", "no", "off", "f", "n":
-			return false, validationDetail{}, true
-		}
-		return false, validationDetail{Msg: "Input should be a valid boolean, unable to interpret input", Type: "bool_parsing", Input: in}, false
-	}
-	return false, validationDetail{Msg: "Input should be a valid boolean", Type: "bool_type", Input: in}, false
-}
-
-// parseLaxDateTime reads an ISO 8601 date-time (a date alone is midnight
-// UTC, a time without offset UTC) or a Unix timestamp.
-func parseLaxDateTime(raw json.RawMessage) (time.Time, validationDetail, bool) {
-	in := rawInput(raw)
-	switch v := in.(type) {
-	case float64:
-		sec := int64(v)
-		return time.Unix(sec, int64((v-float64(sec))*1e9)).UTC(), validationDetail{}, true
-	case string:
-		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00", "2006-01-02"} {
-			if t, err := time.Parse(layout, v); err == nil {
-				return t.UTC(), validationDetail{}, true
-			}
-		}
-		return time.Time{}, validationDetail{Msg: "Input should be a valid datetime or date, invalid format", Type: "datetime_from_date_parsing",
-			Input: in, Ctx: map[string]any{"error": "invalid format"}}, false
-	}
-	return time.Time{}, validationDetail{Msg: "Input should be a valid datetime", Type: "datetime_type", Input: in}, false
 }
 
 func subscriptionsUpdate(c *call) error {
-	id := c.pathIDv4()
-	b, err := c.body()
+	id, _ := c.pathUUID("id", false) // a bad ID is reported with the body's problems
+	u, err := c.decodeUnion(updateShapes)
 	if err != nil {
-		return err
-	}
-	u := parseUpdate(c, b)
-	if err := c.err(); err != nil {
 		return err
 	}
 	s, err := c.st.subscription(c.who, id)
@@ -538,43 +327,50 @@ func subscriptionsUpdate(c *call) error {
 	org := c.st.subscriptionOrg(s)
 	settings := org.CustomerPortalSettings.Subscription
 	pauseAllowed := settings.Pause != nil && *settings.Pause
-	switch u.shape {
-	case shapeProduct:
+	switch u := u.(type) {
+	case *polar.CustomerSubscriptionUpdateProduct:
 		if !settings.UpdatePlan {
 			return domainError(http.StatusForbidden, "UpdateSubscriptionPlanNotAllowed", "Updating subscription plan is not allowed.")
 		}
-		err = changeProduct(c, &next, org, u.productID)
-	case shapeSeats:
+		err = changeProduct(c, &next, org, u.ProductID)
+	case *polar.CustomerSubscriptionUpdateSeats:
 		if !settings.UpdateSeats {
 			return domainError(http.StatusForbidden, "UpdateSubscriptionSeatsNotAllowed", "Updating subscription seats is not allowed.")
 		}
-		err = changeCount(c, &next, org, seatsKind, u.count)
-	case shapeUnits:
+		err = changeCount(c, &next, org, seatsKind, u.Seats)
+	case *polar.CustomerSubscriptionUpdateUnits:
 		if settings.UpdateUnits != nil && !*settings.UpdateUnits {
 			return domainError(http.StatusForbidden, "UpdateSubscriptionUnitsNotAllowed", "Updating subscription units is not allowed.")
 		}
-		err = changeCount(c, &next, org, unitsKind, u.count)
-	case shapeClear:
+		err = changeCount(c, &next, org, unitsKind, u.Units)
+	case *clearShape:
 		if next.PendingUpdate == nil {
 			return invalid("This subscription has no pending update to clear.", nil, "body", "pending_update")
 		}
 		next.PendingUpdate = nil
-	case shapePause:
+	case *polar.CustomerSubscriptionPause:
 		if !pauseAllowed {
 			return errPauseResumeNotAllowed()
 		}
-		err = pauseSubscription(c, &next, u.pauseAtPeriodEnd, u.resumesAt)
-	case shapeResume:
+		var resumesAt *time.Time
+		if t, ok := u.ResumesAt.Get(); ok {
+			resumesAt = &t
+		}
+		err = pauseSubscription(c, &next, u.PauseAtPeriodEnd, resumesAt)
+	case *resumeShape:
 		if !pauseAllowed {
 			return errPauseResumeNotAllowed()
 		}
 		err = resumeSubscription(c, &next)
-	case shapeCancel:
+	case *polar.CustomerSubscriptionCancel:
+		cancel, set := u.CancelAtPeriodEnd.Get()
+		reason, _ := u.CancellationReason.Get()
+		comment, _ := u.CancellationComment.Get()
 		switch {
-		case u.cancelAtPeriodEnd == nil:
+		case !set:
 			return c.ok(s) // nothing to change
-		case *u.cancelAtPeriodEnd:
-			err = cancelAtEndOfPeriod(c, &next, u.reason, u.comment)
+		case cancel:
+			err = cancelAtEndOfPeriod(c, &next, &reason, &comment)
 		default:
 			err = uncancelSubscription(c, &next)
 		}

@@ -20,19 +20,14 @@ var walletSorts = sorter[*polar.CustomerWallet]{
 }
 
 func walletsList(c *call) error {
-	page := c.pagination()
-	sortBy := sorting(c, walletSorts, "-created_at")
+	var o polar.WalletListOptions
+	c.bindQuery(&o, sortParam(walletSorts))
 	if err := c.err(); err != nil {
 		return err
 	}
 	wallets := c.st.wallets.where(func(w *polar.CustomerWallet) bool { return w.CustomerID == c.who.customerID() })
-	sortItems(wallets, sortBy, walletSorts, func(a, b *polar.CustomerWallet) int { return strings.Compare(a.ID, b.ID) })
-	p := paginate(wallets, page)
-	out := &polar.Page[polar.CustomerWallet]{Items: make([]polar.CustomerWallet, len(p.Items)), Pagination: p.Pagination}
-	for i, w := range p.Items {
-		out.Items[i] = *w
-	}
-	return c.ok(out)
+	sortItems(wallets, sortOrder(o.Sorting, "-created_at"), walletSorts, func(a, b *polar.CustomerWallet) int { return strings.Compare(a.ID, b.ID) })
+	return c.ok(paginateMap(wallets, pageOf(o.ListOptions), deref))
 }
 
 func walletsGet(c *call) error {
