@@ -16,25 +16,52 @@
 //
 // # Counting
 //
-// Each window of each zone is a GCRA limit kept by
-// github.com/go-redis/redis_rate, which decides atomically inside Redis, on
-// Redis's clock. A tenth of a window's Limit (at least one request) may go
-// out at once and the rest is spread evenly over the window, so that no
-// span of length Per ever holds more than Limit requests while a busy
-// customer keeps about 90 % of the limit over time.
+// One Lua script takes a request from every window of a zone at once,
+// atomically inside Redis and on Redis's clock: it reads the customer's
+// block and every window first, and writes only when none holds the
+// request back, so a request refused by one window (the hour of the
+// email-update zone, say) counts in none. The windows follow the client's
+// own limiter:
+//
+//   - A window of at most 64 requests (3 a second for license keys, 6 a
+//     minute and 12 an hour for email changes) is kept exactly, as the times
+//     of its last Limit requests: Limit may go at once, and never Limit+1
+//     within Per. Redis decides, but Polar counts when each request arrives,
+//     and requests of several replicas travel apart, so a window also waits
+//     a slack of Per/20 (at most 250 ms) before its oldest request drops out.
+//   - A larger window (500 or 100 a minute) is a GCRA limit: a burst of a
+//     twenty-fifth of the limit may go at once and the rest is spread
+//     evenly, so that no span of length Per holds more than Limit requests
+//     while a busy customer keeps 96 % of the limit (500 a minute: 20 at
+//     once, then 8 a second).
 //
 // A 429 seen by one replica is stored in Redis (see [Limiter.Block]), so
-// the customer pauses on every replica until its Retry-After has passed.
+// the customer pauses on every replica, in every zone, until its
+// Retry-After has passed.
 //
-// # Keys
+// Redis's clock is the one clock that every replica shares, so the clocks
+// of the replicas' machines play no part. The package's tests count on
+// their own clock instead, passed to the same script, so as to move time
+// on without waiting.
+//
+// # Keys and memory
 //
 // Keys are the hashes of tokens that the client passes, never tokens. A
-// window of a zone is kept under "rate:<prefix><zone>:<Per>:<key>" (the
-// "rate:" comes from redis_rate), a block under "<prefix>block:<key>"; the
-// prefix is "polar:rl:" unless [WithPrefix] says otherwise. Every key
-// expires once its window has refilled or its block has passed, so the
-// memory used in Redis is bounded by the customers active within the
-// longest window.
+// window of a zone is kept under "<prefix><zone>:<Limit>/<Per>:{<key>}", a
+// block under "<prefix>block:{<key>}"; the prefix is "polar:rl:" unless
+// [WithPrefix] says otherwise. The braces make the customer's key a Redis
+// Cluster hash tag, so the keys that the script touches share a slot. Each
+// key expires once it no longer holds anything back: a window after its
+// Per (and slack) without requests, a block when it ends. Memory in Redis
+// is thus bounded by the customers active within the longest window, and
+// small for each (Redis 7's MEMORY USAGE, key included): with Polar's
+// limits, at their fullest, about 120 bytes for the 500 a minute, 250 for
+// license keys, 300 for each email window and 120 for a block, about 1 KiB
+// in all; an exact window of 64 requests takes about 1 KiB.
+//
+// The names differ from those of earlier versions (which counted through
+// github.com/go-redis/redis_rate under "rate:..."), so during a rolling
+// upgrade old and new replicas count apart for at most one window.
 //
 // # When Redis is unreachable
 //
@@ -74,9 +101,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// DefaultPrefix starts the names of the limiter's keys (after the "rate:"
-// that redis_rate puts in front of a window's), unless WithPrefix gives
-// another.
+// DefaultPrefix starts the names of the limiter's keys, unless WithPrefix
+// gives another.
 const DefaultPrefix = "polar:rl:"
 
 // ErrUnavailable is wrapped, with Redis's own error, by the error that Wait
@@ -132,7 +158,8 @@ type Option func(*Limiter)
 
 // WithPrefix starts the names of the limiter's keys with prefix instead of
 // DefaultPrefix, for example to keep two environments apart in one Redis.
-// Replicas share limits only when they use the same prefix.
+// Replicas share limits only when they use the same prefix. A prefix with
+// braces would change the keys' Redis Cluster hash tag: leave them out.
 func WithPrefix(prefix string) Option {
 	return func(l *Limiter) { l.prefix = prefix }
 }
@@ -161,9 +188,8 @@ func FailClosed() Option {
 // Polar's production API, polar.DefaultRateLimits(polar.Production) (the
 // limits of polar.Sandbox for the sandbox), or the caller's own.
 // limits.MaxBlockWait (default 30 s) is the longest block after a 429 that
-// Wait waits out; limits.MaxKeys does not apply, since keys expire in
-// Redis. New reports a nil client and a window with a non-positive Limit or
-// Per as errors. It does not contact Redis.
+// Wait waits out. New reports a nil client and a window with a
+// non-positive Limit or Per as errors. It does not contact Redis.
 func New(rdb redis.UniversalClient, limits polar.RateLimits, opts ...Option) (*Limiter, error) {
 	if rdb == nil {
 		return nil, errors.New("redislimit: New: nil Redis client")

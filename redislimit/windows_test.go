@@ -255,3 +255,63 @@ func TestGreedyCallerKeepsTheRate(t *testing.T) {
 		}
 	}
 }
+
+// A customer who used every zone of Polar's limits to the full holds a few
+// small keys in Redis, each expiring.
+func TestMemoryPerCustomer(t *testing.T) {
+	srv := needRedis(t)
+	limits := polar.DefaultRateLimits(polar.Production)
+	limits.Zones["sixty-four"] = []polar.Window{{Limit: 64, Per: time.Minute}} // the largest exact window
+	l := newLimiter(t, srv, limits)
+	newFakeClock(l)
+	ctx := context.Background()
+	const key = "0123456789abcdef01234567"
+	for zone := range limits.Zones {
+		for n := 0; ; n++ {
+			d, _, err := redislimit.Try(ctx, l, zone, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d > 0 {
+				break
+			}
+		}
+	}
+	l.Block(key, 10*time.Second)
+	rdb := srv.client(t, false)
+	keys, err := rdb.Keys(ctx, testPrefix(t)+"*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 6 { // five windows and a block
+		t.Fatalf("keys %q, want five windows and a block", keys)
+	}
+	var total int64
+	for _, k := range keys {
+		n, err := rdb.MemoryUsage(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ttl, err := rdb.PTTL(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %d bytes, expires in %v", k, n, ttl)
+		if ttl <= 0 || ttl > time.Hour+250*time.Millisecond+time.Millisecond {
+			t.Errorf("%s expires in %v", k, ttl)
+		}
+		bound := int64(300)
+		if strings.Contains(k, "sixty-four") {
+			bound = 1024
+		} else {
+			total += n
+		}
+		if n > bound {
+			t.Errorf("%s holds %d bytes, want at most %d", k, n, bound)
+		}
+	}
+	t.Logf("Polar's zones and a block: %d bytes", total)
+	if total > 1100 {
+		t.Errorf("a customer holds %d bytes with Polar's limits", total)
+	}
+}
