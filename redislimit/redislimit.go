@@ -263,7 +263,8 @@ func specFor(w polar.Window) (window, error) {
 // Wait implements polar.Limiter. It waits out a block of key stored by any
 // replica (a block longer than RateLimits.MaxBlockWait returns a
 // *polar.RateLimitError at once), then takes one request from every window
-// of zone in Redis, waiting as long as one of them is exhausted. A wait that
+// of zone in Redis, all at once or none, waiting as long as one of them is
+// exhausted. A wait that
 // would pass the context's deadline fails at once with an error matching
 // context.DeadlineExceeded; a cancelled context ends the wait with an error
 // wrapping the context's. While Redis is unreachable it returns nil, or an
