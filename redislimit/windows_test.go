@@ -112,40 +112,49 @@ func TestTwoWindowsGiveBackWhatTheyTook(t *testing.T) {
 // The same once the first window has refilled: with windows {20/10 s,
 // 2/h}, two requests, then 1.2 s later five refused by the hour window
 // leave the first window as it was (a charge given back after a refill
-// used to stay, 0.55 s ahead).
+// used to stay, 0.55 s ahead). Also with a first window kept as GCRA.
 func TestTwoWindowsGiveBackAfterRefill(t *testing.T) {
 	srv := needRedis(t)
-	l := newLimiter(t, srv, twoWindows())
-	clock := newFakeClock(l)
-	rdb := srv.client(t, false)
-	const key = "aa887766554433221100ffee"
-	first := testPrefix(t) + "email_update:20/10s:{" + key + "}"
-	ctx := context.Background()
-	for range 2 {
-		if err := l.Wait(ctx, polar.ZoneEmailUpdate, key); err != nil {
-			t.Fatal(err)
-		}
+	for _, first := range []polar.Window{{Limit: 20, Per: 10 * time.Second}, {Limit: 500, Per: 10 * time.Second}} {
+		t.Run(strconv.Itoa(first.Limit), func(t *testing.T) {
+			limits := polar.DefaultRateLimits(polar.Production)
+			limits.Zones[polar.ZoneEmailUpdate] = []polar.Window{first, {Limit: 2, Per: time.Hour}}
+			l := newLimiter(t, srv, limits)
+			clock := newFakeClock(l)
+			rdb := srv.client(t, false)
+			const key = "aa887766554433221100ffee"
+			firstKey := testPrefix(t) + "email_update:" + strconv.Itoa(first.Limit) + "/10s:{" + key + "}"
+			ctx := context.Background()
+			for range 2 {
+				if err := l.Wait(ctx, polar.ZoneEmailUpdate, key); err != nil {
+					t.Fatal(err)
+				}
+			}
+			clock.advance(1200 * time.Millisecond)
+			before := state(t, rdb, firstKey)
+			if before == "" {
+				t.Fatalf("no key %q", firstKey)
+			}
+			for range 5 {
+				refused(t, l, polar.ZoneEmailUpdate, key)
+				d, blocked, err := redislimit.Try(ctx, l, polar.ZoneEmailUpdate, key)
+				if err != nil || blocked || d < time.Hour-1300*time.Millisecond || d > time.Hour {
+					t.Fatalf("Try: %v, blocked %v, %v; want the hour window's wait, just under an hour", d, blocked, err)
+				}
+			}
+			if after := state(t, rdb, firstKey); before != after {
+				t.Errorf("the first window's state went from %s to %s after the refill: refused requests count", before, after)
+			}
+			// An hour on, both windows let two go again at once.
+			clock.advance(time.Hour)
+			for range 2 {
+				if err := l.Wait(ctx, polar.ZoneEmailUpdate, key); err != nil {
+					t.Fatal(err)
+				}
+			}
+			refused(t, l, polar.ZoneEmailUpdate, key)
+		})
 	}
-	before := state(t, rdb, first)
-	clock.advance(1200 * time.Millisecond)
-	for range 5 {
-		refused(t, l, polar.ZoneEmailUpdate, key)
-		d, blocked, err := redislimit.Try(ctx, l, polar.ZoneEmailUpdate, key)
-		if err != nil || blocked || d < time.Hour-1300*time.Millisecond || d > time.Hour {
-			t.Fatalf("Try: %v, blocked %v, %v; want the hour window's wait, just under an hour", d, blocked, err)
-		}
-	}
-	if after := state(t, rdb, first); before != after {
-		t.Errorf("the first window's state went from %s to %s after the refill: refused requests count", before, after)
-	}
-	// An hour on, both windows let two go again at once.
-	clock.advance(time.Hour)
-	for range 2 {
-		if err := l.Wait(ctx, polar.ZoneEmailUpdate, key); err != nil {
-			t.Fatal(err)
-		}
-	}
-	refused(t, l, polar.ZoneEmailUpdate, key)
 }
 
 // Every window, and Polar's email zone of two, driven on a fake clock by a
@@ -186,6 +195,9 @@ func TestWindowsHoldTheirLimit(t *testing.T) {
 				}
 				if d == 0 {
 					sent = append(sent, clock.Now())
+					if len(sent) > 10*slices.MaxFunc(tc.windows, func(a, b polar.Window) int { return a.Limit - b.Limit }).Limit {
+						t.Fatalf("%d requests at +%v without a wait", len(sent), clock.Now().Sub(start))
+					}
 					continue
 				}
 				if rng.IntN(2) == 0 {
@@ -240,7 +252,9 @@ func TestGreedyCallerKeepsTheRate(t *testing.T) {
 				t.Fatal(err)
 			}
 			if d == 0 {
-				n++
+				if n++; n > 20*w.Limit {
+					t.Fatalf("%+v: %d requests at +%v", w, n, clock.Now().Sub(start))
+				}
 			}
 			clock.advance(d)
 		}
