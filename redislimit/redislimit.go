@@ -60,8 +60,8 @@
 // in all; an exact window of 64 requests takes about 1 KiB.
 //
 // The names differ from those of earlier versions (which counted through
-// github.com/go-redis/redis_rate under "rate:..."), so during a rolling
-// upgrade old and new replicas count apart for at most one window.
+// github.com/go-redis/redis_rate under "rate:..."): during a rolling
+// upgrade, old and new replicas count apart until the old ones are gone.
 //
 // # When Redis is unreachable
 //
