@@ -13,13 +13,16 @@ import (
 
 // BenchmarkWait measures what Wait costs when it does not have to wait:
 // the in-process limiter (polar.NewRateLimiter) beside the Redis limiter
-// on the local redis-server of TestMain (two round trips a call: the block
-// and the window). The limits are too high to be reached.
+// on the local redis-server of TestMain (one round trip a call: the
+// script that reads the block and charges the window). The limits are too
+// high to be reached.
 //
-// On the 2-core CI machine (Redis 7.0 on loopback) a Wait took about
-// 155 ns and 1 allocation in process, and 60 µs and 33 allocations
-// (nearly all in go-redis and redis_rate) through Redis: a PTTL and an
-// EVALSHA of about 25 µs and 45 µs each.
+// On the 2-core CI machine (Redis 7.0 on loopback, other jobs running) a
+// Wait took about 250 ns and no allocation in process, and about 60 µs,
+// 970 B and 21 allocations (nearly all in go-redis) through Redis; the
+// earlier two round trips (PTTL, then redis_rate's EVALSHA) took about
+// 150 µs, 1,350 B and 33 allocations on the same machine (benchstat, six
+// runs each).
 func BenchmarkWait(b *testing.B) {
 	limits := polar.RateLimits{Zones: map[polar.Zone][]polar.Window{
 		polar.ZoneAPI: {{Limit: 1 << 30, Per: time.Second}},

@@ -1,92 +1,56 @@
 package redislimit
 
 import (
-	"math"
 	"testing"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	polar "github.com/polarportal/polar-go"
 )
 
-// gcra replays redis_rate's script (allowN) in Go, with its float64
-// seconds, to check what a limit lets through.
-type gcra struct {
-	limit redis_rate.Limit
-	tat   float64
-	set   bool
-}
-
-func (g *gcra) allow(now float64) bool {
-	ei := g.limit.Period.Seconds() / float64(g.limit.Rate)
-	tat := now
-	if g.set {
-		tat = math.Max(g.tat, now)
-	}
-	newTAT := tat + ei
-	if now-(newTAT-ei*float64(g.limit.Burst)) < 0 {
-		return false
-	}
-	g.tat, g.set = newTAT, true
-	return true
-}
-
-// A window maps onto a GCRA limit under which no closed span of length Per
-// holds more than Limit requests, whatever the timing of the requests,
-// while a busy caller keeps about 90 % of the limit.
-func TestLimitFor(t *testing.T) {
-	windows := []polar.Window{
-		{Limit: 500, Per: time.Minute}, {Limit: 100, Per: time.Minute},
-		{Limit: 3, Per: time.Second}, {Limit: 6, Per: time.Minute}, {Limit: 12, Per: time.Hour},
-		{Limit: 20, Per: 2 * time.Second}, {Limit: 1, Per: time.Second}, {Limit: 2, Per: time.Second},
-		{Limit: 7, Per: 3 * time.Second}, {Limit: 10, Per: time.Second}, {Limit: 1000, Per: time.Second},
-	}
-	for _, w := range windows {
-		l, err := limitFor(w)
+// Windows of at most 64 requests are kept exactly, with a slack of Per/20
+// up to 250 ms; larger ones are GCRA
+// with the client's own rule: a burst of a twenty-fifth of the limit and
+// the rest spread over the window, at most Limit in any span of length Per.
+func TestSpecFor(t *testing.T) {
+	for _, tc := range []struct {
+		w        polar.Window
+		limit    int
+		interval int64 // µs; 0: exact
+	}{
+		{polar.Window{Limit: 3, Per: time.Second}, 3, 0},
+		{polar.Window{Limit: 6, Per: time.Minute}, 6, 0},
+		{polar.Window{Limit: 12, Per: time.Hour}, 12, 0},
+		{polar.Window{Limit: 1, Per: time.Second}, 1, 0},
+		{polar.Window{Limit: 64, Per: time.Second}, 64, 0},
+		{polar.Window{Limit: 500, Per: time.Minute}, 20, 125_000},    // 20 at once, then 8 a second
+		{polar.Window{Limit: 100, Per: time.Minute}, 4, 625_000},     // 4 at once, then 96 a minute
+		{polar.Window{Limit: 65, Per: time.Second}, 2, 15_874},       // 63 refills, rounded up
+		{polar.Window{Limit: 1000, Per: 7 * time.Second}, 40, 7_292}, // 960 refills, rounded up
+	} {
+		w, err := specFor(tc.w)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l.Burst < 1 || l.Rate < 1 || l.Period <= 0 {
-			t.Errorf("%+v: limit %+v", w, l)
-			continue
+		per := int64(tc.w.Per / time.Microsecond)
+		if tc.interval == 0 {
+			per += min(per/20, 250_000) // the slack
 		}
-		// The bound of GCRA: at most Burst + ⌊Per/T⌋ in a closed span of
-		// length Per, T = Period/Rate.
-		if most := l.Burst + int(int64(w.Per)*int64(l.Rate)/int64(l.Period)); most > w.Limit {
-			t.Errorf("%+v: limit %+v lets %d through in a window", w, l, most)
+		if w.limit != tc.limit || w.interval != tc.interval || w.per != per {
+			t.Errorf("%+v: got limit %d, per %d µs, interval %d µs; want %d, %d µs, %d µs", tc.w, w.limit, w.per, w.interval, tc.limit, per, tc.interval)
 		}
-		// The long-run rate, as a share of the window's.
-		share := float64(l.Rate) / l.Period.Seconds() / (float64(w.Limit) / w.Per.Seconds())
-		if w.Limit >= 10 && share < 0.9-1e-9 {
-			t.Errorf("%+v: limit %+v keeps %.0f %% of the limit over time", w, l, 100*share)
-		}
-
-		// A greedy caller, trying at every step of a fine grid for five
-		// windows: count the busiest closed span of length Per.
-		g := gcra{limit: l}
-		per := w.Per.Seconds()
-		step := per / float64(w.Limit) / 16
-		var times []float64
-		for now := 0.0; now < 5*per; now += step {
-			for g.allow(now) {
-				times = append(times, now)
+		if w.interval > 0 {
+			// b + ⌊Per/T⌋ <= Limit, and the long-run rate is at least 96 %.
+			if most := int64(w.limit) + w.per/w.interval; most > int64(tc.w.Limit) {
+				t.Errorf("%+v: %d requests fit in a window", tc.w, most)
+			}
+			if share := float64(w.per) / float64(w.interval) / float64(tc.w.Limit); share < 0.96-1e-3 {
+				t.Errorf("%+v: keeps %.1f %% of the limit over time", tc.w, 100*share)
 			}
 		}
-		most, j := 0, 0
-		for i := range times {
-			for j < len(times) && times[j] <= times[i]+per+1e-9 {
-				j++
-			}
-			most = max(most, j-i)
-		}
-		if most > w.Limit {
-			t.Errorf("%+v: limit %+v: a simulated window held %d", w, l, most)
-		}
-		t.Logf("%+v -> %v: busiest window %d, %d in 5 windows (%.0f %% long-run)", w, l, most, len(times), 100*share)
 	}
-	for _, w := range []polar.Window{{Limit: 0, Per: time.Second}, {Limit: 1}, {Limit: -1, Per: time.Second}} {
-		if _, err := limitFor(w); err == nil {
-			t.Errorf("limitFor(%+v) accepted", w)
+	for _, w := range []polar.Window{{Limit: 0, Per: time.Second}, {Limit: 1}, {Limit: -1, Per: time.Second}, {Limit: 5, Per: -time.Second}} {
+		if _, err := specFor(w); err == nil {
+			t.Errorf("specFor(%+v) accepted", w)
 		}
 	}
 }

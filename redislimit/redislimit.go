@@ -16,25 +16,52 @@
 //
 // # Counting
 //
-// Each window of each zone is a GCRA limit kept by
-// github.com/go-redis/redis_rate, which decides atomically inside Redis, on
-// Redis's clock. A tenth of a window's Limit (at least one request) may go
-// out at once and the rest is spread evenly over the window, so that no
-// span of length Per ever holds more than Limit requests while a busy
-// customer keeps about 90 % of the limit over time.
+// One Lua script takes a request from every window of a zone at once,
+// atomically inside Redis and on Redis's clock: it reads the customer's
+// block and every window first, and writes only when none holds the
+// request back, so a request refused by one window (the hour of the
+// email-update zone, say) counts in none. The windows follow the client's
+// own limiter:
+//
+//   - A window of at most 64 requests (3 a second for license keys, 6 a
+//     minute and 12 an hour for email changes) is kept exactly, as the times
+//     of its last Limit requests: Limit may go at once, and never Limit+1
+//     within Per. Redis decides, but Polar counts when each request arrives,
+//     and requests of several replicas travel apart, so a window also waits
+//     a slack of Per/20 (at most 250 ms) before its oldest request drops out.
+//   - A larger window (500 or 100 a minute) is a GCRA limit: a burst of a
+//     twenty-fifth of the limit may go at once and the rest is spread
+//     evenly, so that no span of length Per holds more than Limit requests
+//     while a busy customer keeps 96 % of the limit (500 a minute: 20 at
+//     once, then 8 a second).
 //
 // A 429 seen by one replica is stored in Redis (see [Limiter.Block]), so
-// the customer pauses on every replica until its Retry-After has passed.
+// the customer pauses on every replica, in every zone, until its
+// Retry-After has passed.
 //
-// # Keys
+// Redis's clock is the one clock that every replica shares, so the clocks
+// of the replicas' machines play no part. The package's tests count on
+// their own clock instead, passed to the same script, so as to move time
+// on without waiting.
+//
+// # Keys and memory
 //
 // Keys are the hashes of tokens that the client passes, never tokens. A
-// window of a zone is kept under "rate:<prefix><zone>:<Per>:<key>" (the
-// "rate:" comes from redis_rate), a block under "<prefix>block:<key>"; the
-// prefix is "polar:rl:" unless [WithPrefix] says otherwise. Every key
-// expires once its window has refilled or its block has passed, so the
-// memory used in Redis is bounded by the customers active within the
-// longest window.
+// window of a zone is kept under "<prefix><zone>:<Limit>/<Per>:{<key>}", a
+// block under "<prefix>block:{<key>}"; the prefix is "polar:rl:" unless
+// [WithPrefix] says otherwise. The braces make the customer's key a Redis
+// Cluster hash tag, so the keys that the script touches share a slot. Each
+// key expires once it no longer holds anything back: a window after its
+// Per (and slack) without requests, a block when it ends. Memory in Redis
+// is thus bounded by the customers active within the longest window, and
+// small for each (Redis 7's MEMORY USAGE, key included): with Polar's
+// limits, at their fullest, about 120 bytes for the 500 a minute, 250 for
+// license keys, 300 for each email window and 120 for a block, about 1 KiB
+// in all; an exact window of 64 requests takes about 1 KiB.
+//
+// The names differ from those of earlier versions (which counted through
+// github.com/go-redis/redis_rate under "rate:..."): during a rolling
+// upgrade, old and new replicas count apart until the old ones are gone.
 //
 // # When Redis is unreachable
 //
@@ -65,18 +92,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	polar "github.com/polarportal/polar-go"
 	"github.com/redis/go-redis/v9"
 )
 
-// DefaultPrefix starts the names of the limiter's keys (after the "rate:"
-// that redis_rate puts in front of a window's), unless WithPrefix gives
-// another.
+// DefaultPrefix starts the names of the limiter's keys, unless WithPrefix
+// gives another.
 const DefaultPrefix = "polar:rl:"
 
 // ErrUnavailable is wrapped, with Redis's own error, by the error that Wait
@@ -100,12 +126,12 @@ const probeEvery = time.Second
 // for concurrent use.
 type Limiter struct {
 	rdb          redis.UniversalClient
-	gcra         *redis_rate.Limiter
 	zones        map[polar.Zone][]window
 	prefix       string
 	maxBlockWait time.Duration
 	logger       *slog.Logger
 	failClosed   bool
+	now          func() time.Time // the script's clock; nil: Redis's
 
 	linesMu sync.Mutex
 	lines   map[lineKey]*line // the lines of callers now waiting
@@ -119,10 +145,12 @@ type Limiter struct {
 
 var _ polar.Limiter = (*Limiter)(nil)
 
-// window is one polar.Window as a redis_rate limit.
+// window is one polar.Window as the script keeps it (see specFor).
 type window struct {
-	keyPrefix string // "<prefix><zone>:<Per>:"; the customer's key follows
-	limit     redis_rate.Limit
+	keyPrefix string // "<prefix><zone>:<Limit>/<Per>:"; "{<key>}" follows
+	limit     int    // the Limit, or a GCRA window's burst
+	per       int64  // µs, with an exact window's slack
+	interval  int64  // µs between two requests of a GCRA window; 0: exact
 }
 
 // An Option configures a Limiter in New.
@@ -130,7 +158,8 @@ type Option func(*Limiter)
 
 // WithPrefix starts the names of the limiter's keys with prefix instead of
 // DefaultPrefix, for example to keep two environments apart in one Redis.
-// Replicas share limits only when they use the same prefix.
+// Replicas share limits only when they use the same prefix. A prefix with
+// braces would change the keys' Redis Cluster hash tag: leave them out.
 func WithPrefix(prefix string) Option {
 	return func(l *Limiter) { l.prefix = prefix }
 }
@@ -159,16 +188,14 @@ func FailClosed() Option {
 // Polar's production API, polar.DefaultRateLimits(polar.Production) (the
 // limits of polar.Sandbox for the sandbox), or the caller's own.
 // limits.MaxBlockWait (default 30 s) is the longest block after a 429 that
-// Wait waits out; limits.MaxKeys does not apply, since keys expire in
-// Redis. New reports a nil client and a window with a non-positive Limit or
-// Per as errors. It does not contact Redis.
+// Wait waits out. New reports a nil client and a window with a
+// non-positive Limit or Per as errors. It does not contact Redis.
 func New(rdb redis.UniversalClient, limits polar.RateLimits, opts ...Option) (*Limiter, error) {
 	if rdb == nil {
 		return nil, errors.New("redislimit: New: nil Redis client")
 	}
 	l := &Limiter{
 		rdb:          rdb,
-		gcra:         redis_rate.NewLimiter(rdb),
 		zones:        make(map[polar.Zone][]window, len(limits.Zones)),
 		lines:        make(map[lineKey]*line),
 		prefix:       DefaultPrefix,
@@ -183,41 +210,61 @@ func New(rdb redis.UniversalClient, limits polar.RateLimits, opts ...Option) (*L
 	}
 	for zone, ws := range limits.Zones {
 		for _, w := range ws {
-			lim, err := limitFor(w)
+			spec, err := specFor(w)
 			if err != nil {
 				return nil, fmt.Errorf("redislimit: zone %s: %w", zone, err)
 			}
-			l.zones[zone] = append(l.zones[zone], window{
-				keyPrefix: l.prefix + string(zone) + ":" + w.Per.String() + ":",
-				limit:     lim,
-			})
+			// The limit in the name keeps apart replicas that count a zone
+			// differently, and an exact window from a GCRA one.
+			spec.keyPrefix = l.prefix + string(zone) + ":" + strconv.Itoa(w.Limit) + "/" + w.Per.String() + ":"
+			l.zones[zone] = append(l.zones[zone], spec)
 		}
 	}
 	return l, nil
 }
 
-// limitFor maps a window onto GCRA. A GCRA limit with burst b and emission
-// interval T = Period/Rate lets through at most b + ⌊L/T⌋ requests in any
-// span of length L, and Rate per Period in the long run. With a burst of a
-// tenth of the limit (at least 1, less than the limit) and Rate = Limit - b
-// per Per, a span of length Per holds at most Limit requests. A limit of 1
-// has no room for both a burst and a refill within Per: its one request
-// comes back after 1.1·Per.
-func limitFor(w polar.Window) (redis_rate.Limit, error) {
+// maxExact is the largest Limit of a window kept exactly, as the times of
+// its last Limit requests; a larger window is kept as one GCRA instant.
+const maxExact = 64
+
+// maxSlack bounds the slack of an exact window.
+const maxSlack = 250 * time.Millisecond
+
+// specFor maps a window onto what the script keeps of it. A window of at
+// most maxExact requests is kept exactly: a request may go when the
+// Limit-th latest one is more than Per and a slack ago, so that Limit go at
+// once and no closed span of length Per ever holds Limit+1. The slack,
+// Per/20 up to maxSlack (50 ms for 3 a second, 250 ms for 6 a minute),
+// covers the time from Redis's decision to Polar's count, which differs
+// from request to request and from replica to replica: without it, a
+// window that let Limit go at once and Limit more exactly Per later would
+// trip Polar whenever the first ones were slower on their way. A larger
+// window is a GCRA
+// limit, the rule of the client's own limiter: a burst b = max(1,
+// Limit/25) and one request more every T = Per/(Limit-b), rounded up to
+// the microsecond. It lets at most b + ⌊L/T⌋ requests through in a span of
+// length L, so at most Limit in a span of length Per, while a busy customer
+// keeps 96 % of the limit over time (500 a minute: 20 at once, then 8 a
+// second). Times are whole microseconds, exact in Lua's numbers.
+func specFor(w polar.Window) (window, error) {
 	if w.Limit <= 0 || w.Per <= 0 {
-		return redis_rate.Limit{}, fmt.Errorf("invalid rate-limit window %+v", w)
+		return window{}, fmt.Errorf("invalid rate-limit window %+v", w)
 	}
-	if w.Limit == 1 {
-		return redis_rate.Limit{Rate: 1, Burst: 1, Period: w.Per + w.Per/10}, nil
+	per := (w.Per + time.Microsecond - 1) / time.Microsecond // µs, rounded up
+	if w.Limit <= maxExact {
+		slack := min(w.Per/20, maxSlack) / time.Microsecond
+		return window{limit: w.Limit, per: int64(per + slack)}, nil
 	}
-	burst := min(max(1, w.Limit/10), w.Limit-1)
-	return redis_rate.Limit{Rate: w.Limit - burst, Burst: burst, Period: w.Per}, nil
+	burst := max(1, w.Limit/25)
+	refills := int64(w.Limit - burst)
+	return window{limit: burst, per: int64(per), interval: (int64(per) + refills - 1) / refills}, nil
 }
 
 // Wait implements polar.Limiter. It waits out a block of key stored by any
 // replica (a block longer than RateLimits.MaxBlockWait returns a
 // *polar.RateLimitError at once), then takes one request from every window
-// of zone in Redis, waiting as long as one of them is exhausted. A wait that
+// of zone in Redis, all at once or none, waiting as long as one of them is
+// exhausted. A wait that
 // would pass the context's deadline fails at once with an error matching
 // context.DeadlineExceeded; a cancelled context ends the wait with an error
 // wrapping the context's. While Redis is unreachable it returns nil, or an
@@ -263,40 +310,109 @@ func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 			ln.changed = nil
 		}
 		l.linesMu.Unlock()
-		if err := sleep(ctx, delay); err != nil {
+		if err := sleep(ctx, max(delay, minDelay)); err != nil {
 			return err
 		}
 	}
 }
 
+// charge is the script that takes one request of a key from every window
+// of a zone, or none. It reads the block and every window first, and
+// writes only when none of them holds the request back, so a refusal
+// leaves nothing behind in any window.
+//
+// KEYS[1] is the key's block, KEYS[2..] its windows. ARGV[1] is the time in
+// microseconds, or empty for Redis's clock; then three values a window:
+// its limit (the burst of a GCRA window), Per and the GCRA interval (0 for
+// a window kept exactly), in microseconds. It returns {0} when the request
+// is taken, {1, ms} while the key is blocked, and {2, µs, i} when window i
+// (from 0) holds it back for that long.
+//
+// An exact window is a list of the times of its last requests, newest
+// first; a GCRA window is its theoretical arrival time. Each expires once
+// it no longer holds anything back.
+var charge = redis.NewScript(`
+local now
+if ARGV[1] ~= '' then
+	now = tonumber(ARGV[1])
+else
+	local t = redis.call('TIME')
+	now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local block = redis.call('PTTL', KEYS[1])
+if block > 0 then
+	return {1, block}
+end
+local wait, which, tats = 0, 0, {}
+for i = 2, #KEYS do
+	local a = 2 + 3 * (i - 2)
+	local limit, per, interval = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+	local w = 0
+	if interval == 0 then
+		local t = redis.call('LINDEX', KEYS[i], limit - 1)
+		if t then
+			w = tonumber(t) + per + 1 - now
+		end
+	else
+		local tat = tonumber(redis.call('GET', KEYS[i]) or '0')
+		if tat < now then
+			tat = now
+		end
+		tats[i] = tat
+		w = tat - (limit - 1) * interval - now
+	end
+	if w > wait then
+		wait, which = w, i - 2
+	end
+end
+if wait > 0 then
+	return {2, wait, which}
+end
+for i = 2, #KEYS do
+	local a = 2 + 3 * (i - 2)
+	local limit, per, interval = tonumber(ARGV[a]), tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
+	if interval == 0 then
+		redis.call('LPUSH', KEYS[i], string.format('%.0f', now))
+		redis.call('LTRIM', KEYS[i], 0, limit - 1)
+		redis.call('PEXPIRE', KEYS[i], math.floor(per / 1000) + 1)
+	else
+		local tat = tats[i] + interval
+		redis.call('SET', KEYS[i], string.format('%.0f', tat), 'PX', math.floor((tat - now) / 1000) + 1)
+	end
+end
+return {0}
+`)
+
 // try makes one attempt at taking a request for key from every window of
-// ws. It returns how long to wait before the next attempt (0: taken),
-// the spacing of the window that held the request back, and whether the
-// wait is the rest of a block.
+// ws. It returns how long to wait before the next attempt (0: taken), the
+// spacing of the window that held the request back (0 for an exact window,
+// which may let several go at once), and whether the wait is the rest of a
+// block.
 func (l *Limiter) try(ctx context.Context, ws []window, key string) (delay, interval time.Duration, blocked bool, err error) {
-	ttl, err := l.rdb.PTTL(ctx, l.blockKey(key)).Result()
+	keys := make([]string, 1+len(ws))
+	keys[0] = l.blockKey(key)
+	args := make([]any, 1, 1+3*len(ws))
+	args[0] = ""
+	if l.now != nil {
+		args[0] = l.now().UnixMicro()
+	}
+	for i, w := range ws {
+		keys[1+i] = w.keyPrefix + "{" + key + "}"
+		args = append(args, w.limit, w.per, w.interval)
+	}
+	res, err := charge.Run(ctx, l.rdb, keys, args...).Int64Slice()
 	if err != nil {
 		return 0, 0, false, err
 	}
-	if ttl > 0 { // -1 and -2 (no expiry, no key) come back negative
-		return ttl, 0, true, nil
+	switch {
+	case len(res) == 2 && res[0] == 1:
+		return time.Duration(res[1]) * time.Millisecond, 0, true, nil
+	case len(res) == 3 && res[0] == 2 && res[2] >= 0 && int(res[2]) < len(ws):
+		return time.Duration(res[1]) * time.Microsecond, time.Duration(ws[res[2]].interval) * time.Microsecond, false, nil
+	case len(res) == 1 && res[0] == 0:
+		return 0, 0, false, nil
 	}
-	for i, w := range ws {
-		res, err := l.gcra.Allow(ctx, w.keyPrefix+key, w.limit)
-		if err == nil && res.Allowed > 0 {
-			continue
-		}
-		// Give back what the earlier windows granted, so that a request
-		// that does not go out does not count.
-		for _, prev := range ws[:i] {
-			_, _ = l.gcra.AllowN(context.WithoutCancel(ctx), prev.keyPrefix+key, prev.limit, -1)
-		}
-		if err != nil {
-			return 0, 0, false, err
-		}
-		return max(res.RetryAfter, minDelay), w.limit.Period / time.Duration(w.limit.Rate), false, nil
-	}
-	return 0, 0, false, nil
+	return 0, 0, false, fmt.Errorf("redislimit: unexpected answer %v from the script", res)
 }
 
 // A line orders the calls of a Limiter that wait for one zone and key.
@@ -433,7 +549,9 @@ func (l *Limiter) Block(key string, retryAfter time.Duration) {
 	l.markUp(ctx, start)
 }
 
-func (l *Limiter) blockKey(key string) string { return l.prefix + "block:" + key }
+// blockKey names the block of key. The braces make every key of one
+// customer a Redis Cluster hash tag, so that the script's keys share a slot.
+func (l *Limiter) blockKey(key string) string { return l.prefix + "block:{" + key + "}" }
 
 // blockedError is what the client itself returns for a block longer than
 // it waits out (polar's newBlockedError).

@@ -274,7 +274,7 @@ func TestLicenseKeyZoneAcrossReplicas(t *testing.T) {
 // deadline, or whose context is cancelled, ends at once.
 func TestCustomersAreLimitedApart(t *testing.T) {
 	srv := needRedis(t)
-	limits := testLimits(polar.Window{Limit: 3, Per: time.Minute}) // one at once, then one each 30 s
+	limits := testLimits(polar.Window{Limit: 1, Per: time.Minute}) // one, then the next a minute later
 	server := newArrivals(t)
 	base := newClient(t, server.URL, newLimiter(t, srv, limits))
 	x, y := base.WithToken("polar_cst_customerX"), base.WithToken("polar_cst_customerY")
@@ -283,7 +283,7 @@ func TestCustomersAreLimitedApart(t *testing.T) {
 	if _, err := x.Orders.Get(ctx, orderID); err != nil {
 		t.Fatal(err)
 	}
-	// X's next call would wait about 30 s: with a deadline 10 s away it
+	// X's next call would wait about 60 s: with a deadline 10 s away it
 	// fails at once, before the deadline.
 	short, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -331,7 +331,7 @@ func TestKeysAreHashesWithExpiry(t *testing.T) {
 	rdb := srv.client(t, false)
 	ctx := context.Background()
 	var keys []string
-	for _, pattern := range []string{testPrefix(t) + "*", "rate:" + testPrefix(t) + "*"} {
+	for _, pattern := range []string{testPrefix(t) + "*"} {
 		ks, err := rdb.Keys(ctx, pattern).Result()
 		if err != nil {
 			t.Fatal(err)
@@ -351,8 +351,10 @@ func TestKeysAreHashesWithExpiry(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ttl <= 0 || ttl > 5*time.Second {
-			t.Errorf("key %q expires in %v, want within its 5 s window", k, ttl)
+		// An exact window is kept for Per and its slack (Per/20, so
+		// 250 ms), and 1 µs, rounded up to Redis's milliseconds.
+		if ttl <= 0 || ttl > 5*time.Second+250*time.Millisecond+time.Millisecond {
+			t.Errorf("key %q expires in %v, want within its 5 s window and slack", k, ttl)
 		}
 	}
 	t.Logf("keys: %q", keys)
@@ -446,11 +448,11 @@ func TestLongBlockFailsAtOnce(t *testing.T) {
 		if _, err := c.Orders.Get(context.Background(), orderID); err != nil {
 			t.Fatal(err)
 		}
-		ks, err := srv.client(t, false).Keys(context.Background(), "rate:"+testPrefix(t)+"api:*").Result()
+		ks, err := srv.client(t, false).Keys(context.Background(), testPrefix(t)+"api:*").Result()
 		if err != nil || len(ks) != 1 {
 			t.Fatalf("keys %q, %v", ks, err)
 		}
-		return ks[0][strings.LastIndex(ks[0], ":")+1:]
+		return strings.TrimSuffix(ks[0][strings.LastIndex(ks[0], "{")+1:], "}")
 	}()
 	l1.Block(tokenKey, 60*time.Second) // a license-key trip
 	c := newClient(t, server.URL, l2)
@@ -510,7 +512,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 	defer srv.stop()
 
-	limits := testLimits(polar.Window{Limit: 3, Per: 10 * time.Second}) // one at once, then one each 5 s
+	limits := testLimits(polar.Window{Limit: 1, Per: 10 * time.Second}) // one, then the next 10 s later
 	server := newArrivals(t)
 	var openLog, closedLog records
 	openC := newClient(t, server.URL, newLimiterOn(t, srv.client(t, true), limits, redislimit.WithLogger(slog.New(&openLog))))
@@ -551,7 +553,7 @@ func TestRedisOutage(t *testing.T) {
 	}
 	took := time.Since(began)
 	t.Logf("20 calls of one customer with Redis down took %v", took.Round(time.Millisecond))
-	if took > 5*time.Second { // limited, the second call alone would wait 5 s
+	if took > 5*time.Second { // limited, the second call alone would wait 10 s
 		t.Errorf("20 calls with Redis down took %v: were they limited?", took)
 	}
 	if got := openLog.levels(); !slices.Equal(got, []slog.Level{slog.LevelWarn}) {
@@ -638,7 +640,7 @@ func TestNewRejects(t *testing.T) {
 // those ahead already passes its deadline.
 func TestQueuedWaitFailsAtOnce(t *testing.T) {
 	srv := needRedis(t)
-	l := newLimiter(t, srv, testLimits(polar.Window{Limit: 3, Per: time.Minute})) // one at once, then one each 30 s
+	l := newLimiter(t, srv, testLimits(polar.Window{Limit: 1, Per: time.Minute})) // one, then the next a minute later
 	const key = "00112233445566778899aabb"
 	ctx := context.Background()
 	if err := l.Wait(ctx, polar.ZoneAPI, key); err != nil {
@@ -673,37 +675,5 @@ func TestQueuedWaitFailsAtOnce(t *testing.T) {
 	cancelHead()
 	if err := <-headDone; !errors.Is(err, context.Canceled) {
 		t.Errorf("the first in line: got %v, want context.Canceled", err)
-	}
-}
-
-// In a zone of two windows (as email updates have), a request that the
-// second window holds back does not count in the first.
-func TestTwoWindowsGiveBackWhatTheyTook(t *testing.T) {
-	srv := needRedis(t)
-	limits := polar.DefaultRateLimits(polar.Production)
-	limits.Zones[polar.ZoneEmailUpdate] = []polar.Window{{Limit: 20, Per: 10 * time.Second}, {Limit: 2, Per: time.Hour}}
-	l := newLimiter(t, srv, limits)
-	rdb := srv.client(t, false)
-	const key = "99887766554433221100ffee"
-	first := "rate:" + testPrefix(t) + "email_update:10s:" + key
-	ctx := context.Background()
-	if err := l.Wait(ctx, polar.ZoneEmailUpdate, key); err != nil {
-		t.Fatal(err)
-	}
-	before, err := rdb.Get(ctx, first).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	short, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	if err := l.Wait(short, polar.ZoneEmailUpdate, key); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("second call: got %v, want the hour window to hold it back", err)
-	}
-	after, err := rdb.Get(ctx, first).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if before != after {
-		t.Errorf("the first window's state went from %s to %s: the request held back still counts", before, after)
 	}
 }
