@@ -123,8 +123,7 @@ func TestLimiterConcurrentCallersShareBuckets(t *testing.T) {
 func TestLimiterKeysAreSeparate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := mustLimiter(t, DefaultRateLimits(Production))
-		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
-		sendTimes(t, l, ZoneLicenseKeys, "a", spec.burst) // a's burst is spent
+		sendTimes(t, l, ZoneLicenseKeys, "a", 3) // a's window is full
 		start := time.Now()
 		if err := l.Wait(bg(), ZoneLicenseKeys, "b"); err != nil || time.Since(start) != 0 {
 			t.Fatalf("b waited %v for a's bucket: %v", time.Since(start), err)
@@ -277,12 +276,11 @@ func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := mustLimiter(t, DefaultRateLimits(Production)).(*limiter)
 		start := time.Now()
-		// busy sends one email-update request: the hourly window then lets
-		// its next one go one refill interval later, where a fresh key
-		// would go at once.
-		hourly, _ := specFor(Window{Limit: 12, Per: time.Hour})
-		next := hourly.interval
-		sendTimes(t, l, ZoneEmailUpdate, "busy", 1)
+		// busy fills the hourly email-update window (six requests a minute
+		// apart from six more): its next one goes an hour after the first,
+		// where a fresh key would go at once.
+		next := time.Hour
+		sendTimes(t, l, ZoneEmailUpdate, "busy", 12)
 		const batch = 3000
 		const rounds = 5
 		for round := range rounds {
@@ -480,11 +478,35 @@ func TestLimiterCancelDuringBlockLetsNoExtraWindowThrough(t *testing.T) {
 // a wait that starts while its key is blocked does not end before the
 // block does.
 func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
-	const seed = 20261031
-	scenarios := 500
+	randomCancels(t, cancelLimits, 20261031, 500, 1)
+}
+
+// bucketLimits are windows above maxRing, alone and mixed with small ones,
+// so that the property test also covers the token buckets.
+var bucketLimits = RateLimits{
+	Zones: map[Zone][]Window{
+		"big":  {{Limit: 70, Per: time.Second}},
+		"huge": {{Limit: 100, Per: 3 * time.Second}},
+		"pair": {{Limit: 70, Per: time.Second}, {Limit: 90, Per: 3 * time.Second}},
+		"mix":  {{Limit: 3, Per: 200 * time.Millisecond}, {Limit: 65, Per: 2 * time.Second}},
+	},
+	MaxBlockWait: time.Second,
+}
+
+// TestLimiterBucketWindowsHoldUnderRandomCancels is the property test of
+// TestLimiterWindowsHoldUnderRandomCancels on token buckets.
+func TestLimiterBucketWindowsHoldUnderRandomCancels(t *testing.T) {
+	randomCancels(t, bucketLimits, 20261204, 200, 25)
+}
+
+// randomCancels runs the given number of random scenarios on limits (a
+// tenth of them under -short); each wait of a scenario comes as that many
+// waits, with their own deadlines or cancellations.
+func randomCancels(t *testing.T, limits RateLimits, seed uint64, scenarios, copies int) {
 	if testing.Short() {
-		scenarios = 50
+		scenarios /= 10
 	}
+	cancelLimits := limits
 	zones := slices.Sorted(maps.Keys(cancelLimits.Zones))
 	// Two keys take most requests; the others make the limiter sweep
 	// (forget idle keys and move the rows of the others) all the time.
@@ -514,34 +536,36 @@ func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
 					l.Block(key, d)
 					blocks = append(blocks, span{key, time.Now(), time.Now().Add(d)})
 				case p < 100:
-					ctx, cancel := context.WithCancel(bg())
-					kind := "plain"
-					switch rng.IntN(3) {
-					case 1:
-						kind = "deadline"
-						ctx, cancel = context.WithTimeout(bg(), time.Duration(rng.Int64N(int64(2*time.Second))))
-					case 2:
-						kind = "cancel"
-						time.AfterFunc(time.Duration(rng.Int64N(int64(2*time.Second))), cancel)
-					}
-					wg.Go(func() {
-						defer cancel()
-						start := time.Now()
-						err := l.Wait(ctx, zone, key)
-						var rle *RateLimitError
-						switch {
-						case err == nil:
-							rel.add(key, zone)
-							mu.Lock()
-							waits = append(waits, span{key, start, time.Now()})
-							mu.Unlock()
-						case errors.As(err, &rle):
-						case kind == "plain":
-							t.Errorf("a wait without deadline failed: %v", err)
-						case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
-							t.Errorf("unexpected error: %v", err)
+					for range copies {
+						ctx, cancel := context.WithCancel(bg())
+						kind := "plain"
+						switch rng.IntN(3) {
+						case 1:
+							kind = "deadline"
+							ctx, cancel = context.WithTimeout(bg(), time.Duration(rng.Int64N(int64(2*time.Second))))
+						case 2:
+							kind = "cancel"
+							time.AfterFunc(time.Duration(rng.Int64N(int64(2*time.Second))), cancel)
 						}
-					})
+						wg.Go(func() {
+							defer cancel()
+							start := time.Now()
+							err := l.Wait(ctx, zone, key)
+							var rle *RateLimitError
+							switch {
+							case err == nil:
+								rel.add(key, zone)
+								mu.Lock()
+								waits = append(waits, span{key, start, time.Now()})
+								mu.Unlock()
+							case errors.As(err, &rle):
+							case kind == "plain":
+								t.Errorf("a wait without deadline failed: %v", err)
+							case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+								t.Errorf("unexpected error: %v", err)
+							}
+						})
+					}
 				}
 			}
 			wg.Wait()
@@ -569,8 +593,10 @@ func TestLimiterBlockHoldsBackWaitersAlreadyAsleep(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := mustLimiter(t, RateLimits{Zones: map[Zone][]Window{ZoneAPI: {{Limit: 2, Per: 2 * time.Second}}}, MaxBlockWait: 10 * time.Second})
 		start := time.Now()
-		if err := l.Wait(bg(), ZoneAPI, "k"); err != nil { // the burst
-			t.Fatal(err)
+		for range 2 { // the window is full
+			if err := l.Wait(bg(), ZoneAPI, "k"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		done := make(chan time.Duration)
 		go func() {
@@ -582,10 +608,9 @@ func TestLimiterBlockHoldsBackWaitersAlreadyAsleep(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		synctest.Wait()
 		l.Block("k", 3*time.Second) // until 3.1 s
-		// It was due at 2 s. It waits again after the block; its first
-		// charge stands, so the bucket lets it go one interval later, at 4 s.
-		if got := <-done; got != 4*time.Second {
-			t.Fatalf("the sleeping waiter went at %v, want 4s, after the block's end at 3.1s", got)
+		// It was due at 2 s. It waits again, and goes when the block ends.
+		if got := <-done; got != 3100*time.Millisecond {
+			t.Fatalf("the sleeping waiter went at %v, want the block's end at 3.1s", got)
 		}
 	})
 }
