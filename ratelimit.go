@@ -554,7 +554,15 @@ func (l *limiter) settle(c *charge) {
 // of those above gone out, the later wait's instant was computed with this
 // charge in place, and handing it back could let a later wait into the
 // same window: the charge then stands, as it does once its instant has
-// come. Called with l.mu held.
+// come.
+//
+// On a bucket, Reservation.CancelAt gives back what was reserved after the
+// limiter's last event; cancelling the latest reservation moves that event
+// back by a guess, the instant less the rate's interval, rounded to the
+// nanosecond. When the guess misses the previous reservation's instant,
+// the next CancelAt gives back little or nothing: a bucket may then keep
+// some charges of waits cancelled together, never give back more. Called
+// with l.mu held.
 func (l *limiter) giveBack(c *charge, now int64) {
 	if c.at <= now {
 		l.settle(c)
