@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -723,5 +724,85 @@ func TestLimiterWaitersCancelledTogetherGiveBackEverything(t *testing.T) {
 				})
 			})
 		}
+	}
+}
+
+// orderTransport answers every request with testOrderJSON and records when
+// each was sent, per Authorization header.
+type orderTransport struct {
+	mu    sync.Mutex
+	start time.Time
+	sent  []time.Duration
+	auth  map[string]int
+}
+
+func (o *orderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	o.mu.Lock()
+	o.sent = append(o.sent, time.Since(o.start))
+	o.auth[r.Header.Get("Authorization")]++
+	o.mu.Unlock()
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(testOrderJSON)), Request: r}, nil
+}
+
+// TestLimiterCountsPerSubject: two session tokens of one customer, named
+// with ForSubject (or ForSession, or SubjectOf), share the customer's
+// budget, as Polar counts; other customers keep their own.
+func TestLimiterCountsPerSubject(t *testing.T) {
+	const customer = "992fae2a-2a17-4b7c-8d6a-f1ba00d1c7a5"
+	for _, tc := range []struct {
+		name string
+		pair func(base *Client) (*Client, *Client)
+	}{
+		{"ForSubject", func(base *Client) (*Client, *Client) {
+			return base.WithToken("polar_cst_one", ForSubject(customer)), base.WithToken("polar_cst_two", ForSubject(customer))
+		}},
+		{"ForSession", func(base *Client) (*Client, *Client) {
+			return base.ForSession(&CustomerSession{Token: "polar_cst_one", CustomerID: customer}),
+				base.ForSession(&CustomerSession{Token: "polar_cst_two", CustomerID: customer})
+		}},
+		{"SubjectOf", func(base *Client) (*Client, *Client) {
+			one := base.WithToken("polar_cst_one", ForSubject(customer))
+			return one, base.WithToken("polar_cst_two", SubjectOf(one))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ot := &orderTransport{start: time.Now(), auth: map[string]int{}}
+				limits := DefaultRateLimits(Production)
+				limits.Zones[ZoneAPI] = []Window{{Limit: 10, Per: time.Second}}
+				base, err := NewClient("", WithBaseURL("https://api.test"), WithHTTPClient(&http.Client{Transport: ot}), WithRateLimits(limits))
+				if err != nil {
+					t.Fatal(err)
+				}
+				one, two := tc.pair(base)
+				other := base.WithToken("polar_cst_three", ForSubject("another customer"))
+				if one.key == other.key || one.key == limiterKey("polar_cst_one") || strings.Contains(one.key, customer) {
+					t.Fatalf("keys %q %q %q", one.key, two.key, other.key)
+				}
+				var wg sync.WaitGroup
+				for _, c := range []*Client{one, two} {
+					for range 10 {
+						wg.Go(func() {
+							if _, err := c.Orders.Get(bg(), orderID); err != nil {
+								t.Error(err)
+							}
+						})
+					}
+				}
+				wg.Wait()
+				if ot.auth["Bearer polar_cst_one"] != 10 || ot.auth["Bearer polar_cst_two"] != 10 {
+					t.Fatalf("sent %v", ot.auth)
+				}
+				if got := maxInWindow(slices.Sorted(slices.Values(ot.sent)), time.Second); got > 10 {
+					t.Fatalf("%d requests of one customer within a second, limit 10", got)
+				}
+				// Another customer is not held back by the first.
+				before := time.Now()
+				if _, err := other.Orders.Get(bg(), orderID); err != nil || time.Since(before) != 0 {
+					t.Fatalf("another customer waited %v: %v", time.Since(before), err)
+				}
+			})
+		})
 	}
 }
