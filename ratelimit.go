@@ -134,9 +134,8 @@ func specFor(w Window) (bucketSpec, error) {
 // Each key counts on its own, however many there are; a key whose windows
 // are all clear again and that is not blocked is forgotten, as it would
 // start exactly where it is, so memory follows the keys in use: with the
-// default limits, about 160 bytes per key that used ZoneAPI, the key itself
-// included, and about 200 more once it used the license-key or
-// email-update zones. It reports a window with a non-positive Limit or Per
+// default limits, about 170 bytes per key that used only ZoneAPI, the key
+// itself included, and about 660 for a key that used every zone. It reports a window with a non-positive Limit or Per
 // as an error.
 func NewRateLimiter(limits RateLimits) (Limiter, error) {
 	l := &limiter{
