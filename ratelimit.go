@@ -225,6 +225,10 @@ type zoneSpec struct {
 	rings   []Window     // the others
 }
 
+// noZone stands for a zone the limits do not name: it waits for blocks
+// only.
+var noZone = &zoneSpec{idx: -1}
+
 // keyState is what the limiter keeps of a key. Everything but the primary
 // bucket and the block is made on first use.
 type keyState struct {
@@ -363,8 +367,9 @@ func (l *limiter) sweep(now int64) {
 	kept := len(l.keys)
 	l.sweepAt = max(2*kept, l.minSweep)
 	if 4*kept < l.mapSize {
-		l.keys = maps.Clone(l.keys)
-		l.mapSize = kept
+		keys := make(map[string]*keyState, kept)
+		maps.Copy(keys, l.keys)
+		l.keys, l.mapSize = keys, kept
 	}
 }
 
@@ -416,10 +421,10 @@ func (l *limiter) Wait(ctx context.Context, zone Zone, key string) error {
 		return newBlockedError(time.Duration(blocked))
 	}
 	if spec == nil { // a zone without windows waits for blocks only
-		spec = &zoneSpec{idx: -1}
+		spec = noZone
 	}
 	// The primary zone's hot path: one bucket, no block, nothing pending.
-	if spec.idx == l.primary && ks.zones == nil && ks.blocked <= now && ks.bucket.AllowN(nowT, 1) {
+	if l.primary >= 0 && spec.idx == l.primary && ks.zones == nil && ks.blocked <= now && ks.bucket.AllowN(nowT, 1) {
 		l.mu.Unlock()
 		return nil
 	}
