@@ -265,10 +265,11 @@ const empty = math.MinInt64 / 4
 func (r *ring) newest() int64 { return r.times[(r.next+len(r.times)-1)%len(r.times)] }
 
 // earliest returns the earliest instant at or after t at which r lets a
-// request go: in order, and the window's length after the request Limit
-// places back.
+// request go: in order, and more than the window's length after the
+// request Limit places back, so that no window holds one more, counted
+// with both ends in.
 func (r *ring) earliest(t int64, per int64) int64 {
-	return max(t, r.newest(), r.times[r.next]+per)
+	return max(t, r.newest(), r.times[r.next]+per+1)
 }
 
 // push records a request sent at t and returns the send time it forgot.
@@ -397,7 +398,7 @@ func (l *limiter) idle(ks *keyState, now int64) bool {
 			}
 		}
 		for i, r := range zs.rings {
-			if r.newest()+int64(spec.rings[i].Per) > now {
+			if r.newest()+int64(spec.rings[i].Per) >= now {
 				return false
 			}
 		}

@@ -278,9 +278,9 @@ func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
 		l := mustLimiter(t, DefaultRateLimits(Production)).(*limiter)
 		start := time.Now()
 		// busy fills the hourly email-update window (six requests a minute
-		// apart from six more): its next one goes an hour after the first,
-		// where a fresh key would go at once.
-		next := time.Hour
+		// apart from six more): its next one goes an hour (and a
+		// nanosecond) after the first, where a fresh key would go at once.
+		next := time.Hour + 1
 		sendTimes(t, l, ZoneEmailUpdate, "busy", 12)
 		const batch = 3000
 		const rounds = 5
@@ -642,11 +642,13 @@ func TestLimiterSmallWindowsAreExact(t *testing.T) {
 		n    int
 		want []time.Duration // send times, relative to the first
 	}{
-		{ZoneLicenseKeys, 7, []time.Duration{0, 0, 0, time.Second, time.Second, time.Second, 2 * time.Second}},
+		// The next request goes a nanosecond past the window, so that no
+		// window counted with both ends in holds one more.
+		{ZoneLicenseKeys, 7, []time.Duration{0, 0, 0, time.Second + 1, time.Second + 1, time.Second + 1, 2*time.Second + 2}},
 		{ZoneEmailUpdate, 13, slices.Concat(
 			slices.Repeat([]time.Duration{0}, 6),
-			slices.Repeat([]time.Duration{time.Minute}, 6),
-			[]time.Duration{time.Hour}),
+			slices.Repeat([]time.Duration{time.Minute + 1}, 6),
+			[]time.Duration{time.Hour + 1}),
 		},
 	} {
 		t.Run(string(tc.zone), func(t *testing.T) {
