@@ -29,9 +29,11 @@ const (
 )
 
 // A Limiter paces requests on the client side so that they stay within
-// Polar's server-side limits. Polar counts per caller, so the limiter keeps
-// one set of buckets per key: a hash of the caller's token (never the token
-// itself), or "" for calls sent without a token. Before every attempt a
+// Polar's server-side limits. Polar counts per customer or member, so the
+// limiter keeps one set of windows per key: a hash of the subject ID that
+// the client's token was given with (ForSubject, ForSession), else a hash
+// of the token (never the token itself), or "" for calls sent without a
+// token. Before every attempt a
 // client waits on the operation's own zone, if it has one, and then on
 // ZoneAPI, so that the request goes out when ZoneAPI counts it.
 //
