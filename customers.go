@@ -96,8 +96,9 @@ type CustomersService interface {
 	// VerifyEmailUpdate completes an email change with the token of the
 	// verification link, and returns a new customer session token. Use the
 	// new token from then on, in place of the session token the change was
-	// requested with (client.WithToken(res.Token)). It is sent without
-	// Authorization. It fails with a 401 *APIError for an invalid or
+	// requested with: client.WithToken(res.Token, polar.SubjectOf(client)),
+	// so that the rate limiter counts it as the same customer. It is sent
+	// without Authorization. It fails with a 401 *APIError for an invalid or
 	// expired token and a 422 *ValidationError when the new address is
 	// already in use.
 	//
