@@ -168,7 +168,7 @@ func wantPaymentMethods(t *testing.T) []CustomerPaymentMethod {
 func TestCustomersListPaymentMethods(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, string(fixture("payment_methods_page.json"))))
 	c := newTestClient(t, srv, testToken)
-	page, err := c.Customers.ListPaymentMethods(bg(), &ListOptions{Page: 2, Limit: 25})
+	page, err := c.Customers.ListPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Page: 2, Limit: 25}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestCustomersAllPaymentMethods(t *testing.T) {
 	})
 	c := newTestClient(t, srv, testToken)
 	var types []string
-	for pm, err := range c.Customers.AllPaymentMethods(bg(), &ListOptions{Limit: 1}) {
+	for pm, err := range c.Customers.AllPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Limit: 1}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -471,11 +471,11 @@ func TestCustomersArgumentsCheckedBeforeSending(t *testing.T) {
 		"nil email request": func() error { return c.Customers.RequestEmailUpdate(bg(), nil) },
 		"nil verify":        func() error { _, err := c.Customers.VerifyEmailUpdate(bg(), nil); return err },
 		"limit over 100": func() error {
-			_, err := c.Customers.ListPaymentMethods(bg(), &ListOptions{Limit: 101})
+			_, err := c.Customers.ListPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Limit: 101}})
 			return err
 		},
 		"all with negative page": func() error {
-			return firstErr(c.Customers.AllPaymentMethods(bg(), &ListOptions{Page: -1}))
+			return firstErr(c.Customers.AllPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Page: -1}}))
 		},
 	} {
 		if err := call(); !errors.Is(err, ErrInvalidArgument) {
@@ -690,7 +690,7 @@ var _ = addOpCases(
 		nilBody: func(ctx context.Context, c *Client) error { _, err := c.Customers.Update(ctx, nil); return err }},
 	opCase{id: "customer_portal:customers:list_payment_methods", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			_, err := c.Customers.ListPaymentMethods(ctx, &ListOptions{Limit: 10})
+			_, err := c.Customers.ListPaymentMethods(ctx, &PaymentMethodListOptions{ListOptions: ListOptions{Limit: 10}})
 			return err
 		}},
 	opCase{id: "customer_portal:customers:add_payment_method", status: http.StatusCreated,
@@ -761,7 +761,7 @@ var customersContractCalls = []contractCall{
 		return err
 	}},
 	{id: "customer_portal:customers:list_payment_methods", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Customers.ListPaymentMethods(ctx, &ListOptions{Page: 1, Limit: 20})
+		_, err := c.Customers.ListPaymentMethods(ctx, &PaymentMethodListOptions{ListOptions: ListOptions{Page: 1, Limit: 20}})
 		return err
 	}},
 	{id: "customer_portal:customers:add_payment_method", call: func(ctx context.Context, c *Client) error {

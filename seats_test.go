@@ -387,7 +387,7 @@ var seatsContractCalls = []contractCall{
 var _ = addOpCases(opCase{id: "customer_portal:seats:list_claimed_subscriptions",
 	answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 	call: func(ctx context.Context, c *Client, _ string) error {
-		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Limit: 10})
+		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ClaimedSubscriptionListOptions{ListOptions: ListOptions{Limit: 10}})
 		return err
 	}})
 
@@ -397,7 +397,7 @@ var seatsClaimedContractCalls = []contractCall{
 		return err
 	}},
 	{id: "customer_portal:seats:list_claimed_subscriptions", call: func(ctx context.Context, c *Client) error {
-		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Page: 2, Limit: 25})
+		_, err := c.Seats.ListClaimedSubscriptions(ctx, &ClaimedSubscriptionListOptions{ListOptions: ListOptions{Page: 2, Limit: 25}})
 		return err
 	}},
 }
@@ -406,7 +406,7 @@ func TestSeatsClaimedSubscriptions(t *testing.T) {
 	page := fixture("subscriptions_page.json")
 	srv := newRecorder(t, jsonAnswer(200, string(page)))
 	c := newTestClient(t, srv, testToken)
-	got, err := c.Seats.ListClaimedSubscriptions(bg(), &ListOptions{Page: 1, Limit: 50})
+	got, err := c.Seats.ListClaimedSubscriptions(bg(), &ClaimedSubscriptionListOptions{ListOptions: ListOptions{Page: 1, Limit: 50}})
 	if err != nil {
 		t.Fatal(err)
 	}
