@@ -42,7 +42,7 @@ type httpValidationError struct {
 
 // schemaTypes maps the document's object and union schemas to their Go
 // types. Enum schemas need no entry: their Go type carries the schema's
-// name.
+// name, or enumTypes names it.
 var schemaTypes = map[string]reflect.Type{
 	// Shared
 	"ListResource_CustomerOrder_": reflect.TypeFor[Page[CustomerOrder]](),
@@ -178,7 +178,7 @@ func TestSpecCoverage(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			switch {
 			case s["enum"] != nil:
-				checkEnum(t, pkg, name, name, s["enum"])
+				checkEnum(t, pkg, name, enumGoName(name), s["enum"])
 			case s["oneOf"] != nil || s["anyOf"] != nil:
 				checkUnion(t, pkg, name, s, answered[name])
 			case s["properties"] == nil && s["additionalProperties"] != nil:
@@ -852,8 +852,8 @@ func checkType(spec *openAPI, pkg *goPackage, path string, s map[string]any, gt 
 	if name, ok := refName(s["$ref"]); ok {
 		target := spec.schemas[name]
 		if target["enum"] != nil {
-			if gt.Name() != name || gt.PkgPath() != apiErrorType.PkgPath() || gt.Kind() != reflect.String {
-				return bad("enum %s: Go type is %v, want %s", name, gt, name)
+			if gt.Name() != enumGoName(name) || gt.PkgPath() != apiErrorType.PkgPath() || gt.Kind() != reflect.String {
+				return bad("enum %s: Go type is %v, want %s", name, gt, enumGoName(name))
 			}
 			return nil
 		}
@@ -1023,8 +1023,8 @@ func checkQuery(t *testing.T, spec *openAPI, id string, op specOperation, opts r
 			for ft.Kind() == reflect.Slice || ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
-			if ft.Name() != enum {
-				t.Errorf("%s: query parameter %q is %v, want the enum %s", id, name, ft, enum)
+			if ft.Name() != enumGoName(enum) {
+				t.Errorf("%s: query parameter %q is %v, want the enum %s", id, name, ft, enumGoName(enum))
 			}
 		}
 	}
