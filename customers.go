@@ -46,12 +46,12 @@ type CustomersService interface {
 	// default one.
 	//
 	// API: GET /v1/customer-portal/customers/me/payment-methods
-	ListPaymentMethods(ctx context.Context, opts *ListOptions) (*Page[CustomerPaymentMethod], error)
+	ListPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) (*Page[CustomerPaymentMethod], error)
 	// AllPaymentMethods iterates over every saved payment method of every
 	// page, 100 at a time unless opts sets Limit.
 	//
 	// API: GET /v1/customer-portal/customers/me/payment-methods
-	AllPaymentMethods(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPaymentMethod, error]
+	AllPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) iter.Seq2[CustomerPaymentMethod, error]
 	// AddPaymentMethod saves a payment method from a Stripe confirmation
 	// token. The result is a *CustomerPaymentMethodCreateSucceededResponse
 	// with the new method, or a
@@ -123,7 +123,7 @@ var (
 		id: "customer_portal:customers:get", method: http.MethodGet, path: customersMePath})
 	customersUpdate = declare[none, *CustomerPortalCustomerUpdate, *CustomerPortalCustomer](operation{
 		id: "customer_portal:customers:update", method: http.MethodPatch, path: customersMePath})
-	customersListPaymentMethods = declare[ListOptions, none, *Page[CustomerPaymentMethod]](operation{
+	customersListPaymentMethods = declare[PaymentMethodListOptions, none, *Page[CustomerPaymentMethod]](operation{
 		id: "customer_portal:customers:list_payment_methods", method: http.MethodGet, path: paymentMethodsPath})
 	customersAddPaymentMethod = declare[none, *CustomerPaymentMethodCreate, CustomerPaymentMethodCreateResponse](operation{
 		id: "customer_portal:customers:add_payment_method", method: http.MethodPost, path: paymentMethodsPath})
@@ -163,12 +163,19 @@ func (s *customersService) Update(ctx context.Context, body *CustomerPortalCusto
 	return customersUpdate.send(ctx, s.client, "", body)
 }
 
-func (s *customersService) ListPaymentMethods(ctx context.Context, opts *ListOptions) (*Page[CustomerPaymentMethod], error) {
+func (s *customersService) ListPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) (*Page[CustomerPaymentMethod], error) {
 	return customersListPaymentMethods.query(ctx, s.client, opts)
 }
 
-func (s *customersService) AllPaymentMethods(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPaymentMethod, error] {
+func (s *customersService) AllPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) iter.Seq2[CustomerPaymentMethod, error] {
 	return listAll(ctx, s.client, opts, s.ListPaymentMethods)
+}
+
+// PaymentMethodListOptions selects a page of Customers.ListPaymentMethods
+// and Customers.AllPaymentMethods. Polar takes no filter on payment methods
+// today; the type lets one be added later without changing the methods.
+type PaymentMethodListOptions struct {
+	ListOptions
 }
 
 func (s *customersService) AddPaymentMethod(ctx context.Context, body *CustomerPaymentMethodCreate) (CustomerPaymentMethodCreateResponse, error) {

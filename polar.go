@@ -1,21 +1,3 @@
-// Package polar is a client for Polar's Customer Portal API: the orders,
-// subscriptions, benefit grants, license keys, meters, wallets, payment
-// methods, team members and seats that a signed-in customer can see and
-// manage.
-//
-// Create one Client per process and derive a per-customer client from it
-// with WithToken; all of them share one connection pool, one retrying
-// transport and one rate limiter:
-//
-//	base, err := polar.NewClient("")
-//	...
-//	portal := base.WithToken(customerSessionToken)
-//	for order, err := range portal.Orders.All(ctx, nil) {
-//		...
-//	}
-//
-// Every service is an interface (OrdersService, ...) so that code using the
-// client can be tested with a stand-in.
 package polar
 
 import (

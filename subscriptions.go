@@ -207,13 +207,8 @@ type CustomerSubscriptionMeter struct {
 	// The ID of the meter.
 	MeterID string `json:"meter_id"`
 	// The meter.
-	Meter CustomerSubscriptionMeterMeter `json:"meter"`
+	Meter CustomerCustomerMeterMeter `json:"meter"`
 }
-
-// CustomerSubscriptionMeterMeter is the meter of a subscription meter. It
-// has the same fields as CustomerCustomerMeterMeter, so one converts into
-// the other.
-type CustomerSubscriptionMeterMeter CustomerCustomerMeterMeter
 
 // PendingSubscriptionUpdate is an update to be applied to a subscription
 // at the beginning of the next period. A nil field is not changed.
