@@ -395,7 +395,11 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if st == nil {
 		return t.next.RoundTrip(req)
 	}
-	st.attempt++
+	if req.Response == nil {
+		// A redirect hop (net/http sets Response on it) is part of the
+		// attempt that followed it: APIError.Attempt counts attempts.
+		st.attempt++
+	}
 	var backoff, waited time.Duration
 	if t.logger != nil && !st.ended.IsZero() {
 		backoff = time.Since(st.ended)

@@ -737,3 +737,115 @@ func TestLateWriteReportTouchesItsOwnAttempt(t *testing.T) {
 		t.Fatal("the retry's own write was not recorded")
 	}
 }
+
+// TestRedirectIsNotAnAttempt: a redirect hop is part of its attempt. A
+// DELETE redirected once and answered 403 AlreadyCanceledSubscription was
+// sent once (Attempt 1), the idiom on Subscriptions.Cancel; after a 502
+// and a retry, each redirected too, it is Attempt 2.
+func TestRedirectIsNotAnAttempt(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		answers []http.HandlerFunc
+		want    int
+	}{
+		{"first attempt", []http.HandlerFunc{jsonAnswer(403, `{"error":"AlreadyCanceledSubscription","detail":"x"}`)}, 1},
+		{"after a retry", []http.HandlerFunc{
+			func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) },
+			jsonAnswer(403, `{"error":"AlreadyCanceledSubscription","detail":"x"}`),
+		}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			real := sequence(tc.answers...)
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				if rest, ok := strings.CutPrefix(r.URL.Path, "/old"); ok {
+					http.Redirect(w, r, rest, http.StatusTemporaryRedirect)
+					return
+				}
+				real(w, r)
+			})
+			c, err := NewClient(testToken, WithBaseURL(srv.URL+"/old"), fastRetries, WithoutRateLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Subscriptions.Cancel(bg(), orderID)
+			var apiErr *APIError
+			if !errors.Is(err, ErrAlreadyCanceledSubscription) || !errors.As(err, &apiErr) {
+				t.Fatalf("err = %v", err)
+			}
+			if apiErr.Attempt != tc.want || srv.count() != 2*tc.want {
+				t.Fatalf("Attempt = %d after %d requests, want %d", apiErr.Attempt, srv.count(), tc.want)
+			}
+		})
+	}
+}
+
+// TestBrokenBodyIsRetried: for GET and DELETE, reading the body is part of
+// the attempt. A body cut short after its headers, or one that stalls past
+// the per-attempt timeout, is retried with a fresh timeout; a POST's is
+// not, since the server acted.
+func TestBrokenBodyIsRetried(t *testing.T) {
+	cutShort := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "200")
+			w.WriteHeader(200)
+			io.WriteString(w, body[:20])
+			w.(http.Flusher).Flush()
+			hangUp(w, r)
+		}
+	}
+	stalled := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(200)
+			io.WriteString(w, body[:20])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done() // the rest never comes
+		}
+	}
+	subscription := string(fixture("subscription.json"))
+	for _, tc := range []struct {
+		name    string
+		broken  func(body string) http.HandlerFunc
+		timeout time.Duration
+		want    error
+	}{
+		{"cut short", cutShort, time.Minute, io.ErrUnexpectedEOF},
+		{"stalled", stalled, 200 * time.Millisecond, context.DeadlineExceeded},
+	} {
+		for _, class := range []string{"GET", "DELETE", "POST", "PATCH"} {
+			t.Run(tc.name+"/"+class, func(t *testing.T) {
+				body := testOrderJSON
+				if class == "DELETE" {
+					body = subscription
+				}
+				srv := newRecorder(t, sequence(tc.broken(body), jsonAnswer(200, body)))
+				c := newTestClient(t, srv, testToken, WithTimeout(tc.timeout))
+				var err error
+				switch class {
+				case "GET":
+					var o *CustomerOrder
+					if o, err = c.Orders.Get(bg(), orderID); err == nil && o.ID == "" {
+						t.Fatalf("order %+v", o)
+					}
+				case "DELETE":
+					var s *CustomerSubscription
+					if s, err = c.Subscriptions.Cancel(bg(), orderID); err == nil && s.ID == "" {
+						t.Fatalf("subscription %+v", s)
+					}
+				default:
+					err = retryClassCalls[class](c)
+				}
+				if class == "GET" || class == "DELETE" {
+					if err != nil || srv.count() != 2 {
+						t.Fatalf("%d attempts: %v", srv.count(), err)
+					}
+					return
+				}
+				if !errors.Is(err, tc.want) || srv.count() != 1 {
+					t.Fatalf("%d attempts: %v, want %v once", srv.count(), err, tc.want)
+				}
+			})
+		}
+	}
+}
