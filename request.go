@@ -338,23 +338,37 @@ const MaxResponseSize = 32 << 20
 // MaxResponseSize.
 var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxResponseSize)
 
-// readBody reads a 2xx body into a pooled buffer. Memory follows the bytes
-// that arrive, not the Content-Length the server announces.
+// readBody returns a 2xx body in a pooled buffer: the one read within the
+// attempt (GET and DELETE), or read now.
 func readBody(resp *http.Response, op *operation) (*bytes.Buffer, error) {
-	if resp.ContentLength > MaxResponseSize {
-		return nil, fmt.Errorf("polar: %s %s: %w (Content-Length %d)", op.method, op.path, ErrResponseTooLarge, resp.ContentLength)
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.take(), nil
+	}
+	buf, err := readCapped(resp.Body, resp.ContentLength)
+	if err != nil {
+		return nil, fmt.Errorf("polar: %s %s: %w", op.method, op.path, err)
+	}
+	return buf, nil
+}
+
+// readCapped reads a 2xx body of at most MaxResponseSize bytes into a
+// pooled buffer. Memory follows the bytes that arrive, not the
+// Content-Length the server announces.
+func readCapped(body io.Reader, contentLength int64) (*bytes.Buffer, error) {
+	if contentLength > MaxResponseSize {
+		return nil, fmt.Errorf("%w (Content-Length %d)", ErrResponseTooLarge, contentLength)
 	}
 	buf := getBuffer()
-	if n := resp.ContentLength; n > 0 {
-		buf.Grow(int(min(n, 1<<20)))
+	if contentLength > 0 {
+		buf.Grow(int(min(contentLength, 1<<20)))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxResponseSize+1))
+	n, err := buf.ReadFrom(io.LimitReader(body, MaxResponseSize+1))
 	if err == nil && n > MaxResponseSize {
 		err = ErrResponseTooLarge
 	}
 	if err != nil {
 		releaseBuffer(buf)
-		return nil, fmt.Errorf("polar: %s %s: reading response: %w", op.method, op.path, err)
+		return nil, fmt.Errorf("reading response: %w", err)
 	}
 	return buf, nil
 }

@@ -434,25 +434,68 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		req = req.WithContext(actx)
 	}
 	resp, err := t.next.RoundTrip(req)
-	if cancel != nil {
-		if err != nil {
+	status := 0
+	if err == nil {
+		status = resp.StatusCode
+	}
+	switch {
+	case err == nil && st.idempotent() && status >= 200 && status <= 299:
+		// For GET and DELETE, reading the body is part of the attempt, under
+		// its timeout: a body cut short or stalled is retried like a
+		// connection error. (A POST's is not: the server acted.)
+		resp, err = readWithin(resp)
+		if cancel != nil {
 			cancel()
-		} else {
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		}
+	case cancel != nil && err != nil:
+		cancel()
+	case cancel != nil:
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	if err == nil && t.limiter != nil && rateLimited(resp) {
 		t.limiter.Block(st.key, blockOf(resp))
 	}
 	if t.logger != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		t.log(ctx, st, status, backoff, waited, err)
 		st.ended = time.Now()
 	}
 	return resp, err
+}
+
+// readWithin reads a 2xx body into a pooled buffer within its attempt and
+// hands the answer on with that buffer as its body. On a read error the
+// answer is dropped and the error is the attempt's.
+func readWithin(resp *http.Response) (*http.Response, error) {
+	buf, err := readCapped(resp.Body, resp.ContentLength)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &bufferedBody{buf: buf}
+	return resp, nil
+}
+
+// bufferedBody is a body read within its attempt. readBody takes its
+// buffer; otherwise Close gives it back to the pool.
+type bufferedBody struct{ buf *bytes.Buffer }
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	if b.buf == nil {
+		return 0, io.EOF
+	}
+	return b.buf.Read(p)
+}
+
+func (b *bufferedBody) Close() error {
+	releaseBuffer(b.take())
+	return nil
+}
+
+// take hands the buffer over; the caller releases it.
+func (b *bufferedBody) take() *bytes.Buffer {
+	buf := b.buf
+	b.buf = nil
+	return buf
 }
 
 // log writes the line of one attempt: backoff is the time since the previous
