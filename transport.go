@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -191,6 +192,14 @@ func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		return false, err
 	}
 	if err != nil {
+		switch h2ErrorClass(err) {
+		case h2NotActedOn:
+			return true, nil
+		case h2Permanent:
+			return false, err
+		case h2Transient:
+			return st.idempotent() || !st.mayHaveActed(), nil
+		}
 		if !retryableError(err) {
 			return false, err
 		}
@@ -262,6 +271,108 @@ func retryableError(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
+}
+
+// h2Class is what an HTTP/2 error says about the request that met it.
+type h2Class uint8
+
+const (
+	h2None       h2Class = iota // not an HTTP/2 error
+	h2Transient                 // the stream or connection broke: a connection error
+	h2NotActedOn                // the server says it did not act: retried for every method
+	h2Permanent                 // a retry would meet it again
+)
+
+// HTTP/2 error codes (RFC 9113, section 7) that decide a retry.
+const (
+	h2RefusedStream      = 0x7
+	h2InadequateSecurity = 0xc
+	h2HTTP11Required     = 0xd
+)
+
+// h2ErrorClass classifies the HTTP/2 errors of net/http's bundled
+// transport and of golang.org/x/net/http2. Their types (StreamError,
+// GoAwayError) are unexported in net/http, so they are recognised by
+// their package, name and fields; the errors that say a GOAWAY left the
+// stream out are plain errors, recognised by their text. A stream reset
+// with REFUSED_STREAM, and a GOAWAY whose last stream is below this one,
+// mean the server did not act on the request. Other stream errors and a
+// GOAWAY that covers the stream are connection errors.
+func h2ErrorClass(err error) h2Class {
+	class := h2None
+	walkErrors(err, func(e error) bool {
+		class = h2ClassOf(e)
+		return class == h2None
+	})
+	return class
+}
+
+func h2ClassOf(err error) h2Class {
+	switch msg := err.Error(); {
+	case msg == "http2: Transport received Server's graceful shutdown GOAWAY",
+		strings.HasPrefix(msg, "http2: Transport received GOAWAY from server ErrCode:"),
+		msg == "http2: client conn not usable",
+		// net/http would have retried it (a refused stream, a GOAWAY
+		// that left the stream out) had the body been rewindable.
+		strings.HasPrefix(msg, "http2: Transport: cannot retry err ["):
+		return h2NotActedOn
+	}
+	v := reflect.ValueOf(err)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	typ := v.Type()
+	if v.Kind() != reflect.Struct || !(typ.PkgPath() == "net/http" || strings.HasSuffix(typ.PkgPath(), "/http2")) {
+		return h2None
+	}
+	field := func(name string) (uint64, bool) {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Kind() != reflect.Uint32 {
+			return 0, false
+		}
+		return f.Uint(), true
+	}
+	switch name := typ.Name(); {
+	case strings.HasSuffix(name, "StreamError"):
+		code, ok := field("Code")
+		if _, hasID := field("StreamID"); !ok || !hasID {
+			return h2None
+		}
+		switch code {
+		case h2RefusedStream:
+			return h2NotActedOn
+		case h2InadequateSecurity, h2HTTP11Required:
+			return h2Permanent
+		}
+		return h2Transient
+	case strings.HasSuffix(name, "GoAwayError"):
+		if _, ok := field("LastStreamID"); ok {
+			return h2Transient
+		}
+	}
+	return h2None
+}
+
+// walkErrors calls f on err and every error it wraps, depth first, until
+// f returns false.
+func walkErrors(err error, f func(error) bool) bool {
+	if err == nil {
+		return true
+	}
+	if !f(err) {
+		return false
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return walkErrors(u.Unwrap(), f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if !walkErrors(e, f) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // backoff waits Retry-After when the answer carries one (checkRetry has
