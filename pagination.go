@@ -81,6 +81,9 @@ func listAll[T, O any, PO interface {
 			lo.Page = 1
 		}
 		w := walk[T, O, PO]{ctx: ctx, opts: o, list: list, yield: yield}
+		if ctx != nil {
+			w.resp, _ = ctx.Value(responseKey{}).(*Response)
+		}
 		if c != nil && c.core.prefetch > 0 && ctx != nil {
 			w.prefetch(c.core.prefetch)
 			return
@@ -98,16 +101,39 @@ type walk[T, O any, PO interface {
 	opts  O // Page and Limit set
 	list  func(context.Context, PO) (*Page[T], error)
 	yield func(T, error) bool
+	// resp is the caller's WithResponse target, if any. Each page is
+	// fetched with a Response of its own, copied into resp on the ranging
+	// goroutine when the page's items or error are yielded.
+	resp *Response
 }
 
-// emit yields the items of page and reports whether the walk goes on.
-func (w *walk[T, O, PO]) emit(page *Page[T]) bool {
-	for _, item := range page.Items {
+// fetch fetches one page.
+func (w *walk[T, O, PO]) fetch(ctx context.Context, po PO) fetched[T] {
+	if w.resp == nil {
+		page, err := w.list(ctx, po)
+		return fetched[T]{page: page, err: err}
+	}
+	r := new(Response)
+	page, err := w.list(WithResponse(ctx, r), po)
+	return fetched[T]{page: page, err: err, resp: r}
+}
+
+// show makes r's answer the caller's Response.
+func (w *walk[T, O, PO]) show(r fetched[T]) {
+	if w.resp != nil && r.resp != nil {
+		*w.resp = *r.resp
+	}
+}
+
+// emit yields the items of r's page and reports whether the walk goes on.
+func (w *walk[T, O, PO]) emit(r fetched[T]) bool {
+	w.show(r)
+	for _, item := range r.page.Items {
 		if !w.yield(item, nil) {
 			return false
 		}
 	}
-	return len(page.Items) > 0
+	return len(r.page.Items) > 0
 }
 
 func (w *walk[T, O, PO]) fail(err error) {
@@ -120,12 +146,13 @@ func (w *walk[T, O, PO]) lazy() {
 	po := PO(&w.opts)
 	lo := po.listOptions()
 	for {
-		page, err := w.list(w.ctx, po)
-		if err != nil {
-			w.fail(err)
+		r := w.fetch(w.ctx, po)
+		if r.err != nil {
+			w.show(r)
+			w.fail(r.err)
 			return
 		}
-		if !w.emit(page) || lo.Page >= page.Pagination.MaxPage {
+		if !w.emit(r) || lo.Page >= r.page.Pagination.MaxPage {
 			return
 		}
 		if w.ctx != nil && w.ctx.Err() != nil {
@@ -140,18 +167,20 @@ func (w *walk[T, O, PO]) lazy() {
 type fetched[T any] struct {
 	page *Page[T]
 	err  error
+	resp *Response // with WithResponse only
 }
 
 // prefetch fetches the first page, then keeps up to n of the following
 // pages in flight while yielding in order.
 func (w *walk[T, O, PO]) prefetch(n int) {
-	first, err := w.list(w.ctx, PO(&w.opts))
-	if err != nil {
-		w.fail(err)
+	first := w.fetch(w.ctx, PO(&w.opts))
+	if first.err != nil {
+		w.show(first)
+		w.fail(first.err)
 		return
 	}
 	start := PO(&w.opts).listOptions().Page
-	maxPage := first.Pagination.MaxPage
+	maxPage := first.page.Pagination.MaxPage
 	if !w.emit(first) || start >= maxPage {
 		return
 	}
@@ -170,10 +199,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 			PO(&o).listOptions().Page = next
 			ch := make(chan fetched[T], 1)
 			pending = append(pending, ch)
-			wg.Go(func() {
-				page, err := w.list(ctx, PO(&o))
-				ch <- fetched[T]{page, err}
-			})
+			wg.Go(func() { ch <- w.fetch(ctx, PO(&o)) })
 		}
 	}
 	fill()
@@ -181,6 +207,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 		r := <-pending[0]
 		pending = pending[1:]
 		if r.err != nil {
+			w.show(r)
 			w.fail(r.err)
 			return
 		}
@@ -189,7 +216,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 			return
 		}
 		fill() // the next pages travel while this one is consumed
-		if !w.emit(r.page) {
+		if !w.emit(r) {
 			return
 		}
 	}

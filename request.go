@@ -478,6 +478,14 @@ type Response struct {
 	StatusCode int
 	// Header holds the answer's headers.
 	Header http.Header
+	// Body is a copy of the raw body of a successful (2xx) answer, at most
+	// MaxResponseSize bytes; nil for an error answer, whose body the error
+	// carries. It is an escape hatch, not a contract: it holds what the
+	// server sent, fields the API document does not list included, and
+	// tells null from absent, which the typed result cannot (see the
+	// README). Decode what you need from it; the typed result remains the
+	// SDK's promise.
+	Body []byte
 }
 
 // APIVersion returns the Polar-Version the server answered with, such as
@@ -490,14 +498,20 @@ func (r *Response) Sandbox() bool { return r.Header.Get("X-Polar-Sandbox") == "1
 type responseKey struct{}
 
 // WithResponse returns a context that makes a call made with it fill *dst
-// with the metadata of its HTTP answer, without changing method signatures:
+// with its HTTP answer's metadata and, for a successful answer, a copy of
+// its raw body, without changing method signatures:
 //
 //	var resp polar.Response
 //	order, err := client.Orders.Get(polar.WithResponse(ctx, &resp), id)
 //	fmt.Println(resp.StatusCode, resp.APIVersion())
 //
 // dst is filled whenever an answer arrived, also when the call then fails.
-// Use one context (and one Response) per call.
+// Use one context (and one Response) per call. The body is copied only
+// for calls made with such a context.
+//
+// With an All iterator, dst holds the answer of the page whose items, or
+// whose error, are being yielded: it is written on the goroutine that
+// ranges over the iterator, just before, also when pages are prefetched.
 func WithResponse(ctx context.Context, dst *Response) context.Context {
 	return context.WithValue(ctx, responseKey{}, dst)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -259,4 +260,44 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 			t.Fatalf("waited %v over %d attempts", time.Since(start), ft.calls())
 		}
 	})
+}
+
+// TestWithResponseOnAWalk: with an All iterator, *dst holds the answer of
+// the page whose items (or whose error) are being yielded, written on the
+// ranging goroutine, so prefetching pages race with nothing. Run with
+// -race.
+func TestWithResponseOnAWalk(t *testing.T) {
+	const pages, limit = 20, 5
+	for _, prefetch := range []int{0, 8} {
+		t.Run(fmt.Sprint("prefetch ", prefetch), func(t *testing.T) {
+			serve := pagedOrders(pages*limit, 0)
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Page", strconv.Itoa(pageOf(r)))
+				if pageOf(r) == pages {
+					jsonAnswer(404, `{"error":"ResourceNotFound","detail":"gone"}`)(w, r)
+					return
+				}
+				serve(w, r)
+			})
+			c := newTestClient(t, srv, testToken, WithPrefetch(prefetch))
+			var resp Response
+			n := 0
+			for o, err := range c.Orders.All(WithResponse(bg(), &resp), &OrderListOptions{ListOptions: ListOptions{Limit: limit}}) {
+				if err != nil {
+					if !errors.Is(err, ErrResourceNotFound) || resp.StatusCode != 404 || resp.Header.Get("X-Page") != strconv.Itoa(pages) {
+						t.Fatalf("error %v with response %d of page %s", err, resp.StatusCode, resp.Header.Get("X-Page"))
+					}
+					break
+				}
+				n++
+				page := strconv.Itoa((n-1)/limit + 1)
+				if resp.StatusCode != 200 || resp.Header.Get("X-Page") != page {
+					t.Fatalf("item %s of page %s: response %d of page %s", o.ID, page, resp.StatusCode, resp.Header.Get("X-Page"))
+				}
+			}
+			if n != (pages-1)*limit {
+				t.Fatalf("%d items", n)
+			}
+		})
+	}
 }
