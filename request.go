@@ -294,22 +294,41 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 		return nil, callError(op, err)
 	}
 	defer resp.Body.Close()
-	if capture, ok := ctx.Value(responseKey{}).(*Response); ok {
+	capture, _ := ctx.Value(responseKey{}).(*Response)
+	if capture != nil {
 		capture.StatusCode = resp.StatusCode
 		capture.Header = resp.Header
+		capture.Body = nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newResponseError(resp, method, tmpl, st.attempt)
 	}
-	if resp.StatusCode == http.StatusAccepted && op.notReadyOn202 {
+	notReady := resp.StatusCode == http.StatusAccepted && op.notReadyOn202
+	wanted := !notReady && op.kind != resultNone // the result needs the body
+	switch {
+	case wanted || capture != nil:
+		buf, err := readBody(resp, op)
+		if err != nil {
+			if wanted {
+				return nil, err
+			}
+			break // only the copy is lost, not the call
+		}
+		if capture != nil {
+			// A copy: buf goes back to the pool. Never nil for a 2xx.
+			capture.Body = append([]byte{}, buf.Bytes()...)
+		}
+		if wanted {
+			return buf, nil
+		}
+		releaseBuffer(buf)
+	default:
 		drain(resp.Body)
+	}
+	if notReady {
 		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, ErrNotReady)
 	}
-	if op.kind == resultNone {
-		drain(resp.Body)
-		return nil, nil
-	}
-	return readBody(resp, op)
+	return nil, nil
 }
 
 // callError turns the error of a call that got no answer into one that

@@ -815,7 +815,7 @@ func TestBrokenBodyIsRetried(t *testing.T) {
 		want    error
 	}{
 		{"cut short", cutShort, time.Minute, io.ErrUnexpectedEOF},
-		{"stalled", stalled, 200 * time.Millisecond, context.DeadlineExceeded},
+		{"stalled", stalled, 500 * time.Millisecond, context.DeadlineExceeded},
 	} {
 		for _, class := range []string{"GET", "DELETE", "POST", "PATCH"} {
 			t.Run(tc.name+"/"+class, func(t *testing.T) {
