@@ -27,10 +27,14 @@ import (
 // RetryPolicy says how often and how long a failed attempt is retried.
 //
 // GET and DELETE are retried after connection errors, rate-limit 429s and
-// 502, 503 and 504 answers. POST and PATCH are retried only when the server
-// cannot have acted on them: the request was never written, a rate-limit
-// 429, or a 503 that carries Retry-After. A 429 with an error body (such as
-// ManualRetryLimitExceeded) is a business answer and is never retried.
+// 502, 503 and 504 answers. Connection errors include HTTP/2 stream resets
+// and GOAWAY, and, for GET and DELETE, a body that breaks off or stalls
+// after the headers: reading it is part of the attempt. POST and PATCH are
+// retried only when the server cannot have acted on them: the request was
+// never written, its HTTP/2 stream was refused (REFUSED_STREAM) or left out
+// by a GOAWAY, a rate-limit 429, or a 503 that carries Retry-After. A 429
+// with an error body (such as ManualRetryLimitExceeded) is a business
+// answer and is never retried. A redirect is followed within its attempt.
 //
 // Waits grow exponentially from MinWait to MaxWait, with jitter. A
 // Retry-After header is honoured when it is at most MaxWait; a longer one
