@@ -298,10 +298,12 @@ const (
 // transport and of golang.org/x/net/http2. Their types (StreamError,
 // GoAwayError) are unexported in net/http, so they are recognised by
 // their package, name and fields; the errors that say a GOAWAY left the
-// stream out are plain errors, recognised by their text. A stream reset
+// stream out are plain errors, recognised by their text (the tests check
+// both against the errors net/http returns). A stream reset
 // with REFUSED_STREAM, and a GOAWAY whose last stream is below this one,
-// mean the server did not act on the request. Other stream errors and a
-// GOAWAY that covers the stream are connection errors.
+// mean the server did not act on the request. Other stream errors, a
+// GOAWAY that covers the stream and a ConnectionError are connection
+// errors.
 func h2ErrorClass(err error) h2Class {
 	class := h2None
 	walkErrors(err, func(e error) bool {
@@ -326,7 +328,13 @@ func h2ClassOf(err error) h2Class {
 		v = v.Elem()
 	}
 	typ := v.Type()
-	if v.Kind() != reflect.Struct || !(typ.PkgPath() == "net/http" || strings.HasSuffix(typ.PkgPath(), "/http2")) {
+	if !(typ.PkgPath() == "net/http" || strings.HasSuffix(typ.PkgPath(), "/http2")) {
+		return h2None
+	}
+	if v.Kind() == reflect.Uint32 && strings.HasSuffix(typ.Name(), "ConnectionError") {
+		return h2Transient // the connection broke on a protocol error
+	}
+	if v.Kind() != reflect.Struct {
 		return h2None
 	}
 	field := func(name string) (uint64, bool) {

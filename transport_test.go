@@ -943,7 +943,8 @@ type h2Reply struct {
 		last uint32 // the last stream the server will act on
 		code uint32
 	}
-	ok bool // 200 with testOrderJSON
+	ok       bool // 200 with testOrderJSON
+	badFrame bool // a DATA frame on stream 0: a connection error
 }
 
 // h2Server speaks just enough HTTP/2 (prior knowledge, no TLS) over
@@ -1034,6 +1035,8 @@ func (s *h2Server) serve(conn net.Conn) {
 					write(h2Data, h2FlagEndStream, stream, []byte(testOrderJSON)) != nil {
 					return
 				}
+			case r.badFrame:
+				write(h2Data, 0, 0, []byte("x"))
 			case r.goAway != nil:
 				payload := binary.BigEndian.AppendUint32(nil, r.goAway.last)
 				write(h2GoAway, 0, 0, binary.BigEndian.AppendUint32(payload, r.goAway.code))
@@ -1076,6 +1079,9 @@ func TestHTTP2RefusedAndGoAway(t *testing.T) {
 		{"INTERNAL_ERROR", func(n int, _ uint32) (h2Reply, bool) {
 			return h2Reply{rst: h2CodeInternal}, n == 1
 		}, 2, 1, "INTERNAL_ERROR"},
+		{"connection error", func(n int, _ uint32) (h2Reply, bool) {
+			return h2Reply{badFrame: true}, n == 1
+		}, 2, 1, "connection error"},
 	} {
 		for _, class := range []string{"GET", "POST"} {
 			t.Run(tc.name+"/"+class, func(t *testing.T) {
@@ -1147,6 +1153,7 @@ func TestH2ErrorClass(t *testing.T) {
 		{"HTTP_1_1_REQUIRED", h2Reply{rst: h2HTTP11Required}, h2Permanent},
 		{"GOAWAY ENHANCE_YOUR_CALM before the stream", h2Reply{goAway: &struct{ last, code uint32 }{0, h2CodeCalm}}, h2NotActedOn},
 		{"GOAWAY covering the stream", h2Reply{goAway: &struct{ last, code uint32 }{1, h2CodeNo}}, h2Transient},
+		{"connection error", h2Reply{badFrame: true}, h2Transient},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
