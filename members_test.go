@@ -226,12 +226,17 @@ func TestMembersArgumentsCheckedBeforeSending(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, `{}`))
 	c := newTestClient(t, srv, testToken)
 	for name, call := range map[string]func() error{
-		"nil add":           func() error { _, err := c.Members.Add(bg(), nil); return err },
-		"nil update":        func() error { _, err := c.Members.Update(bg(), portalMemberID, nil); return err },
-		"empty update id":   func() error { _, err := c.Members.Update(bg(), "", &CustomerPortalMemberUpdate{}); return err },
-		"dot-dot remove":    func() error { return c.Members.Remove(bg(), "..") },
-		"limit over 100":    func() error { _, err := c.Members.List(bg(), &MemberListOptions{ListOptions: ListOptions{Limit: 101}}); return err },
-		"all negative page": func() error { return firstErr(c.Members.All(bg(), &MemberListOptions{ListOptions: ListOptions{Page: -1}})) },
+		"nil add":         func() error { _, err := c.Members.Add(bg(), nil); return err },
+		"nil update":      func() error { _, err := c.Members.Update(bg(), portalMemberID, nil); return err },
+		"empty update id": func() error { _, err := c.Members.Update(bg(), "", &CustomerPortalMemberUpdate{}); return err },
+		"dot-dot remove":  func() error { return c.Members.Remove(bg(), "..") },
+		"limit over 100": func() error {
+			_, err := c.Members.List(bg(), &MemberListOptions{ListOptions: ListOptions{Limit: 101}})
+			return err
+		},
+		"all negative page": func() error {
+			return firstErr(c.Members.All(bg(), &MemberListOptions{ListOptions: ListOptions{Page: -1}}))
+		},
 	} {
 		if err := call(); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: %v", name, err)

@@ -90,6 +90,9 @@ func listAll[T, O any, PO interface {
 			lo.Page = 1
 		}
 		w := walk[T, O, PO]{ctx: ctx, opts: o, list: list, yield: yield}
+		if ctx != nil {
+			w.resp, _ = ctx.Value(responseKey{}).(*Response)
+		}
 		if c != nil && c.core.prefetch > 0 && ctx != nil {
 			w.prefetch(c.core.prefetch)
 			return
@@ -110,6 +113,10 @@ type walk[T, O any, PO interface {
 
 	firstMax int // the max_page of the first page
 	lastPage int // the last page the walk may request
+	// resp is the caller's WithResponse target, if any. Each page is
+	// fetched with a Response of its own, copied into resp on the ranging
+	// goroutine when the page's items or error are yielded.
+	resp *Response
 }
 
 // maxPageGrowth is how many pages a walk follows past the first page's
@@ -150,14 +157,33 @@ func (w *walk[T, O, PO]) operation() string {
 	return fmt.Sprintf("listing %v", reflect.TypeFor[T]())
 }
 
-// emit yields the items of page and reports whether the walk goes on.
-func (w *walk[T, O, PO]) emit(page *Page[T]) bool {
-	for _, item := range page.Items {
+// fetch fetches one page.
+func (w *walk[T, O, PO]) fetch(ctx context.Context, po PO) fetched[T] {
+	if w.resp == nil {
+		page, err := w.list(ctx, po)
+		return fetched[T]{page: page, err: err}
+	}
+	r := new(Response)
+	page, err := w.list(WithResponse(ctx, r), po)
+	return fetched[T]{page: page, err: err, resp: r}
+}
+
+// show makes r's answer the caller's Response.
+func (w *walk[T, O, PO]) show(r fetched[T]) {
+	if w.resp != nil && r.resp != nil {
+		*w.resp = *r.resp
+	}
+}
+
+// emit yields the items of r's page and reports whether the walk goes on.
+func (w *walk[T, O, PO]) emit(r fetched[T]) bool {
+	w.show(r)
+	for _, item := range r.page.Items {
 		if !w.yield(item, nil) {
 			return false
 		}
 	}
-	return len(page.Items) > 0
+	return len(r.page.Items) > 0
 }
 
 func (w *walk[T, O, PO]) fail(err error) {
@@ -171,18 +197,19 @@ func (w *walk[T, O, PO]) lazy() {
 	lo := po.listOptions()
 	start := lo.Page
 	for {
-		page, err := w.list(w.ctx, po)
-		if err != nil {
-			w.fail(err)
+		r := w.fetch(w.ctx, po)
+		if r.err != nil {
+			w.show(r)
+			w.fail(r.err)
 			return
 		}
 		if lo.Page == start {
-			w.bound(page)
+			w.bound(r.page)
 		}
-		if !w.emit(page) || lo.Page >= page.Pagination.MaxPage {
+		if !w.emit(r) || lo.Page >= r.page.Pagination.MaxPage {
 			return
 		}
-		if err := w.outgrown(page, lo.Page); err != nil {
+		if err := w.outgrown(r.page, lo.Page); err != nil {
 			w.fail(err)
 			return
 		}
@@ -198,19 +225,21 @@ func (w *walk[T, O, PO]) lazy() {
 type fetched[T any] struct {
 	page *Page[T]
 	err  error
+	resp *Response // with WithResponse only
 }
 
 // prefetch fetches the first page, then keeps up to n of the following
 // pages in flight while yielding in order.
 func (w *walk[T, O, PO]) prefetch(n int) {
-	first, err := w.list(w.ctx, PO(&w.opts))
-	if err != nil {
-		w.fail(err)
+	first := w.fetch(w.ctx, PO(&w.opts))
+	if first.err != nil {
+		w.show(first)
+		w.fail(first.err)
 		return
 	}
 	start := PO(&w.opts).listOptions().Page
-	w.bound(first)
-	maxPage := first.Pagination.MaxPage
+	w.bound(first.page)
+	maxPage := first.page.Pagination.MaxPage
 	if !w.emit(first) || start >= maxPage {
 		return
 	}
@@ -229,10 +258,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 			PO(&o).listOptions().Page = next
 			ch := make(chan fetched[T], 1)
 			pending = append(pending, ch)
-			wg.Go(func() {
-				page, err := w.list(ctx, PO(&o))
-				ch <- fetched[T]{page, err}
-			})
+			wg.Go(func() { ch <- w.fetch(ctx, PO(&o)) })
 		}
 	}
 	fill()
@@ -240,6 +266,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 		r := <-pending[0]
 		pending = pending[1:]
 		if r.err != nil {
+			w.show(r)
 			w.fail(r.err)
 			return
 		}
@@ -251,7 +278,7 @@ func (w *walk[T, O, PO]) prefetch(n int) {
 			maxPage = max(maxPage, r.page.Pagination.MaxPage)
 			fill() // the next pages travel while this one is consumed
 		}
-		if !w.emit(r.page) {
+		if !w.emit(r) {
 			return
 		}
 		if grown != nil {
