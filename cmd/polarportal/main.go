@@ -153,9 +153,9 @@ func (e *errWriter) Write(p []byte) (int, error) {
 // globals are the flags every command takes.
 type globals struct {
 	customer, externalCustomer, member, org string
-	json, all, utc, sandbox         bool
-	limit, page                     int
-	baseURL                         string
+	json, all, utc, sandbox                 bool
+	limit, page                             int
+	baseURL                                 string
 }
 
 // register adds the global flags to fs, with their current values as
