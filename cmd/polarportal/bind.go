@@ -109,6 +109,7 @@ type shape struct {
 type field struct {
 	index []int  // in the struct
 	key   string // top-level JSON key
+	path  string // dotted JSON path: properties.account_id
 	typ   reflect.Type
 }
 
@@ -122,8 +123,8 @@ func unionOf(shapes ...shape) *bodySpec { return &bodySpec{shapes: shapes} }
 func shapeOf[T any](name string) shape {
 	t := reflect.TypeFor[T]()
 	s := shape{name: name, typ: t, fields: map[string]field{}, keys: map[string]bool{}, consts: map[string]json.RawMessage{}}
-	var walk func(t reflect.Type, index []int, top string)
-	walk = func(t reflect.Type, index []int, top string) {
+	var walk func(t reflect.Type, index []int, top, prefix string)
+	walk = func(t reflect.Type, index []int, top, prefix string) {
 		for i := range t.NumField() {
 			sf := t.Field(i)
 			key, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
@@ -137,17 +138,17 @@ func shapeOf[T any](name string) shape {
 				s.keys[key] = true
 			}
 			if nested(sf.Type) {
-				walk(sf.Type, idx, k)
+				walk(sf.Type, idx, k, prefix+key+".")
 				continue
 			}
 			name := flagName(key)
 			if _, dup := s.fields[name]; dup {
 				panic("polarportal: two fields of " + t.String() + " make the flag " + name)
 			}
-			s.fields[name] = field{index: idx, key: k, typ: sf.Type}
+			s.fields[name] = field{index: idx, key: k, path: prefix + key, typ: sf.Type}
 		}
 	}
-	walk(t, nil, "")
+	walk(t, nil, "", "")
 	var all map[string]json.RawMessage
 	if b, err := json.Marshal(reflect.New(t).Interface()); err == nil && json.Unmarshal(b, &all) == nil {
 		for k, v := range all {
@@ -170,6 +171,12 @@ func nested(t reflect.Type) bool {
 // set are kept in set, in order, and applied once the shape is known.
 func (b *bodySpec) register(fs *flag.FlagSet, set *[][2]string) {
 	seen := map[string]bool{}
+	shapesOf := map[string][]string{} // the shapes of a union each flag belongs to
+	for _, s := range b.shapes {
+		for n := range s.fields {
+			shapesOf[n] = append(shapesOf[n], s.name)
+		}
+	}
 	for _, s := range b.shapes {
 		names := slices.Sorted(func(yield func(string) bool) {
 			for n := range s.fields {
@@ -183,7 +190,12 @@ func (b *bodySpec) register(fs *flag.FlagSet, set *[][2]string) {
 				continue
 			}
 			seen[name] = true
-			fs.Func(name, "body field ("+describeType(s.fields[name].typ)+")", func(v string) error {
+			f := s.fields[name]
+			usage := "set the body's " + f.path + " (`" + describeType(f.typ) + "`)"
+			if len(b.shapes) > 1 {
+				usage += "; shape " + strings.Join(shapesOf[name], ", ")
+			}
+			fs.Func(name, usage, func(v string) error {
 				*set = append(*set, [2]string{name, v})
 				return nil
 			})
@@ -201,13 +213,35 @@ func (b *bodySpec) register(fs *flag.FlagSet, set *[][2]string) {
 	}
 }
 
-// describeType names a field's type for the help: its Go type, and null
-// for a field that can be cleared.
+// describeType names a field's type for the help: a JSON kind, or the
+// Go type of an enumeration, and null for a field that can be cleared.
 func describeType(t reflect.Type) string {
-	if inner, ok := nullableInner(t); ok {
-		return inner.String() + ", or null to clear"
+	inner, nullable := nullableInner(t)
+	if nullable {
+		t = inner
 	}
-	return t.String()
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var s string
+	switch {
+	case t == reflect.TypeFor[time.Time]():
+		s = "RFC3339 time"
+	case t.Kind() == reflect.String && t.PkgPath() != "":
+		s = t.Name()
+	case t.Kind() == reflect.String:
+		s = "text"
+	case t.Kind() == reflect.Bool:
+		s = "true|false"
+	case t.Kind() >= reflect.Int && t.Kind() <= reflect.Float64:
+		s = "number"
+	default:
+		s = "JSON"
+	}
+	if nullable {
+		s += "|null"
+	}
+	return s
 }
 
 // nullableInner returns T for polar.Nullable[T].

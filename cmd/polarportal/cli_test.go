@@ -329,8 +329,8 @@ func TestExitStatus(t *testing.T) {
 	}{
 		{[]string{"orders", "get", "X"}, 1, "404 Not Found: ResourceNotFound: Not found"},
 		{[]string{"orders", "list"}, 1, "listing orders"},
-		{[]string{"orders", "get"}, 2, "takes 1 arguments, got 0"},
-		{[]string{"orders", "get", "X", "Y"}, 2, "takes 1 arguments, got 2"},
+		{[]string{"orders", "get"}, 2, "takes 1 argument, got 0"},
+		{[]string{"orders", "get", "X", "Y"}, 2, "takes 1 argument, got 2"},
 		{[]string{"orders", "nope"}, 2, "its verbs are list, get"},
 		{[]string{"orders", "list", "-nope"}, 2, "flag provided but not defined: -nope"},
 		{[]string{"orders", "list", "-page", "-1"}, 2, "must not be negative"},

@@ -133,7 +133,7 @@ func (c *command) parse(g *globals, args []string, stderr io.Writer) (*invocatio
 		fmt.Fprintf(stderr, "usage: polarportal %s [flags]\n\n%s (%s).\n\nFlags:\n", c.synopsis(), c.help, c.op)
 		fs.PrintDefaults()
 	}
-	g.register(fs)
+	g.register(fs, c.list != nil)
 	if c.query != nil {
 		in.opts = c.query()
 		bindQuery(fs, in.opts)
@@ -156,7 +156,11 @@ func (c *command) parse(g *globals, args []string, stderr io.Writer) (*invocatio
 		pos, args = append(pos, args[0]), args[1:]
 	}
 	if len(pos) != len(c.args) {
-		fmt.Fprintf(stderr, "polarportal: %s takes %d arguments, got %d\n", c.synopsis(), len(c.args), len(pos))
+		want := fmt.Sprintf("%d arguments", len(c.args))
+		if len(c.args) == 1 {
+			want = "1 argument"
+		}
+		fmt.Fprintf(stderr, "polarportal: %s takes %s, got %d\n", c.synopsis(), want, len(pos))
 		fs.Usage()
 		return nil, errShown
 	}

@@ -159,16 +159,18 @@ type globals struct {
 }
 
 // register adds the global flags to fs, with their current values as
-// defaults.
-func (g *globals) register(fs *flag.FlagSet) {
+// defaults; those of lists only if list.
+func (g *globals) register(fs *flag.FlagSet, list bool) {
 	fs.StringVar(&g.customer, "customer", g.customer, "the customer whose portal to show (or POLAR_CUSTOMER_ID), with an organization token")
 	fs.StringVar(&g.externalCustomer, "external-customer", g.externalCustomer, "the customer by the organization's own `ID` (or POLAR_EXTERNAL_CUSTOMER_ID)")
 	fs.StringVar(&g.member, "member", g.member, "with an organization token, mint a member session of the team member `ID` (or POLAR_MEMBER_ID)")
 	fs.StringVar(&g.org, "org", g.org, "the organization that issued a license key (or POLAR_ORGANIZATION_ID)")
 	fs.BoolVar(&g.json, "json", g.json, "print the result as JSON")
-	fs.IntVar(&g.limit, "limit", g.limit, "show at most `N` rows of a list; 0 for all")
-	fs.BoolVar(&g.all, "all", g.all, "walk every page of a list")
-	fs.IntVar(&g.page, "page", g.page, "start a list at page `N`")
+	if list {
+		fs.IntVar(&g.limit, "limit", g.limit, "show at most `N` rows of a list; 0 for all")
+		fs.BoolVar(&g.all, "all", g.all, "walk every page of a list")
+		fs.IntVar(&g.page, "page", g.page, "start a list at page `N`")
+	}
 	fs.BoolVar(&g.utc, "utc", g.utc, "show times in UTC rather than local time")
 	fs.BoolVar(&g.sandbox, "sandbox", g.sandbox, "use Polar's sandbox")
 	fs.StringVar(&g.baseURL, "base-url", g.baseURL, "send requests to `URL` instead of Polar's")
@@ -186,7 +188,7 @@ func execute(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("polarportal", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { printUsage(stderr, fs) }
-	g.register(fs)
+	g.register(fs, true)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -209,8 +211,7 @@ func execute(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	cmd, rest, err := lookup(rest)
 	if err != nil {
-		fmt.Fprintf(stderr, "polarportal: %v\n", err)
-		fs.Usage()
+		fmt.Fprintf(stderr, "polarportal: %v\nusage: polarportal [flags] SERVICE VERB [flags] [ARGS]; polarportal help lists the commands\n", err)
 		return errShown
 	}
 	in, err := cmd.parse(g, rest, stderr)
@@ -330,7 +331,7 @@ Commands:
 func printUsage(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprint(w, usageHead)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-56s %s\n", c.synopsis(), c.help)
+		fmt.Fprintf(w, "  %-42s %s\n", c.synopsis(), c.help)
 	}
 	fmt.Fprint(w, "\nFlags:\n")
 	fs.SetOutput(w)
