@@ -499,3 +499,40 @@ func TestBrokenPipe(t *testing.T) {
 		t.Errorf("after a closed pipe: %v, stderr %q", err, errOut.String())
 	}
 }
+
+// With -json, a later page's error leaves a JSON array of the items
+// before it.
+func TestJSONBeforeALaterPageError(t *testing.T) {
+	srv := pagedServer(t, "order.json")
+	status, out, errOut := polarportal(t, map[string]string{"POLAR_TOKEN": "polar_cst_test"}, "-base-url", srv.URL, "orders", "list", "-all", "-json")
+	var orders []polar.CustomerOrder
+	if err := json.Unmarshal([]byte(out), &orders); status != 1 || err != nil || len(orders) != 1 || !strings.Contains(errOut, "page two is broken") {
+		t.Errorf("status %d, %v, %d orders, stderr %q:\n%s", status, err, len(orders), errOut, out)
+	}
+}
+
+// An organization token mints a session for the customer named by the
+// organization's own ID, or for a member of a team.
+func TestOrganizationTokenSessions(t *testing.T) {
+	srv := polartest.NewTestServer(t, demoOptions...)
+	env := map[string]string{"POLAR_TOKEN": polartest.DemoOrganizationToken, "POLAR_EXTERNAL_CUSTOMER_ID": polartest.DemoCustomerExternalID}
+	status, out, errOut := polarportal(t, env, "-base-url", srv.URL, "sessions", "user", "-json")
+	if status != 0 || !strings.Contains(out, polartest.DemoCustomerID) {
+		t.Errorf("by external ID: status %d, stderr %q:\n%s", status, errOut, out)
+	}
+	status, _, errOut = polarportal(t, env, "-base-url", srv.URL, "-customer", polartest.DemoCustomerID, "sessions", "user")
+	if status != 2 || !strings.Contains(errOut, "name the customer once") {
+		t.Errorf("two customers: status %d, stderr %q", status, errOut)
+	}
+	delete(env, "POLAR_EXTERNAL_CUSTOMER_ID")
+	status, out, errOut = polarportal(t, env, "-base-url", srv.URL, "-customer", polartest.DemoTeamID, "-member", polartest.DemoOwnerMemberID, "members", "list")
+	if status != 0 || len(lines(out)) != 4 || !strings.Contains(out, "owner") {
+		t.Errorf("a member session: status %d, stderr %q:\n%s", status, errOut, out)
+	}
+	// sessions create sends the organization token itself.
+	status, out, errOut = polarportal(t, env, "-base-url", srv.URL, "sessions", "create", "-customer-id", polartest.DemoOtherCustomerID, "-json")
+	var s polar.CustomerSession
+	if err := json.Unmarshal([]byte(out), &s); status != 0 || err != nil || s.CustomerID != polartest.DemoOtherCustomerID || !strings.HasPrefix(s.Token, "polar_cst_") {
+		t.Errorf("sessions create: status %d, %v, stderr %q:\n%s", status, err, errOut, out)
+	}
+}
