@@ -9,9 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -534,5 +536,57 @@ func TestOrganizationTokenSessions(t *testing.T) {
 	var s polar.CustomerSession
 	if err := json.Unmarshal([]byte(out), &s); status != 0 || err != nil || s.CustomerID != polartest.DemoOtherCustomerID || !strings.HasPrefix(s.Token, "polar_cst_") {
 		t.Errorf("sessions create: status %d, %v, stderr %q:\n%s", status, err, errOut, out)
+	}
+}
+
+// Every filter of every list has a flag, sent as its query parameter.
+func TestEveryFilterIsSent(t *testing.T) {
+	var query url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		query = r.URL.Query()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"items":[],"pagination":{"total_count":0,"max_page":0},"seats":[],"available_seats":0,"total_seats":0}`)
+	}))
+	t.Cleanup(srv.Close)
+	env := map[string]string{"POLAR_TOKEN": "polar_cst_test"}
+	for _, c := range commands {
+		if c.query == nil {
+			continue
+		}
+		args := []string{"-base-url", srv.URL, c.service, c.verb}
+		want := url.Values{}
+		typ := reflect.TypeOf(c.query()).Elem()
+		for i := range typ.NumField() {
+			if typ == listOptionsType {
+				break // page and limit only
+			}
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("url"), ",")
+			if name == "" || typ.Field(i).Anonymous {
+				continue
+			}
+			switch typ.Field(i).Type.Kind() {
+			case reflect.Pointer: // *bool
+				args = append(args, "-"+flagName(name)+"=false")
+				want[name] = []string{"false"}
+			case reflect.Slice:
+				args = append(args, "-"+flagName(name), "a,b", "-"+flagName(name), "c")
+				want[name] = []string{"a", "b", "c"}
+			default:
+				args = append(args, "-"+flagName(name), "v")
+				want[name] = []string{"v"}
+			}
+		}
+		if c.list != nil {
+			args = append(args, "-limit", "7", "-page", "3")
+			want["limit"], want["page"] = []string{"7"}, []string{"3"}
+		}
+		query = nil
+		if status, _, errOut := polarportal(t, env, args...); status != 0 {
+			t.Errorf("%q: status %d, stderr %q", args, status, errOut)
+			continue
+		}
+		if diff := cmp.Diff(want, query); diff != "" {
+			t.Errorf("%s %s: query (-want +got):\n%s", c.service, c.verb, diff)
+		}
 	}
 }
