@@ -136,9 +136,9 @@ var commands = []command{
 			return result(c.Customers.Update(x, in.body.(*polar.CustomerPortalCustomerUpdate)))
 		}},
 	{service: "customers", verb: "payment-methods", op: "customer_portal:customers:list_payment_methods", help: "list the saved payment methods",
-		query: newOf[polar.ListOptions], columns: paymentMethodColumns, noun: "payment methods",
+		query: newOf[polar.PaymentMethodListOptions], columns: paymentMethodColumns, noun: "payment methods",
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
-			return items(c.Customers.AllPaymentMethods(x, in.opts.(*polar.ListOptions)))
+			return items(c.Customers.AllPaymentMethods(x, in.opts.(*polar.PaymentMethodListOptions)))
 		}},
 	{service: "customers", verb: "add-payment-method", op: "customer_portal:customers:add_payment_method", help: "save a payment method",
 		body: bodyOf[polar.CustomerPaymentMethodCreate](),
@@ -169,9 +169,9 @@ var commands = []command{
 
 	// Members of a team.
 	{service: "members", verb: "list", op: "customer_portal:members:list_members", help: "list the team's members",
-		query: newOf[polar.ListOptions], columns: memberColumns,
+		query: newOf[polar.MemberListOptions], columns: memberColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
-			return items(c.Members.All(x, in.opts.(*polar.ListOptions)))
+			return items(c.Members.All(x, in.opts.(*polar.MemberListOptions)))
 		}},
 	{service: "members", verb: "add", op: "customer_portal:members:add_member", help: "add a member to the team",
 		body: bodyOf[polar.CustomerPortalMemberCreate](),
@@ -203,9 +203,9 @@ var commands = []command{
 	{service: "seats", verb: "resend", op: "customer_portal:seats:resend_invitation", args: []arg{{"SEAT_ID", ""}}, help: "send a seat's invitation again",
 		call: func(x ctx, c cl, in inv) (any, error) { return result(c.Seats.ResendInvitation(x, in.args[0])) }},
 	{service: "seats", verb: "subscriptions", op: "customer_portal:seats:list_claimed_subscriptions", help: "list the subscriptions whose seats the member claimed",
-		query: newOf[polar.ListOptions], columns: subscriptionColumns, noun: "claimed subscriptions",
+		query: newOf[polar.ClaimedSubscriptionListOptions], columns: subscriptionColumns, noun: "claimed subscriptions",
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
-			return items(c.Seats.AllClaimedSubscriptions(x, in.opts.(*polar.ListOptions)))
+			return items(c.Seats.AllClaimedSubscriptions(x, in.opts.(*polar.ClaimedSubscriptionListOptions)))
 		}},
 
 	// Wallets.
