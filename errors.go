@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -337,6 +336,19 @@ var (
 	ErrNotReady = errors.New("polar: not ready yet (202 Accepted)")
 )
 
+// ErrInvalidArgument matches the errors of calls refused before anything
+// was sent because an argument could not be right: an empty or unsafe
+// path argument, a missing body, list options out of range.
+var ErrInvalidArgument = errors.New("invalid argument")
+
+// argError reports an invalid argument of operation op.
+func argError(op *operation, format string, args ...any) error {
+	return fmt.Errorf("polar: %s %s: %w: %s", op.method, op.path, ErrInvalidArgument, fmt.Sprintf(format, args...))
+}
+
+// errNilContext is returned when a method is called with a nil context.
+var errNilContext = fmt.Errorf("polar: %w: nil Context", ErrInvalidArgument)
+
 // errorDoc is the body of an error answer.
 type errorDoc struct {
 	Error            string          `json:"error"`
@@ -351,50 +363,6 @@ func errorNameOf(body []byte) string {
 		return ""
 	}
 	return doc.Error
-}
-
-// newResponseError builds the typed error of a non-2xx answer from at most
-// 64 KiB of its body. attempt is the attempt that got the answer.
-func newResponseError(resp *http.Response, method, path string, attempt int) error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &APIError{
-		StatusCode: resp.StatusCode,
-		Method:     method,
-		Path:       path,
-		Attempt:    attempt,
-		Header:     resp.Header,
-	}
-	var doc errorDoc
-	var details []ValidationDetail
-	parsed := len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &doc) == nil
-	if parsed {
-		e.Name = doc.Error
-		e.Detail = doc.ErrorDescription
-		if d := bytes.TrimSpace(doc.Detail); len(d) > 0 {
-			switch d[0] {
-			case '"':
-				_ = json.Unmarshal(d, &e.Detail)
-			case '[':
-				if json.Unmarshal(d, &details) != nil {
-					e.Body = body
-				}
-			case 'n': // null
-			default:
-				e.Detail = string(d)
-			}
-		}
-	} else if len(body) > 0 {
-		e.Body = body
-	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests && e.Name == "":
-		return &RateLimitError{APIError: e, RetryAfter: blockOf(resp)}
-	case resp.StatusCode == http.StatusUnprocessableEntity && (e.Name == "" || e.Name == string(ErrRequestValidationError.(errorName))):
-		return &ValidationError{APIError: e, Errors: details}
-	case details != nil:
-		return &ValidationError{APIError: e, Errors: details}
-	}
-	return e
 }
 
 // excerpt returns at most n bytes of b as printable text.
