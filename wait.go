@@ -92,13 +92,24 @@ func poll[T any](ctx context.Context, what, id string, opts []WaitOption, get fu
 		}
 	}
 	cfg.max = max(cfg.max, cfg.min)
+	var last error // the last not-ready answer
+	ended := func(polls int, ctxErr error) error {
+		return fmt.Errorf("polar: waiting for the %s of order %s: %w, after %d polls: %w", what, id, ctxErr, polls, last)
+	}
 	for attempt := 0; ; attempt++ {
 		v, err := get(ctx, id)
-		if err == nil || !notReady(err) {
-			return v, err
+		switch {
+		case err == nil:
+			return v, nil
+		case !notReady(err):
+			if ctxErr := ctx.Err(); ctxErr != nil && last != nil {
+				return zero, ended(attempt+1, ctxErr) // the context ended during a poll
+			}
+			return zero, err
 		}
+		last = err
 		if serr := cfg.sleep(ctx, expBackoff(cfg.min, cfg.max, attempt)); serr != nil {
-			return zero, fmt.Errorf("polar: waiting for the %s of order %s: %w, after %d polls: %w", what, id, serr, attempt+1, err)
+			return zero, ended(attempt+1, serr)
 		}
 	}
 }
