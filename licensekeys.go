@@ -370,8 +370,8 @@ type LicenseKeyDeactivate struct {
 // server would answer 404 or 422 after a request that counts against the
 // caller's 3 a second.
 var (
-	errEmptyKey          = errors.New("Key is empty")
-	errEmptyOrganization = errors.New("OrganizationID is empty")
+	errEmptyKey          = errors.New("field Key is empty")
+	errEmptyOrganization = errors.New("field OrganizationID is empty")
 )
 
 func (b *LicenseKeyValidate) validate() error { return checkKeyBody(b.Key, b.OrganizationID) }
@@ -383,7 +383,7 @@ func (b *LicenseKeyDeactivate) validate() error {
 		return err
 	}
 	if b.ActivationID == "" {
-		return errors.New("ActivationID is empty")
+		return errors.New("field ActivationID is empty")
 	}
 	return nil
 }
