@@ -375,7 +375,12 @@ func NewEntitlementsCache(ttl time.Duration, size int) *EntitlementsCache {
 // that started it ended, a waiting Get starts its own.
 //
 // subs and grants must read as the customer (or member) key stands for.
+// It fails with an error matching ErrInvalidArgument, sending nothing,
+// when ctx, subs or grants is nil.
 func (c *EntitlementsCache) Get(ctx context.Context, key string, subs SubscriptionsService, grants BenefitGrantsService) (*Entitlements, error) {
+	if ctx == nil || subs == nil || grants == nil {
+		return nil, fmt.Errorf("polar: EntitlementsCache.Get: %w: a nil context or service", ErrInvalidArgument)
+	}
 	for {
 		c.mu.Lock()
 		if el, ok := c.entries[key]; ok {

@@ -274,7 +274,10 @@ func TestEntitlementsErrors(t *testing.T) {
 	}
 
 	portal := srv.Client(polartest.DemoCustomerToken)
-	before := srv.Calls("")
+	lists := func() int {
+		return srv.Calls("customer_portal:subscriptions:list") + srv.Calls("customer_portal:benefit-grants:list")
+	}
+	before := lists()
 	var nilCtx context.Context
 	for name, call := range map[string]func() (*polar.Entitlements, error){
 		"nil subs": func() (*polar.Entitlements, error) {
@@ -291,7 +294,14 @@ func TestEntitlementsErrors(t *testing.T) {
 			t.Errorf("%s: %v, %v; want ErrInvalidArgument", name, ent, err)
 		}
 	}
-	if n := srv.Calls("") - before; n != 0 {
+	cache := polar.NewEntitlementsCache(time.Minute, 1)
+	if ent, err := cache.Get(nilCtx, "alice", portal.Subscriptions, portal.BenefitGrants); ent != nil || !errors.Is(err, polar.ErrInvalidArgument) {
+		t.Errorf("cache, nil ctx: %v, %v; want ErrInvalidArgument", ent, err)
+	}
+	if ent, err := cache.Get(t.Context(), "alice", nil, portal.BenefitGrants); ent != nil || !errors.Is(err, polar.ErrInvalidArgument) {
+		t.Errorf("cache, nil subs: %v, %v; want ErrInvalidArgument", ent, err)
+	}
+	if n := lists() - before; n != 0 {
 		t.Errorf("%d requests sent for bad arguments", n)
 	}
 
