@@ -56,9 +56,17 @@ const (
 	// DemoOrderID is Alice's newest order: paid, with billing details and
 	// a receipt number, its invoice not generated yet.
 	DemoOrderID = "00000005-0000-4000-8000-000000000001"
-	// DemoPendingOrderID is an order of Alice whose payment failed (in
-	// dunning), eligible for ConfirmRetryPayment.
-	DemoPendingOrderID = "00000005-0000-4000-8000-000000000002"
+	// DemoPendingOrderID is a renewal of Alice's past_due Pro Monthly
+	// subscription whose payment failed (in dunning: pending, with a
+	// next_payment_attempt_at), eligible for ConfirmRetryPayment. Her
+	// orders 00000005-...-0000000000NN for NN ending in 26 or 76 (76, 126,
+	// ...) are such renewals too.
+	DemoPendingOrderID = "00000005-0000-4000-8000-000000000026"
+	// DemoOneTimePendingOrderID is a one-time order of Alice (an E-book)
+	// whose payment is still being processed: pending, not eligible for
+	// ConfirmRetryPayment. Her orders ending in 12 or 62 (12, 62, 112,
+	// ...) are such orders too.
+	DemoOneTimePendingOrderID = "00000005-0000-4000-8000-000000000002"
 	// DemoUnbilledOrderID is a paid order of Alice without billing name
 	// and address: generating its invoice fails.
 	DemoUnbilledOrderID = "00000005-0000-4000-8000-000000000003"
@@ -360,20 +368,23 @@ func Demo() *Fixture {
 			o.BillingName, o.BillingAddress = alice.BillingName, alice.BillingAddress
 		}
 		switch {
-		case n == 2 || n%50 == 12:
+		case n%50 == 26: // renewals of the past_due subscription, in dunning
 			o.Status, o.Paid, o.DueAmount, o.ReceiptNumber = polar.OrderStatusPending, false, o.TotalAmount, nil
+			o.SubscriptionID, o.BillingReason = new(demoID(6, 3)), polar.OrderBillingReasonSubscriptionCycle
 			o.NextPaymentAttemptAt = new(DemoTime.Add(72 * time.Hour))
+		case n == 2 || n%50 == 12: // one-time purchases whose payment is processing
+			o.Status, o.Paid, o.DueAmount, o.ReceiptNumber = polar.OrderStatusPending, false, o.TotalAmount, nil
 		case n == 3:
 			o.BillingName, o.BillingAddress = nil, nil
+		case n == 249:
+			o.Status, o.Paid, o.ReceiptNumber = polar.OrderStatusVoid, false, nil
+		case n == 250: // before the refunds, whose rule 250 also fits
+			o.Status, o.Paid, o.ReceiptNumber, o.InvoiceNumber = polar.OrderStatusDraft, false, nil, nil
 		case n%25 == 0:
 			o.Status, o.RefundedAmount, o.RefundedTaxAmount, o.RefundableAmount, o.RefundableTaxAmount = polar.OrderStatusRefunded, o.NetAmount, o.TaxAmount, 0, 0
 		case n%40 == 0:
 			o.Status, o.RefundedAmount = polar.OrderStatusPartiallyRefunded, o.NetAmount/2
 			o.RefundableAmount -= o.RefundedAmount
-		case n == 249:
-			o.Status, o.Paid, o.ReceiptNumber = polar.OrderStatusVoid, false, nil
-		case n == 250:
-			o.Status, o.Paid, o.ReceiptNumber, o.InvoiceNumber = polar.OrderStatusDraft, false, nil, nil
 		}
 		if n%7 == 0 && o.Status == polar.OrderStatusPaid {
 			o.IsInvoiceGenerated = true
