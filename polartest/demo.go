@@ -14,7 +14,8 @@ import (
 // products of every kind; Alice, an individual customer with 250 orders,
 // a subscription in every status, benefit grants of every type, license
 // keys near their limits, meters, a wallet, payment methods (among them
-// Stripe's declining and 3-D Secure test cards) and downloadables; Bob,
+// Stripe's declining and 3-D Secure test cards) and downloadables (the
+// grants, keys and downloadables held by her owner member); Bob,
 // another customer of acme, to check isolation; the team Globex with an
 // owner, a billing manager and a plain member, a seat-based subscription
 // and its seats; and Carol, a customer of another organization, umbrella.
@@ -49,6 +50,11 @@ const (
 	DemoOwnerMemberID          = "00000004-0000-4000-8000-000000000001"
 	DemoBillingManagerMemberID = "00000004-0000-4000-8000-000000000002"
 	DemoPlainMemberID          = "00000004-0000-4000-8000-000000000003"
+	// DemoCustomerMemberID is Alice's owner member. acme uses the member
+	// model, so, as in Polar, her benefit grants, license keys and
+	// downloadables are granted to it, and Sessions.Create answers her a
+	// member session of it. Bob has no owner member until then.
+	DemoCustomerMemberID = "00000004-0000-4000-8000-000000000004"
 
 	// DemoOrderCount is how many orders Alice has; order n (1 the newest)
 	// was made n days before DemoTime.
@@ -256,6 +262,17 @@ func Demo() *Fixture {
 	billingManager := member(DemoBillingManagerMemberID, "bill@globex.example", "Bill Manager", polar.MemberRoleBillingManager)
 	plain := member(DemoPlainMemberID, "mia@globex.example", "Mia Member", polar.MemberRoleMember)
 	f.Members = append(f.Members, owner, billingManager, plain)
+	// As Polar makes an owner member: from the customer, when created.
+	aliceOwner := NewMember(alice.ID, *alice.Email, *alice.Name, polar.MemberRoleOwner)
+	aliceOwner.ID, aliceOwner.CreatedAt, aliceOwner.ExternalID = DemoCustomerMemberID, alice.CreatedAt, alice.ExternalID
+	f.Members = append(f.Members, aliceOwner)
+	// ownedBy is the member a customer's grants go to: Alice's owner.
+	ownedBy := func(cust Customer) *string {
+		if cust.ID == alice.ID {
+			return new(aliceOwner.ID)
+		}
+		return nil
+	}
 
 	f.Tokens = []Token{
 		{Token: DemoCustomerToken, Kind: CustomerSession, CustomerID: alice.ID, ReturnURL: new("https://acme.example/account")},
@@ -411,6 +428,7 @@ func Demo() *Fixture {
 		return polar.CustomerBenefitGrantCommon{
 			CreatedAt: at(100), ID: demoID(7, n), GrantedAt: new(at(100)), CustomerID: cust.ID,
 			BenefitID: demoID(14, b), SubscriptionID: new(DemoSubscriptionID), IsGranted: true, Customer: *cust.portal(),
+			MemberID: ownedBy(cust),
 		}
 	}
 	fileIDs := []string{demoID(18, 1), demoID(18, 2), demoID(18, 3)}
@@ -458,6 +476,9 @@ func Demo() *Fixture {
 			BenefitID: demoID(14, 6), Key: key, DisplayKey: "****-" + key[len(key)-4:], Status: polar.LicenseKeyStatusGranted,
 			LimitActivations: new(int64(3)), LimitUsage: new(int64(100)),
 		}, Activations: []polar.LicenseKeyActivationBase{}}
+		if m := ownedBy(cust); m != nil {
+			k.MemberID, k.Member = m, &polar.LicenseKeyMember{ID: aliceOwner.ID, Email: aliceOwner.Email}
+		}
 		return k
 	}
 	atLimit := licenseKey(1, alice, DemoLicenseKey)
@@ -557,9 +578,9 @@ func Demo() *Fixture {
 		}}
 	}
 	f.Downloadables = []Downloadable{
-		download(1, alice, "", "acme-setup.exe", 48_200_000),
-		download(2, alice, "", "acme.dmg", 51_700_000),
-		download(3, alice, "", "acme.tar.gz", 39_100_000),
+		download(1, alice, aliceOwner.ID, "acme-setup.exe", 48_200_000),
+		download(2, alice, aliceOwner.ID, "acme.dmg", 51_700_000),
+		download(3, alice, aliceOwner.ID, "acme.tar.gz", 39_100_000),
 		download(4, globex, plain.ID, "acme-team.zip", 12_000_000),
 	}
 	return f

@@ -256,3 +256,35 @@ func TestSessionsAuthenticatedUserWithoutEmail(t *testing.T) {
 		t.Errorf("loc: %+v, want [\"body\"]", ve.Errors)
 	}
 }
+
+// TestSessionsCreateOwnerSeesTheCustomers: under the member model Polar
+// grants an individual customer's benefits to their owner member (its
+// resolve_member), so the member session Sessions.Create answers for
+// Alice is her Demo owner member's and sees what her customer session
+// sees.
+func TestSessionsCreateOwnerSeesTheCustomers(t *testing.T) {
+	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	admin, _ := client(t, srv, polartest.DemoOrganizationToken)
+	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: polartest.DemoCustomerID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, _ := client(t, srv, s.Token)
+	customer, _ := client(t, srv, polartest.DemoCustomerToken)
+	if u, err := member.Sessions.AuthenticatedUser(ctx); err != nil || u.MemberID == nil || *u.MemberID != polartest.DemoCustomerMemberID {
+		t.Fatalf("Alice's session signs in %+v, %v", u, err)
+	}
+	counts := func(c *polar.Client) [3]int {
+		t.Helper()
+		g, err1 := c.BenefitGrants.List(ctx, nil)
+		k, err2 := c.LicenseKeys.List(ctx, nil)
+		d, err3 := c.Downloadables.List(ctx, nil)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			t.Fatal(err)
+		}
+		return [3]int{g.Pagination.TotalCount, k.Pagination.TotalCount, d.Pagination.TotalCount}
+	}
+	if m, c := counts(member), counts(customer); m != c || m[0] == 0 || m[1] == 0 || m[2] == 0 {
+		t.Errorf("grants, keys, downloadables: the member session sees %v, the customer session %v", m, c)
+	}
+}
