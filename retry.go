@@ -356,3 +356,40 @@ func walkErrors(err error, f func(error) bool) bool {
 	}
 	return true
 }
+
+// IsTransient reports whether err says Polar could not be reached or could
+// not answer for now, so that the same call may succeed later: a
+// connection error (refused, reset, dropped, a DNS failure), a timeout
+// (an attempt's or the context's deadline), a 502, 503 or 504 answer, or
+// a rate-limiting 429 (a *RateLimitError, also one refused by the
+// limiter before sending). The client has already retried what it may
+// retry, so these errors are what is left once retries ran out: the
+// "offline or Polar is down" test.
+//
+// It reports false for everything a retry would not mend: the caller's
+// own cancellation (context.Canceled), a business answer (any other 4xx
+// or 5xx, a 429 that names an error such as ManualRetryLimitExceeded),
+// ErrInvalidArgument, ErrNotReady (the server did answer: poll with
+// WaitReceipt), an answer that could not be decoded, a refused redirect
+// and a certificate that does not verify.
+func IsTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrInvalidArgument) {
+		return false
+	}
+	var rle *RateLimitError
+	if errors.As(err, &rle) {
+		return true
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true // also a limiter's wait that would pass the deadline
+	}
+	return retryableError(err)
+}
