@@ -163,8 +163,8 @@ func (l *Limiter) update(fn func(st *limState, now int64)) error {
 	defer l.mu.Unlock()
 	if l.file == nil {
 		now := l.now().UnixNano()
-		fn(l.mem, now)
 		l.prune(l.mem, now)
+		fn(l.mem, now)
 		return nil
 	}
 	if err := lockFile(l.file); err != nil {
@@ -191,8 +191,8 @@ func (l *Limiter) update(fn func(st *limState, now int64)) error {
 		st = limState{}
 	}
 	now := l.now().UnixNano()
-	fn(&st, now)
 	l.prune(&st, now)
+	fn(&st, now)
 	out, err := json.Marshal(&st)
 	if err != nil {
 		return err
