@@ -14,7 +14,7 @@
 //	})
 //	if !m.Activated() {
 //		cond, _ := license.MachineConditions("myapp")
-//		_, err = m.Activate(ctx, hostname, cond, nil)
+//		_, err = m.Activate(ctx, hostname, cond, nil) // ErrAlreadyActivated: another copy won
 //	}
 //	res, err := m.Check(ctx, 0)
 //	if err != nil { … the license is not valid, or Polar is out of reach past the grace … }
@@ -200,7 +200,9 @@ func (m *Manager) Activated() bool {
 // label (such as the host name), conditions that every validation must
 // match (see MachineConditions) and meta stored with the activation, and
 // keeps it in the store. It fails with ErrAlreadyActivated when the store
-// already holds one, ErrNotActivated without Config.Key, and the SDK's
+// already holds one (with a store that is an Updater, such as FileStore,
+// the store stays locked during the call, so that of several processes
+// activating at once one activates and the others get this error), ErrNotActivated without Config.Key, and the SDK's
 // error when Polar refuses (polar.ErrNotPermitted when all activations are
 // taken). If the store cannot keep the new activation, Activate frees it
 // again and fails.
@@ -208,30 +210,33 @@ func (m *Manager) Activate(ctx context.Context, label string, conditions, meta m
 	if m.cfg.Key == "" {
 		return nil, fmt.Errorf("%w: Config.Key is empty", ErrNotActivated)
 	}
-	st, err := m.store.Load()
-	if err != nil {
-		return nil, err
-	}
-	if st != nil && st.ActivationID != "" {
-		return nil, ErrAlreadyActivated
-	}
-	a, err := m.client.LicenseKeys.Activate(ctx, &polar.LicenseKeyActivate{
-		Key: m.cfg.Key, OrganizationID: m.cfg.OrganizationID, Label: label, Conditions: conditions, Meta: meta,
+	var a *polar.LicenseKeyActivationRead
+	// The store's lock is held across the call, so that processes
+	// started together on a first run activate once.
+	err := m.transact(func(st *State) (*State, error) {
+		if st != nil && st.ActivationID != "" {
+			return nil, ErrAlreadyActivated
+		}
+		var err error
+		a, err = m.client.LicenseKeys.Activate(ctx, &polar.LicenseKeyActivate{
+			Key: m.cfg.Key, OrganizationID: m.cfg.OrganizationID, Label: label, Conditions: conditions, Meta: meta,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("license: activating: %w", err)
+		}
+		return &State{Key: m.cfg.Key, OrganizationID: m.cfg.OrganizationID, ActivationID: a.ID, Label: label, Conditions: conditions}, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("license: activating: %w", err)
-	}
-	err = m.store.Save(&State{
-		Key: m.cfg.Key, OrganizationID: m.cfg.OrganizationID, ActivationID: a.ID, Label: label, Conditions: conditions,
-	})
-	if err != nil {
-		// Free the activation rather than leave it taken and unknown.
+	if err != nil && a != nil {
+		// Saving failed: free the activation rather than leave it taken
+		// and unknown.
 		derr := m.client.LicenseKeys.Deactivate(context.WithoutCancel(ctx), &polar.LicenseKeyDeactivate{
 			Key: m.cfg.Key, OrganizationID: m.cfg.OrganizationID, ActivationID: a.ID,
 		})
 		if derr != nil {
 			return nil, fmt.Errorf("%w (and freeing activation %s failed: %v)", err, a.ID, derr)
 		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return a, nil
@@ -368,14 +373,28 @@ func expired(v *polar.ValidatedLicenseKey, now time.Time) bool {
 // update changes the stored state if it still holds the activation: a
 // process that deactivated meanwhile is not undone.
 func (m *Manager) update(activationID string, fn func(*State)) error {
+	return m.transact(func(st *State) (*State, error) {
+		if st == nil || st.ActivationID != activationID {
+			return nil, nil
+		}
+		fn(st)
+		return st, nil
+	})
+}
+
+// transact runs fn on the stored state and saves what it returns (see
+// Updater): atomically if the store is an Updater.
+func (m *Manager) transact(fn func(*State) (*State, error)) error {
+	if u, ok := m.store.(Updater); ok {
+		return u.Update(fn)
+	}
 	st, err := m.store.Load()
 	if err != nil {
 		return err
 	}
-	if st == nil || st.ActivationID != activationID {
-		return nil
+	if st, err = fn(st); err != nil || st == nil {
+		return err
 	}
-	fn(st)
 	return m.store.Save(st)
 }
 

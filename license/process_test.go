@@ -76,6 +76,44 @@ func TestProcessesShareTheLicenseKeyZone(t *testing.T) {
 	}
 }
 
+// TestProcessesActivateOnce starts 8 processes at once on a machine's
+// first run, each activating if the store has no activation and then
+// validating: one activation is made, every process is validated, and
+// none gets a 429.
+func TestProcessesActivateOnce(t *testing.T) {
+	needProcessLocks(t)
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits())
+	dir := t.TempDir()
+	lock, storePath := filepath.Join(dir, "keys.lock"), filepath.Join(dir, "state", "license.json")
+	var kids []*child
+	for range 8 {
+		kids = append(kids, startChild(t, "check", "LICENSE_TEST_URL="+srv.URL, "LICENSE_TEST_LOCK="+lock,
+			"LICENSE_TEST_STORE="+storePath, "LICENSE_TEST_ORG="+polartest.DemoOrganizationID,
+			"LICENSE_TEST_KEY="+polartest.DemoUsageLicenseKey))
+	}
+	for _, k := range kids {
+		k.release(t)
+	}
+	for i, k := range kids {
+		var rep checkReport
+		if err := json.NewDecoder(k.out).Decode(&rep); err != nil {
+			t.Fatalf("child %d: reading its report: %v", i, err)
+		}
+		if err := k.cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v", i, err)
+		}
+		if rep.Err != "" || rep.Source != Online || rep.TooMany != 0 {
+			t.Errorf("child %d: %+v, want an online validation and no 429", i, rep)
+		}
+	}
+	if got := srv.Calls("customer_portal:license_keys:activate"); got != 1 {
+		t.Errorf("the server activated %d times, want 1", got)
+	}
+	if got := srv.Calls("customer_portal:license_keys:validate"); got != 8 {
+		t.Errorf("the server validated %d times, want 8", got)
+	}
+}
+
 // TestLimiterProcesses runs 6 processes of 2 license-key waits each on one
 // lock file: no 4 of the 12 requests fall within one second, and the
 // processes do not wait much longer than the window makes them.

@@ -48,12 +48,25 @@ type Store interface {
 	Clear() error
 }
 
+// An Updater is a Store that can change its state atomically: Update
+// runs fn on the stored state (nil when there is none) so that no other
+// user of the store, in any process, saves in between, and saves the state
+// fn returns unless fn returns nil or an error, which Update returns.
+// Manager uses it, when its Store has it, to activate once when several
+// processes start together and not to undo a deactivation made meanwhile;
+// with a plain Store it loads and saves without that guarantee.
+type Updater interface {
+	Store
+	// Update changes the stored state atomically.
+	Update(fn func(st *State) (*State, error)) error
+}
+
 // A FileStore keeps the State as a JSON file, mode 0600 in a directory of
 // mode 0700 (the file holds the license key). Save writes a temporary file
 // beside it, syncs it and renames it over the old one, so that the file is
 // always a whole state, the old or the new: a process killed mid-write
 // leaves at most a temporary file, which Load ignores and the next Save
-// removes. Saves and Clears take an exclusive lock on a file beside it
+// removes. Save, Update and Clear take an exclusive lock on a file beside it
 // (path + ".lock": flock on unix systems, which the kernel releases when
 // a process dies), so processes that write at once take turns; outside
 // unix systems they take turns within their process only, and the rename
@@ -62,7 +75,7 @@ type FileStore struct {
 	path string
 }
 
-var _ Store = (*FileStore)(nil)
+var _ Updater = (*FileStore)(nil)
 
 // NewFileStore returns a FileStore that keeps the state at path.
 func NewFileStore(path string) *FileStore { return &FileStore{path: path} }
@@ -121,41 +134,57 @@ func (s *FileStore) Save(st *State) error {
 	if st == nil {
 		return errors.New("license: Save: nil state")
 	}
+	return s.locked(func() error { return s.save(st) })
+}
+
+// Update implements Updater: fn runs with the store's lock held, so that
+// processes that update at once take turns, each seeing what the previous
+// one saved.
+func (s *FileStore) Update(fn func(st *State) (*State, error)) error {
+	return s.locked(func() error {
+		st, err := s.Load()
+		if err != nil {
+			return err
+		}
+		if st, err = fn(st); err != nil || st == nil {
+			return err
+		}
+		return s.save(st)
+	})
+}
+
+// save writes st; it runs with the lock held.
+func (s *FileStore) save(st *State) error {
 	b, err := json.MarshalIndent(st, "", "\t")
 	if err != nil {
 		return fmt.Errorf("license: encoding the state: %w", err)
 	}
 	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	s.removeTemps()
+	f, err := os.CreateTemp(dir, s.tempPrefix()+"*") // mode 0600
+	if err != nil {
 		return fmt.Errorf("license: %w", err)
 	}
-	return s.locked(func() error {
-		s.removeTemps()
-		f, err := os.CreateTemp(dir, s.tempPrefix()+"*") // mode 0600
-		if err != nil {
-			return fmt.Errorf("license: %w", err)
-		}
-		tmp := f.Name()
-		_, err = f.Write(append(b, '\n'))
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil && testHookBeforeRename != nil {
-			testHookBeforeRename(tmp)
-		}
-		if err == nil {
-			err = os.Rename(tmp, s.path)
-		}
-		if err != nil {
-			os.Remove(tmp)
-			return fmt.Errorf("license: saving the state: %w", err)
-		}
-		syncDir(dir)
-		return nil
-	})
+	tmp := f.Name()
+	_, err = f.Write(append(b, '\n'))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && testHookBeforeRename != nil {
+		testHookBeforeRename(tmp)
+	}
+	if err == nil {
+		err = os.Rename(tmp, s.path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("license: saving the state: %w", err)
+	}
+	syncDir(dir)
+	return nil
 }
 
 // Clear implements Store.
@@ -170,8 +199,11 @@ func (s *FileStore) Clear() error {
 	})
 }
 
-// locked runs fn holding the store's lock.
+// locked runs fn holding the store's lock, the directory made.
 func (s *FileStore) locked(fn func() error) error {
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+		return fmt.Errorf("license: %w", err)
+	}
 	mu := pathMutex(s.path)
 	mu.Lock()
 	defer mu.Unlock()
@@ -179,9 +211,6 @@ func (s *FileStore) locked(fn func() error) error {
 		return fn()
 	}
 	lf, err := os.OpenFile(s.path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
-	if errors.Is(err, fs.ErrNotExist) {
-		return fn() // no directory: nothing to write over
-	}
 	if err != nil {
 		return fmt.Errorf("license: %w", err)
 	}

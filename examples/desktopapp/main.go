@@ -87,10 +87,14 @@ func start(ctx context.Context, m *license.Manager, out io.Writer) error {
 		}
 		host, _ := os.Hostname()
 		a, err := m.Activate(ctx, host, conditions, map[string]any{"app_version": "1.0.0"})
-		if err != nil {
+		switch {
+		case errors.Is(err, license.ErrAlreadyActivated):
+			// Another copy, started at the same time, activated first.
+		case err != nil:
 			return fmt.Errorf("activating: %w", err)
+		default:
+			fmt.Fprintf(out, "First run: activated this machine (activation %s).\n", a.ID)
 		}
-		fmt.Fprintf(out, "First run: activated this machine (activation %s).\n", a.ID)
 	}
 	res, err := m.Check(ctx, 1)
 	if errors.Is(err, license.ErrUsageNotCounted) {
