@@ -13,7 +13,12 @@ import "time"
 //	case *polar.CustomerTeam:
 //		fmt.Println("team", c.ID)
 //	}
+//
+// Common reaches the fields every customer has without a type switch.
 type Customer interface {
+	// Common returns the fields every customer has; nil for
+	// *CustomerUnknown, whose Raw holds them.
+	Common() *CustomerCommon
 	isCustomer()
 }
 
@@ -28,6 +33,9 @@ var customerUnion = newUnion("Customer", []string{"type"}, "",
 type CustomerUnknown struct{ UnknownVariant }
 
 func (*CustomerUnknown) isCustomer() {}
+
+// Common returns nil: the customer's fields are in Raw.
+func (*CustomerUnknown) Common() *CustomerCommon { return nil }
 
 // CustomerCommon holds the fields every kind of customer has. CustomerIndividual,
 // CustomerTeam and LicenseKeyCustomer embed it.
@@ -89,6 +97,10 @@ type CustomerTeam struct {
 	// Email is the team's email address, if it has one.
 	Email *string `json:"email"`
 }
+
+// Common returns c: every kind of customer has it through its embedded
+// CustomerCommon.
+func (c *CustomerCommon) Common() *CustomerCommon { return c }
 
 func (*CustomerIndividual) isCustomer() {}
 func (*CustomerTeam) isCustomer()       {}

@@ -46,12 +46,13 @@ type CustomersService interface {
 	// default one.
 	//
 	// API: GET /v1/customer-portal/customers/me/payment-methods
-	ListPaymentMethods(ctx context.Context, opts *ListOptions) (*Page[CustomerPaymentMethod], error)
+	ListPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) (*Page[CustomerPaymentMethod], error)
 	// AllPaymentMethods iterates over every saved payment method of every
 	// page, 100 at a time unless opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/customers/me/payment-methods
-	AllPaymentMethods(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPaymentMethod, error]
+	AllPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) iter.Seq2[CustomerPaymentMethod, error]
 	// AddPaymentMethod saves a payment method from a Stripe confirmation
 	// token. The result is a *CustomerPaymentMethodCreateSucceededResponse
 	// with the new method, or a
@@ -96,8 +97,9 @@ type CustomersService interface {
 	// VerifyEmailUpdate completes an email change with the token of the
 	// verification link, and returns a new customer session token. Use the
 	// new token from then on, in place of the session token the change was
-	// requested with (client.WithToken(res.Token)). It is sent without
-	// Authorization. It fails with a 401 *APIError for an invalid or
+	// requested with: client.WithToken(res.Token, polar.SubjectOf(client)),
+	// so that the rate limiter counts it as the same customer. It is sent
+	// without Authorization. It fails with a 401 *APIError for an invalid or
 	// expired token and a 422 *ValidationError when the new address is
 	// already in use.
 	//
@@ -122,7 +124,7 @@ var (
 		id: "customer_portal:customers:get", method: http.MethodGet, path: customersMePath})
 	customersUpdate = declare[none, *CustomerPortalCustomerUpdate, *CustomerPortalCustomer](operation{
 		id: "customer_portal:customers:update", method: http.MethodPatch, path: customersMePath})
-	customersListPaymentMethods = declare[ListOptions, none, *Page[CustomerPaymentMethod]](operation{
+	customersListPaymentMethods = declare[PaymentMethodListOptions, none, *Page[CustomerPaymentMethod]](operation{
 		id: "customer_portal:customers:list_payment_methods", method: http.MethodGet, path: paymentMethodsPath})
 	customersAddPaymentMethod = declare[none, *CustomerPaymentMethodCreate, CustomerPaymentMethodCreateResponse](operation{
 		id: "customer_portal:customers:add_payment_method", method: http.MethodPost, path: paymentMethodsPath})
@@ -162,12 +164,19 @@ func (s *customersService) Update(ctx context.Context, body *CustomerPortalCusto
 	return customersUpdate.send(ctx, s.client, "", body)
 }
 
-func (s *customersService) ListPaymentMethods(ctx context.Context, opts *ListOptions) (*Page[CustomerPaymentMethod], error) {
+func (s *customersService) ListPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) (*Page[CustomerPaymentMethod], error) {
 	return customersListPaymentMethods.query(ctx, s.client, opts)
 }
 
-func (s *customersService) AllPaymentMethods(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPaymentMethod, error] {
+func (s *customersService) AllPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) iter.Seq2[CustomerPaymentMethod, error] {
 	return listAll(ctx, s.client, opts, s.ListPaymentMethods)
+}
+
+// PaymentMethodListOptions selects a page of Customers.ListPaymentMethods
+// and Customers.AllPaymentMethods. Polar takes no filter on payment methods
+// today; the type lets one be added later without changing the methods.
+type PaymentMethodListOptions struct {
+	ListOptions
 }
 
 func (s *customersService) AddPaymentMethod(ctx context.Context, body *CustomerPaymentMethodCreate) (CustomerPaymentMethodCreateResponse, error) {

@@ -147,7 +147,7 @@ func wantPaymentMethods(t *testing.T) []CustomerPaymentMethod {
 func TestCustomersListPaymentMethods(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, string(fixture("payment_methods_page.json"))))
 	c := newTestClient(t, srv, testToken)
-	page, err := c.Customers.ListPaymentMethods(bg(), &ListOptions{Page: 2, Limit: 25})
+	page, err := c.Customers.ListPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Page: 2, Limit: 25}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestCustomersAllPaymentMethods(t *testing.T) {
 	})
 	c := newTestClient(t, srv, testToken)
 	var types []string
-	for pm, err := range c.Customers.AllPaymentMethods(bg(), &ListOptions{Limit: 1}) {
+	for pm, err := range c.Customers.AllPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Limit: 1}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -450,11 +450,11 @@ func TestCustomersArgumentsCheckedBeforeSending(t *testing.T) {
 		"nil email request": func() error { return c.Customers.RequestEmailUpdate(bg(), nil) },
 		"nil verify":        func() error { _, err := c.Customers.VerifyEmailUpdate(bg(), nil); return err },
 		"limit over 100": func() error {
-			_, err := c.Customers.ListPaymentMethods(bg(), &ListOptions{Limit: 101})
+			_, err := c.Customers.ListPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Limit: 101}})
 			return err
 		},
 		"all with negative page": func() error {
-			return firstErr(c.Customers.AllPaymentMethods(bg(), &ListOptions{Page: -1}))
+			return firstErr(c.Customers.AllPaymentMethods(bg(), &PaymentMethodListOptions{ListOptions: ListOptions{Page: -1}}))
 		},
 	} {
 		if err := call(); !errors.Is(err, ErrInvalidArgument) {
@@ -691,10 +691,10 @@ var _ = addOps(
 	},
 	opSpec{id: "customer_portal:customers:list_payment_methods", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			return onlyErr(c.Customers.ListPaymentMethods(ctx, &ListOptions{Limit: 10}))
+			return onlyErr(c.Customers.ListPaymentMethods(ctx, &PaymentMethodListOptions{ListOptions: ListOptions{Limit: 10}}))
 		},
 		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
-			return onlyErr(c.Customers.ListPaymentMethods(ctx, &ListOptions{Page: 1, Limit: 20}))
+			return onlyErr(c.Customers.ListPaymentMethods(ctx, &PaymentMethodListOptions{ListOptions: ListOptions{Page: 1, Limit: 20}}))
 		}}},
 		schemas: map[string]reflect.Type{
 			"CustomerPaymentMethod":               reflect.TypeFor[CustomerPaymentMethod](),

@@ -35,12 +35,13 @@ type MembersService interface {
 	// List returns one page of the team's members.
 	//
 	// API: GET /v1/customer-portal/members
-	List(ctx context.Context, opts *ListOptions) (*Page[CustomerPortalMember], error)
+	List(ctx context.Context, opts *MemberListOptions) (*Page[CustomerPortalMember], error)
 	// All iterates over every member of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/members
-	All(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPortalMember, error]
+	All(ctx context.Context, opts *MemberListOptions) iter.Seq2[CustomerPortalMember, error]
 	// Add adds a member to the team, with the member role unless body
 	// says otherwise; the owner role cannot be given. If a member with
 	// that email address exists already, it is returned unchanged. A
@@ -75,7 +76,7 @@ func (*membersService) sdkService() {}
 const membersPath = "/v1/customer-portal/members"
 
 var (
-	membersList = declare[ListOptions, none, *Page[CustomerPortalMember]](operation{
+	membersList = declare[MemberListOptions, none, *Page[CustomerPortalMember]](operation{
 		id: "customer_portal:members:list_members", method: http.MethodGet, path: membersPath})
 	membersAdd = declare[none, *CustomerPortalMemberCreate, *CustomerPortalMember](operation{
 		id: "customer_portal:members:add_member", method: http.MethodPost, path: membersPath})
@@ -85,12 +86,19 @@ var (
 		id: "customer_portal:members:remove_member", method: http.MethodDelete, path: membersPath + "/{id}"})
 )
 
-func (s *membersService) List(ctx context.Context, opts *ListOptions) (*Page[CustomerPortalMember], error) {
+func (s *membersService) List(ctx context.Context, opts *MemberListOptions) (*Page[CustomerPortalMember], error) {
 	return membersList.query(ctx, s.client, opts)
 }
 
-func (s *membersService) All(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerPortalMember, error] {
+func (s *membersService) All(ctx context.Context, opts *MemberListOptions) iter.Seq2[CustomerPortalMember, error] {
 	return listAll(ctx, s.client, opts, s.List)
+}
+
+// MemberListOptions selects a page of Members.List and Members.All. Polar
+// takes no filter on members today; the type lets one be added later
+// without changing the methods.
+type MemberListOptions struct {
+	ListOptions
 }
 
 func (s *membersService) Add(ctx context.Context, body *CustomerPortalMemberCreate) (*CustomerPortalMember, error) {

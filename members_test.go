@@ -53,7 +53,7 @@ func wantMember(t *testing.T) *CustomerPortalMember {
 func TestMembersList(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, string(fixture("members_page.json"))))
 	c := newTestClient(t, srv, testToken)
-	page, err := c.Members.List(bg(), &ListOptions{Page: 3, Limit: 100})
+	page, err := c.Members.List(bg(), &MemberListOptions{ListOptions: ListOptions{Page: 3, Limit: 100}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestMembersAll(t *testing.T) {
 	})
 	c := newTestClient(t, srv, testToken)
 	var got []string
-	for m, err := range c.Members.All(bg(), &ListOptions{Limit: 2}) {
+	for m, err := range c.Members.All(bg(), &MemberListOptions{ListOptions: ListOptions{Limit: 2}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -226,12 +226,17 @@ func TestMembersArgumentsCheckedBeforeSending(t *testing.T) {
 	srv := newRecorder(t, jsonAnswer(200, `{}`))
 	c := newTestClient(t, srv, testToken)
 	for name, call := range map[string]func() error{
-		"nil add":           func() error { _, err := c.Members.Add(bg(), nil); return err },
-		"nil update":        func() error { _, err := c.Members.Update(bg(), portalMemberID, nil); return err },
-		"empty update id":   func() error { _, err := c.Members.Update(bg(), "", &CustomerPortalMemberUpdate{}); return err },
-		"dot-dot remove":    func() error { return c.Members.Remove(bg(), "..") },
-		"limit over 100":    func() error { _, err := c.Members.List(bg(), &ListOptions{Limit: 101}); return err },
-		"all negative page": func() error { return firstErr(c.Members.All(bg(), &ListOptions{Page: -1})) },
+		"nil add":         func() error { _, err := c.Members.Add(bg(), nil); return err },
+		"nil update":      func() error { _, err := c.Members.Update(bg(), portalMemberID, nil); return err },
+		"empty update id": func() error { _, err := c.Members.Update(bg(), "", &CustomerPortalMemberUpdate{}); return err },
+		"dot-dot remove":  func() error { return c.Members.Remove(bg(), "..") },
+		"limit over 100": func() error {
+			_, err := c.Members.List(bg(), &MemberListOptions{ListOptions: ListOptions{Limit: 101}})
+			return err
+		},
+		"all negative page": func() error {
+			return firstErr(c.Members.All(bg(), &MemberListOptions{ListOptions: ListOptions{Page: -1}}))
+		},
 	} {
 		if err := call(); !errors.Is(err, ErrInvalidArgument) {
 			t.Errorf("%s: %v", name, err)
@@ -246,10 +251,10 @@ func TestMembersArgumentsCheckedBeforeSending(t *testing.T) {
 var _ = addOps(
 	opSpec{id: "customer_portal:members:list_members", answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			return onlyErr(c.Members.List(ctx, &ListOptions{Page: 1}))
+			return onlyErr(c.Members.List(ctx, &MemberListOptions{ListOptions: ListOptions{Page: 1}}))
 		},
 		rows: []contractRow{{call: func(ctx context.Context, c *Client) error {
-			return onlyErr(c.Members.List(ctx, &ListOptions{Page: 1, Limit: 50}))
+			return onlyErr(c.Members.List(ctx, &MemberListOptions{ListOptions: ListOptions{Page: 1, Limit: 50}}))
 		}}},
 		schemas: map[string]reflect.Type{
 			"CustomerPortalMember":               reflect.TypeFor[CustomerPortalMember](),

@@ -23,6 +23,7 @@ type OrdersService interface {
 	List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error)
 	// All iterates over every order of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/orders/ (every page)
 	All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error]
@@ -382,7 +383,7 @@ type CustomerOrderReceipt struct {
 // CustomerOrderPaymentStatus is the payment status of an order.
 type CustomerOrderPaymentStatus struct {
 	// Current payment status.
-	Status string `json:"status"`
+	Status OrderPaymentStatus `json:"status"`
 	// Error message if payment failed.
 	Error *string `json:"error,omitempty"`
 }
@@ -410,12 +411,37 @@ const (
 // CustomerOrderPaymentConfirmation is the result of a payment retry.
 type CustomerOrderPaymentConfirmation struct {
 	// Payment status after confirmation.
-	Status string `json:"status"`
+	Status OrderPaymentStatus `json:"status"`
 	// Client secret for handling additional actions.
 	ClientSecret *string `json:"client_secret,omitempty"`
 	// Error message if confirmation failed.
 	Error *string `json:"error,omitempty"`
 }
+
+// OrderPaymentStatus is the state of an order's payment, as
+// Orders.PaymentStatus and Orders.ConfirmRetryPayment report it. The API
+// document leaves the values open, so a status not listed here may come
+// and is kept as sent.
+type OrderPaymentStatus string
+
+// Values of OrderPaymentStatus.
+const (
+	// OrderPaymentStatusNoPayment: the order has nothing to pay.
+	OrderPaymentStatusNoPayment OrderPaymentStatus = "no_payment"
+	// OrderPaymentStatusPending: the payment is in progress.
+	OrderPaymentStatusPending OrderPaymentStatus = "pending"
+	// OrderPaymentStatusRequiresAction: the customer must complete the
+	// payment, such as 3-D Secure, with the ClientSecret of
+	// CustomerOrderPaymentConfirmation.
+	OrderPaymentStatusRequiresAction OrderPaymentStatus = "requires_action"
+	// OrderPaymentStatusSucceeded: the payment went through.
+	OrderPaymentStatusSucceeded OrderPaymentStatus = "succeeded"
+	// OrderPaymentStatusFailed: the payment failed; Error says why.
+	OrderPaymentStatusFailed OrderPaymentStatus = "failed"
+	// OrderPaymentStatusCanceled: the payment was canceled, as for a void
+	// order.
+	OrderPaymentStatusCanceled OrderPaymentStatus = "canceled"
+)
 
 // ProductBillingType tells one-time purchases from recurring ones.
 type ProductBillingType string

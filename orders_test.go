@@ -261,7 +261,7 @@ func TestOrdersConfirmRetryPayment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Status != "requires_action" || res.ClientSecret == nil || *res.ClientSecret != "pi_secret" || res.Error != nil {
+	if res.Status != OrderPaymentStatusRequiresAction || res.ClientSecret == nil || *res.ClientSecret != "pi_secret" || res.Error != nil {
 		t.Fatalf("result = %+v", res)
 	}
 	r := srv.requests()[0]

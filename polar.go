@@ -1,21 +1,3 @@
-// Package polar is a client for Polar's Customer Portal API: the orders,
-// subscriptions, benefit grants, license keys, meters, wallets, payment
-// methods, team members and seats that a signed-in customer can see and
-// manage.
-//
-// Create one Client per process and derive a per-customer client from it
-// with WithToken; all of them share one connection pool, one retrying
-// transport and one rate limiter:
-//
-//	base, err := polar.NewClient("")
-//	...
-//	portal := base.WithToken(customerSessionToken)
-//	for order, err := range portal.Orders.All(ctx, nil) {
-//		...
-//	}
-//
-// Every service is an interface (OrdersService, ...) so that code using the
-// client can be tested with a stand-in.
 package polar
 
 import (
@@ -232,7 +214,7 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 		}
 	}
 	co.hc = co.newRetryClient(cfg)
-	return newClient(co, token), nil
+	return newClient(co, token, ""), nil
 }
 
 func (cfg *config) retryPolicy() (RetryPolicy, error) {
@@ -282,13 +264,18 @@ func parseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-func newClient(co *core, token string) *Client {
+// newClient makes a client of co for token, whose rate-limit key is key
+// when the caller named the token's subject, else the token's own.
+func newClient(co *core, token, key string) *Client {
 	c := &Client{core: co}
 	if token != "" {
 		hdr := []string{"Bearer " + token}
 		c.auth = func() []string { return hdr }
 		if co.limiter != nil {
-			c.key = limiterKey(token)
+			if key == "" {
+				key = limiterKey(token)
+			}
+			c.key = key
 		}
 	}
 	c.common.client = c
@@ -348,6 +335,59 @@ func limiterKey(token string) string {
 	return hex.EncodeToString(sum[:12])
 }
 
+// subjectKey returns the rate-limit key of a subject ID: "s" and part of
+// the ID's SHA-256, which no token's key starts with. The ID is no secret;
+// it is hashed so that every key has the same small size.
+func subjectKey(id string) string {
+	var buf [256]byte
+	sum := sha256.Sum256(append(buf[:0], id...))
+	var out [25]byte
+	out[0] = 's'
+	hex.Encode(out[1:], sum[:12])
+	return string(out[:])
+}
+
+// A TokenOption tells WithToken more about its token. It is a value, so
+// that passing one costs WithToken no allocation.
+type TokenOption struct {
+	key string // the rate-limit key to use, already made
+}
+
+// ForSubject names the customer or member a token belongs to, by its
+// Polar ID (a customer session's CustomerID, or the member's ID for a
+// member session). Polar counts its rate limits per customer or member,
+// not per token: clients of one subject then share one budget in the
+// default limiter (and in a Limiter of the caller's), however many session
+// tokens the subject has. Without it each token counts on its own, so two
+// sessions of one customer could together send twice Polar's limit and be
+// refused. The ID is not a secret; the limiter keeps a hash of it, never
+// the token. An empty ID names nobody.
+func ForSubject(id string) TokenOption {
+	if id == "" {
+		return TokenOption{}
+	}
+	return TokenOption{key: subjectKey(id)}
+}
+
+// SubjectOf names the same subject as client c: the token belongs to
+// whomever c's token belongs to, as the new session token that
+// VerifyEmailUpdate returns belongs to the customer whose session asked
+// for the change.
+func SubjectOf(c *Client) TokenOption { return TokenOption{key: c.key} }
+
+// ForSession returns a client that uses the token of session s, counted
+// in the rate limiter as its customer (WithToken with ForSubject of the
+// session's CustomerID). A member session of a team customer is then
+// counted with the other members of the team, which is more cautious than
+// Polar's count per member; name the member with ForSubject instead to
+// give each member its own budget.
+func (c *Client) ForSession(s *CustomerSession) *Client {
+	if s == nil {
+		return c.WithToken("")
+	}
+	return c.WithToken(s.Token, ForSubject(s.CustomerID))
+}
+
 // WithToken returns a client that uses token and shares everything else
 // with c: transport, connection pool, rate limiter, options. It is cheap
 // enough to call per incoming request of a backend that serves many
@@ -361,8 +401,20 @@ func limiterKey(token string) string {
 // A token that cannot be sent in a header (one with a control character)
 // gives a client whose authenticated calls all fail with an error matching
 // ErrInvalidArgument, without sending anything.
-func (c *Client) WithToken(token string) *Client {
-	child := newClient(c.core, token)
+//
+// The rate limiter counts each token on its own unless opts name the
+// customer or member it belongs to (ForSubject, SubjectOf), as Polar
+// counts; ForSession does so for a session from Sessions.Create. A call
+// costs five allocations (the client, its Authorization header and the
+// limiter key among them), with or without options.
+func (c *Client) WithToken(token string, opts ...TokenOption) *Client {
+	var key string
+	for _, o := range opts {
+		if o.key != "" {
+			key = o.key
+		}
+	}
+	child := newClient(c.core, token, key)
 	if err := checkToken(token); err != nil {
 		child.auth, child.authErr = nil, err
 	}

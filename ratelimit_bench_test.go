@@ -98,3 +98,34 @@ func BenchmarkLimiterWait(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkLimiterLiveKeysAllZones is BenchmarkLimiterLiveKeys for keys
+// that waited once in each zone: the license-key and email-update windows
+// keep their send times, 3 + 6 + 12 of them.
+func BenchmarkLimiterLiveKeysAllZones(b *testing.B) {
+	const n = 20_000
+	var perKey float64
+	for b.Loop() {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		lim := mustLimiter(b, DefaultRateLimits(Production)).(*limiter)
+		frozen := time.Now()
+		lim.now = func() time.Time { return frozen }
+		for i := range n {
+			for _, z := range []Zone{ZoneAPI, ZoneLicenseKeys, ZoneEmailUpdate} {
+				if err := lim.Wait(bg(), z, customerKey(i)); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		if lim.keyCount() != n {
+			b.Fatalf("%d keys kept, want %d", lim.keyCount(), n)
+		}
+		runtime.KeepAlive(lim)
+		perKey = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+	}
+	b.ReportMetric(perKey, "heap-B/key")
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"net/http"
@@ -123,8 +124,7 @@ func TestLimiterConcurrentCallersShareBuckets(t *testing.T) {
 func TestLimiterKeysAreSeparate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := mustLimiter(t, DefaultRateLimits(Production))
-		spec, _ := specFor(Window{Limit: 3, Per: time.Second})
-		sendTimes(t, l, ZoneLicenseKeys, "a", spec.burst) // a's burst is spent
+		sendTimes(t, l, ZoneLicenseKeys, "a", 3) // a's window is full
 		start := time.Now()
 		if err := l.Wait(bg(), ZoneLicenseKeys, "b"); err != nil || time.Since(start) != 0 {
 			t.Fatalf("b waited %v for a's bucket: %v", time.Since(start), err)
@@ -277,12 +277,11 @@ func TestLimiterForgetsIdleKeysOnly(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := mustLimiter(t, DefaultRateLimits(Production)).(*limiter)
 		start := time.Now()
-		// busy sends one email-update request: the hourly window then lets
-		// its next one go one refill interval later, where a fresh key
-		// would go at once.
-		hourly, _ := specFor(Window{Limit: 12, Per: time.Hour})
-		next := hourly.interval
-		sendTimes(t, l, ZoneEmailUpdate, "busy", 1)
+		// busy fills the hourly email-update window (six requests a minute
+		// apart from six more): its next one goes an hour (and a
+		// nanosecond) after the first, where a fresh key would go at once.
+		next := time.Hour + 1
+		sendTimes(t, l, ZoneEmailUpdate, "busy", 12)
 		const batch = 3000
 		const rounds = 5
 		for round := range rounds {
@@ -480,11 +479,35 @@ func TestLimiterCancelDuringBlockLetsNoExtraWindowThrough(t *testing.T) {
 // a wait that starts while its key is blocked does not end before the
 // block does.
 func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
-	const seed = 20261031
-	scenarios := 500
+	randomCancels(t, cancelLimits, 20261031, 500, 1)
+}
+
+// bucketLimits are windows above maxRing, alone and mixed with small ones,
+// so that the property test also covers the token buckets.
+var bucketLimits = RateLimits{
+	Zones: map[Zone][]Window{
+		"big":  {{Limit: 70, Per: time.Second}},
+		"huge": {{Limit: 100, Per: 3 * time.Second}},
+		"pair": {{Limit: 70, Per: time.Second}, {Limit: 90, Per: 3 * time.Second}},
+		"mix":  {{Limit: 3, Per: 200 * time.Millisecond}, {Limit: 65, Per: 2 * time.Second}},
+	},
+	MaxBlockWait: time.Second,
+}
+
+// TestLimiterBucketWindowsHoldUnderRandomCancels is the property test of
+// TestLimiterWindowsHoldUnderRandomCancels on token buckets.
+func TestLimiterBucketWindowsHoldUnderRandomCancels(t *testing.T) {
+	randomCancels(t, bucketLimits, 20261204, 200, 25)
+}
+
+// randomCancels runs the given number of random scenarios on limits (a
+// tenth of them under -short); each wait of a scenario comes as that many
+// waits, with their own deadlines or cancellations.
+func randomCancels(t *testing.T, limits RateLimits, seed uint64, scenarios, copies int) {
 	if testing.Short() {
-		scenarios = 50
+		scenarios /= 10
 	}
+	cancelLimits := limits
 	zones := slices.Sorted(maps.Keys(cancelLimits.Zones))
 	// Two keys take most requests; the others make the limiter sweep
 	// (forget idle keys and move the rows of the others) all the time.
@@ -514,34 +537,36 @@ func TestLimiterWindowsHoldUnderRandomCancels(t *testing.T) {
 					l.Block(key, d)
 					blocks = append(blocks, span{key, time.Now(), time.Now().Add(d)})
 				case p < 100:
-					ctx, cancel := context.WithCancel(bg())
-					kind := "plain"
-					switch rng.IntN(3) {
-					case 1:
-						kind = "deadline"
-						ctx, cancel = context.WithTimeout(bg(), time.Duration(rng.Int64N(int64(2*time.Second))))
-					case 2:
-						kind = "cancel"
-						time.AfterFunc(time.Duration(rng.Int64N(int64(2*time.Second))), cancel)
-					}
-					wg.Go(func() {
-						defer cancel()
-						start := time.Now()
-						err := l.Wait(ctx, zone, key)
-						var rle *RateLimitError
-						switch {
-						case err == nil:
-							rel.add(key, zone)
-							mu.Lock()
-							waits = append(waits, span{key, start, time.Now()})
-							mu.Unlock()
-						case errors.As(err, &rle):
-						case kind == "plain":
-							t.Errorf("a wait without deadline failed: %v", err)
-						case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
-							t.Errorf("unexpected error: %v", err)
+					for range copies {
+						ctx, cancel := context.WithCancel(bg())
+						kind := "plain"
+						switch rng.IntN(3) {
+						case 1:
+							kind = "deadline"
+							ctx, cancel = context.WithTimeout(bg(), time.Duration(rng.Int64N(int64(2*time.Second))))
+						case 2:
+							kind = "cancel"
+							time.AfterFunc(time.Duration(rng.Int64N(int64(2*time.Second))), cancel)
 						}
-					})
+						wg.Go(func() {
+							defer cancel()
+							start := time.Now()
+							err := l.Wait(ctx, zone, key)
+							var rle *RateLimitError
+							switch {
+							case err == nil:
+								rel.add(key, zone)
+								mu.Lock()
+								waits = append(waits, span{key, start, time.Now()})
+								mu.Unlock()
+							case errors.As(err, &rle):
+							case kind == "plain":
+								t.Errorf("a wait without deadline failed: %v", err)
+							case !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled):
+								t.Errorf("unexpected error: %v", err)
+							}
+						})
+					}
 				}
 			}
 			wg.Wait()
@@ -569,8 +594,10 @@ func TestLimiterBlockHoldsBackWaitersAlreadyAsleep(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		l := mustLimiter(t, RateLimits{Zones: map[Zone][]Window{ZoneAPI: {{Limit: 2, Per: 2 * time.Second}}}, MaxBlockWait: 10 * time.Second})
 		start := time.Now()
-		if err := l.Wait(bg(), ZoneAPI, "k"); err != nil { // the burst
-			t.Fatal(err)
+		for range 2 { // the window is full
+			if err := l.Wait(bg(), ZoneAPI, "k"); err != nil {
+				t.Fatal(err)
+			}
 		}
 		done := make(chan time.Duration)
 		go func() {
@@ -582,10 +609,202 @@ func TestLimiterBlockHoldsBackWaitersAlreadyAsleep(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		synctest.Wait()
 		l.Block("k", 3*time.Second) // until 3.1 s
-		// It was due at 2 s. It waits again after the block; its first
-		// charge stands, so the bucket lets it go one interval later, at 4 s.
-		if got := <-done; got != 4*time.Second {
-			t.Fatalf("the sleeping waiter went at %v, want 4s, after the block's end at 3.1s", got)
+		// It was due at 2 s. It waits again, and goes when the block ends.
+		if got := <-done; got != 3100*time.Millisecond {
+			t.Fatalf("the sleeping waiter went at %v, want the block's end at 3.1s", got)
 		}
 	})
+}
+
+// TestLimiterSmallWindowsAreExact: a window of a few requests lets all of
+// them go at once and the next one exactly when the first leaves the
+// window, so that CheckEmailUpdate and VerifyEmailUpdate a minute apart go
+// at once, as Polar would answer them.
+func TestLimiterSmallWindowsAreExact(t *testing.T) {
+	limits := DefaultRateLimits(Production)
+	t.Run("email update a minute apart", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			l := mustLimiter(t, limits)
+			if err := l.Wait(bg(), ZoneEmailUpdate, "k"); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Minute)
+			ctx, cancel := context.WithTimeout(bg(), 10*time.Second)
+			defer cancel()
+			start := time.Now()
+			if err := l.Wait(ctx, ZoneEmailUpdate, "k"); err != nil || time.Since(start) != 0 {
+				t.Fatalf("the second email-update request waited %v: %v", time.Since(start), err)
+			}
+		})
+	})
+	for _, tc := range []struct {
+		zone Zone
+		n    int
+		want []time.Duration // send times, relative to the first
+	}{
+		// The next request goes a nanosecond past the window, so that no
+		// window counted with both ends in holds one more.
+		{ZoneLicenseKeys, 7, []time.Duration{0, 0, 0, time.Second + 1, time.Second + 1, time.Second + 1, 2*time.Second + 2}},
+		{ZoneEmailUpdate, 13, slices.Concat(
+			slices.Repeat([]time.Duration{0}, 6),
+			slices.Repeat([]time.Duration{time.Minute + 1}, 6),
+			[]time.Duration{time.Hour + 1}),
+		},
+	} {
+		t.Run(string(tc.zone), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				got := sendTimes(t, mustLimiter(t, limits), tc.zone, "k", tc.n)
+				if diff := cmp.Diff(tc.want, got); diff != "" {
+					t.Fatalf("send times (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}
+
+// TestLimiterWaitersCancelledTogetherGiveBackEverything: waiters asleep in
+// one zone of a key, cancelled in any order, give back every charge: the
+// key then goes on exactly as a twin that never had them. On ZoneAPI's
+// bucket it never goes on earlier than the twin.
+func TestLimiterWaitersCancelledTogetherGiveBackEverything(t *testing.T) {
+	limits := DefaultRateLimits(Production)
+	full := map[Zone]int{ZoneAPI: 20, ZoneLicenseKeys: 3, ZoneEmailUpdate: 6}
+	for _, zone := range []Zone{ZoneAPI, ZoneLicenseKeys, ZoneEmailUpdate} {
+		for seed := range uint64(20) {
+			t.Run(fmt.Sprintf("%s/%d", zone, seed), func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					rng := rand.New(rand.NewPCG(seed, 7))
+					l, twin := mustLimiter(t, limits), mustLimiter(t, limits)
+					sendTimes(t, l, zone, "k", full[zone]) // the window is full
+					sendTimes(t, twin, zone, "k", full[zone])
+					n := 2 + rng.IntN(8)
+					cancels := make([]context.CancelFunc, n)
+					errs := make(chan error, n)
+					for i := range n {
+						ctx, cancel := context.WithCancel(bg())
+						cancels[i] = cancel
+						go func() { errs <- l.Wait(ctx, zone, "k") }()
+						synctest.Wait() // charged in this order
+					}
+					time.Sleep(time.Duration(rng.Int64N(int64(50 * time.Millisecond))))
+					together := rng.IntN(2) == 0
+					for _, i := range rng.Perm(n) {
+						cancels[i]()
+						if !together {
+							synctest.Wait()
+						}
+					}
+					for range n {
+						if err := <-errs; !errors.Is(err, context.Canceled) {
+							t.Fatalf("a cancelled waiter: %v", err)
+						}
+					}
+					// Both go on in lockstep.
+					for i := range 2 * full[zone] {
+						var got, want time.Duration
+						var wg sync.WaitGroup
+						for _, lt := range []struct {
+							l Limiter
+							d *time.Duration
+						}{{l, &got}, {twin, &want}} {
+							wg.Go(func() {
+								start := time.Now()
+								if err := lt.l.Wait(bg(), zone, "k"); err != nil {
+									t.Error(err)
+								}
+								*lt.d = time.Since(start)
+							})
+						}
+						wg.Wait()
+						// On a bucket, CancelAt gives back less once its
+						// guess of the previous event misses by a
+						// nanosecond (see giveBack); it never gives more.
+						if got != want && (zone != ZoneAPI || got < want-10*time.Nanosecond) {
+							t.Fatalf("request %d after %d cancelled waiters (together %v) waited %v, %v without them", i, n, together, got, want)
+						}
+					}
+				})
+			})
+		}
+	}
+}
+
+// orderTransport answers every request with testOrderJSON and records when
+// each was sent, per Authorization header.
+type orderTransport struct {
+	mu    sync.Mutex
+	start time.Time
+	sent  []time.Duration
+	auth  map[string]int
+}
+
+func (o *orderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	o.mu.Lock()
+	o.sent = append(o.sent, time.Since(o.start))
+	o.auth[r.Header.Get("Authorization")]++
+	o.mu.Unlock()
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(testOrderJSON)), Request: r}, nil
+}
+
+// TestLimiterCountsPerSubject: two session tokens of one customer, named
+// with ForSubject (or ForSession, or SubjectOf), share the customer's
+// budget, as Polar counts; other customers keep their own.
+func TestLimiterCountsPerSubject(t *testing.T) {
+	const customer = "992fae2a-2a17-4b7c-8d6a-f1ba00d1c7a5"
+	for _, tc := range []struct {
+		name string
+		pair func(base *Client) (*Client, *Client)
+	}{
+		{"ForSubject", func(base *Client) (*Client, *Client) {
+			return base.WithToken("polar_cst_one", ForSubject(customer)), base.WithToken("polar_cst_two", ForSubject(customer))
+		}},
+		{"ForSession", func(base *Client) (*Client, *Client) {
+			return base.ForSession(&CustomerSession{Token: "polar_cst_one", CustomerID: customer}),
+				base.ForSession(&CustomerSession{Token: "polar_cst_two", CustomerID: customer})
+		}},
+		{"SubjectOf", func(base *Client) (*Client, *Client) {
+			one := base.WithToken("polar_cst_one", ForSubject(customer))
+			return one, base.WithToken("polar_cst_two", SubjectOf(one))
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				ot := &orderTransport{start: time.Now(), auth: map[string]int{}}
+				limits := DefaultRateLimits(Production)
+				limits.Zones[ZoneAPI] = []Window{{Limit: 10, Per: time.Second}}
+				base, err := NewClient("", WithBaseURL("https://api.test"), WithHTTPClient(&http.Client{Transport: ot}), WithRateLimits(limits))
+				if err != nil {
+					t.Fatal(err)
+				}
+				one, two := tc.pair(base)
+				other := base.WithToken("polar_cst_three", ForSubject("another customer"))
+				if one.key == other.key || one.key == limiterKey("polar_cst_one") || strings.Contains(one.key, customer) {
+					t.Fatalf("keys %q %q %q", one.key, two.key, other.key)
+				}
+				var wg sync.WaitGroup
+				for _, c := range []*Client{one, two} {
+					for range 10 {
+						wg.Go(func() {
+							if _, err := c.Orders.Get(bg(), orderID); err != nil {
+								t.Error(err)
+							}
+						})
+					}
+				}
+				wg.Wait()
+				if ot.auth["Bearer polar_cst_one"] != 10 || ot.auth["Bearer polar_cst_two"] != 10 {
+					t.Fatalf("sent %v", ot.auth)
+				}
+				if got := maxInWindow(slices.Sorted(slices.Values(ot.sent)), time.Second); got > 10 {
+					t.Fatalf("%d requests of one customer within a second, limit 10", got)
+				}
+				// Another customer is not held back by the first.
+				before := time.Now()
+				if _, err := other.Orders.Get(bg(), orderID); err != nil || time.Since(before) != 0 {
+					t.Fatalf("another customer waited %v: %v", time.Since(before), err)
+				}
+			})
+		})
+	}
 }

@@ -248,6 +248,11 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 		if isNil(body) {
 			return nil, argError(op, "request body is required")
 		}
+		if v, ok := body.(validator); ok {
+			if err := v.validate(); err != nil {
+				return nil, argError(op, "%v", err)
+			}
+		}
 		if payload, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("polar: %s %s: encoding request body: %w", method, tmpl, err)
 		}
@@ -294,22 +299,41 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 		return nil, callError(op, err)
 	}
 	defer resp.Body.Close()
-	if capture, ok := ctx.Value(responseKey{}).(*Response); ok {
+	capture, _ := ctx.Value(responseKey{}).(*Response)
+	if capture != nil {
 		capture.StatusCode = resp.StatusCode
 		capture.Header = resp.Header
+		capture.Body = nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newResponseError(resp, method, tmpl, st.attempt)
 	}
-	if resp.StatusCode == http.StatusAccepted && op.notReadyOn202 {
+	notReady := resp.StatusCode == http.StatusAccepted && op.notReadyOn202
+	wanted := !notReady && op.kind != resultNone // the result needs the body
+	switch {
+	case wanted || capture != nil:
+		buf, err := readBody(resp, op)
+		if err != nil {
+			if wanted {
+				return nil, err
+			}
+			break // only the copy is lost, not the call
+		}
+		if capture != nil {
+			// A copy: buf goes back to the pool. Never nil for a 2xx.
+			capture.Body = append([]byte{}, buf.Bytes()...)
+		}
+		if wanted {
+			return buf, nil
+		}
+		releaseBuffer(buf)
+	default:
 		drain(resp.Body)
+	}
+	if notReady {
 		return nil, fmt.Errorf("polar: %s %s: %w", method, tmpl, ErrNotReady)
 	}
-	if op.kind == resultNone {
-		drain(resp.Body)
-		return nil, nil
-	}
-	return readBody(resp, op)
+	return nil, nil
 }
 
 // callError turns the error of a call that got no answer into one that
@@ -338,30 +362,45 @@ const MaxResponseSize = 32 << 20
 // MaxResponseSize.
 var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxResponseSize)
 
-// readBody reads a 2xx body into a pooled buffer. Memory follows the bytes
-// that arrive, not the Content-Length the server announces.
+// readBody returns a 2xx body in a pooled buffer: the one read within the
+// attempt (GET and DELETE), or read now.
 func readBody(resp *http.Response, op *operation) (*bytes.Buffer, error) {
-	if resp.ContentLength > MaxResponseSize {
-		return nil, fmt.Errorf("polar: %s %s: %w (Content-Length %d)", op.method, op.path, ErrResponseTooLarge, resp.ContentLength)
+	if b, ok := resp.Body.(*bufferedBody); ok {
+		return b.take(), nil
+	}
+	buf, err := readCapped(resp.Body, resp.ContentLength)
+	if err != nil {
+		return nil, fmt.Errorf("polar: %s %s: %w", op.method, op.path, err)
+	}
+	return buf, nil
+}
+
+// readCapped reads a 2xx body of at most MaxResponseSize bytes into a
+// pooled buffer. Memory follows the bytes that arrive, not the
+// Content-Length the server announces.
+func readCapped(body io.Reader, contentLength int64) (*bytes.Buffer, error) {
+	if contentLength > MaxResponseSize {
+		return nil, fmt.Errorf("%w (Content-Length %d)", ErrResponseTooLarge, contentLength)
 	}
 	buf := getBuffer()
-	if n := resp.ContentLength; n > 0 {
-		buf.Grow(int(min(n, 1<<20)))
+	if contentLength > 0 {
+		buf.Grow(int(min(contentLength, 1<<20)))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, MaxResponseSize+1))
+	n, err := buf.ReadFrom(io.LimitReader(body, MaxResponseSize+1))
 	if err == nil && n > MaxResponseSize {
 		err = ErrResponseTooLarge
 	}
 	if err != nil {
 		releaseBuffer(buf)
-		return nil, fmt.Errorf("polar: %s %s: reading response: %w", op.method, op.path, err)
+		return nil, fmt.Errorf("reading response: %w", err)
 	}
 	return buf, nil
 }
 
-// A validator is query options that can tell, before anything is sent,
-// that they cannot be right: every list's options through their embedded
-// ListOptions, and any options type with a required parameter.
+// A validator is query options or a request body that can tell, before
+// anything is sent, that they cannot be right: every list's options
+// through their embedded ListOptions, any options type with a required
+// parameter, and bodies with required fields.
 type validator interface{ validate() error }
 
 // buildURL returns the absolute URL of op with its path parameter set to
@@ -464,6 +503,14 @@ type Response struct {
 	StatusCode int
 	// Header holds the answer's headers.
 	Header http.Header
+	// Body is a copy of the raw body of a successful (2xx) answer, at most
+	// MaxResponseSize bytes; nil for an error answer, whose body the error
+	// carries. It is an escape hatch, not a contract: it holds what the
+	// server sent, fields the API document does not list included, and
+	// tells null from absent, which the typed result cannot (see the
+	// README). Decode what you need from it; the typed result remains the
+	// SDK's promise.
+	Body []byte
 }
 
 // APIVersion returns the Polar-Version the server answered with, such as
@@ -476,14 +523,20 @@ func (r *Response) Sandbox() bool { return r.Header.Get("X-Polar-Sandbox") == "1
 type responseKey struct{}
 
 // WithResponse returns a context that makes a call made with it fill *dst
-// with the metadata of its HTTP answer, without changing method signatures:
+// with its HTTP answer's metadata and, for a successful answer, a copy of
+// its raw body, without changing method signatures:
 //
 //	var resp polar.Response
 //	order, err := client.Orders.Get(polar.WithResponse(ctx, &resp), id)
 //	fmt.Println(resp.StatusCode, resp.APIVersion())
 //
 // dst is filled whenever an answer arrived, also when the call then fails.
-// Use one context (and one Response) per call.
+// Use one context (and one Response) per call. The body is copied only
+// for calls made with such a context.
+//
+// With an All iterator, dst holds the answer of the page whose items, or
+// whose error, are being yielded: it is written on the goroutine that
+// ranges over the iterator, just before, also when pages are prefetched.
 func WithResponse(ctx context.Context, dst *Response) context.Context {
 	return context.WithValue(ctx, responseKey{}, dst)
 }

@@ -2,17 +2,25 @@ package polar
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/polarportal/polar-go/internal/openapi"
 )
 
 // lyingServer answers every request with a 200 that announces
@@ -260,3 +268,207 @@ func TestRetryAfterBeyondDeadline(t *testing.T) {
 		}
 	})
 }
+
+// TestWithResponseOnAWalk: with an All iterator, *dst holds the answer of
+// the page whose items (or whose error) are being yielded, written on the
+// ranging goroutine, so prefetching pages race with nothing. Run with
+// -race.
+func TestWithResponseOnAWalk(t *testing.T) {
+	const pages, limit = 20, 5
+	for _, prefetch := range []int{0, 8} {
+		t.Run(fmt.Sprint("prefetch ", prefetch), func(t *testing.T) {
+			serve := pagedOrders(pages*limit, 0)
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("X-Page", strconv.Itoa(pageOf(r)))
+				if pageOf(r) == pages {
+					jsonAnswer(404, `{"error":"ResourceNotFound","detail":"gone"}`)(w, r)
+					return
+				}
+				serve(w, r)
+			})
+			c := newTestClient(t, srv, testToken, WithPrefetch(prefetch))
+			var resp Response
+			n := 0
+			for o, err := range c.Orders.All(WithResponse(bg(), &resp), &OrderListOptions{ListOptions: ListOptions{Limit: limit}}) {
+				if err != nil {
+					if !errors.Is(err, ErrResourceNotFound) || resp.StatusCode != 404 || resp.Header.Get("X-Page") != strconv.Itoa(pages) {
+						t.Fatalf("error %v with response %d of page %s", err, resp.StatusCode, resp.Header.Get("X-Page"))
+					}
+					break
+				}
+				n++
+				page := strconv.Itoa((n-1)/limit + 1)
+				if resp.StatusCode != 200 || resp.Header.Get("X-Page") != page || !bytes.Contains(resp.Body, []byte(`"`+o.ID+`"`)) {
+					t.Fatalf("item %s of page %s: response %d of page %s", o.ID, page, resp.StatusCode, resp.Header.Get("X-Page"))
+				}
+			}
+			if n != (pages-1)*limit {
+				t.Fatalf("%d items", n)
+			}
+		})
+	}
+}
+
+// TestResponseBodyReachesUnlistedFields: fields the server sends that the
+// document does not list are dropped by the typed result but readable from
+// Response.Body, a copy of the bytes sent that later calls leave alone.
+func TestResponseBodyReachesUnlistedFields(t *testing.T) {
+	sent := fixture("order_server_extra.json")
+	srv := newRecorder(t, sequence(jsonAnswer(200, string(sent)), jsonAnswer(200, testOrderJSON),
+		jsonAnswer(404, `{"error":"ResourceNotFound","detail":"gone"}`)))
+	c := newTestClient(t, srv, testToken)
+	var resp Response
+	o, err := c.Orders.Get(WithResponse(bg(), &resp), orderID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(resp.Body, sent) {
+		t.Fatalf("Body is not the bytes sent:\n%s", resp.Body)
+	}
+	var extra struct {
+		UserID  string `json:"user_id"`
+		Product struct {
+			Prices []struct {
+				Type              string `json:"type"`
+				RecurringInterval string `json:"recurring_interval"`
+			} `json:"prices"`
+			Organization struct {
+				SubscriptionSettings map[string]any `json:"subscription_settings"`
+			} `json:"organization"`
+		} `json:"product"`
+	}
+	if err := json.Unmarshal(resp.Body, &extra); err != nil {
+		t.Fatal(err)
+	}
+	if extra.UserID != "6a1f3c8e-2b4d-4e7a-9c5f-8d0b1e2a3c4d" || len(extra.Product.Prices) == 0 ||
+		extra.Product.Prices[0].Type != "recurring" || extra.Product.Prices[0].RecurringInterval != "month" ||
+		extra.Product.Organization.SubscriptionSettings["proration_behavior"] != "prorate" {
+		t.Fatalf("unlisted fields: %+v", extra)
+	}
+	typed, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"user_id"`, `"subscription_settings"`} {
+		if bytes.Contains(typed, []byte(key)) {
+			t.Errorf("the typed result keeps %s", key)
+		}
+	}
+
+	kept := bytes.Clone(resp.Body)
+	if _, err := c.Orders.Get(bg(), orderID); err != nil { // reuses the pooled buffer
+		t.Fatal(err)
+	}
+	if !bytes.Equal(resp.Body, kept) {
+		t.Fatal("a later call changed Body")
+	}
+	if _, err := c.Orders.Get(WithResponse(bg(), &resp), orderID); !errors.Is(err, ErrResourceNotFound) || resp.StatusCode != 404 || resp.Body != nil {
+		t.Fatalf("error answer: %v, status %d, Body %q", err, resp.StatusCode, resp.Body)
+	}
+}
+
+// TestRoundTripKeepsWhatTheREADMESays: re-encoding a decoded value gives
+// back every field the document lists with its value, required nulls
+// included; an optional field that arrived as null comes back absent, and
+// fields the document does not list are dropped. Response.Body keeps the
+// bytes as sent. The expected value is worked out from the document, key
+// by key, so that null equals absent for exactly those keys.
+func TestRoundTripKeepsWhatTheREADMESays(t *testing.T) {
+	spec := loadSpec(t)
+	sent := fixture("customer_server_nulls.json")
+	srv := newRecorder(t, jsonAnswer(200, string(sent)))
+	c := newTestClient(t, srv, testToken)
+	var resp Response
+	cust, err := c.Customers.Get(WithResponse(bg(), &resp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(resp.Body, sent) {
+		t.Fatalf("Body is not the bytes sent:\n%s", resp.Body)
+	}
+	out, err := json.Marshal(cust)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dropped []string
+	want := roundTripOf(spec, map[string]any{"$ref": "#/components/schemas/CustomerPortalCustomer"}, jsonValue(t, sent), "", &dropped)
+	if diff := cmp.Diff(want, jsonValue(t, out)); diff != "" {
+		t.Errorf("re-encoded customer (-want +got):\n%s", diff)
+	}
+	slices.Sort(dropped)
+	if diff := cmp.Diff([]string{".billing_address.line2", ".billing_address.state", ".default_payment_method_id", ".locale"}, dropped); diff != "" {
+		t.Errorf("keys absent after the round trip (-want +got):\n%s", diff)
+	}
+}
+
+// jsonValue decodes b, numbers kept as written.
+func jsonValue(t *testing.T, b []byte) any {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	var v any
+	if err := d.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// roundTripOf returns what re-encoding v, a value of schema s, must give:
+// v without its optional members that are null and without members the
+// schema does not list, whose paths it appends to dropped.
+func roundTripOf(spec *openapi.Document, s map[string]any, v any, path string, dropped *[]string) any {
+	for {
+		_, inner := splitNullable(s)
+		name, ok := refName(inner["$ref"])
+		if !ok {
+			s = inner
+			break
+		}
+		s = schemaOf(spec, name)
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		props, _ := s["properties"].(map[string]any)
+		if props == nil {
+			ap, ok := s["additionalProperties"].(map[string]any)
+			if !ok {
+				return v
+			}
+			out := make(map[string]any, len(v))
+			for k, e := range v {
+				out[k] = roundTripOf(spec, ap, e, path+"."+k, dropped)
+			}
+			return out
+		}
+		required := map[string]bool{}
+		for _, r := range asSlice(s["required"]) {
+			required[r.(string)] = true
+		}
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			ps, listed := props[k].(map[string]any)
+			switch {
+			case !listed:
+				*dropped = append(*dropped, path+"."+k+" (not in the document)")
+			case e == nil && !required[k]:
+				*dropped = append(*dropped, path+"."+k)
+			default:
+				out[k] = roundTripOf(spec, ps, e, path+"."+k, dropped)
+			}
+		}
+		return out
+	case []any:
+		items, ok := s["items"].(map[string]any)
+		if !ok {
+			return v
+		}
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = roundTripOf(spec, items, e, path+"[]", dropped)
+		}
+		return out
+	}
+	return v
+}
+
+func asSlice(v any) []any { s, _ := v.([]any); return s }

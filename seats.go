@@ -62,13 +62,14 @@ type SeatsService interface {
 	// customers that give them access.
 	//
 	// API: GET /v1/customer-portal/seats/subscriptions
-	ListClaimedSubscriptions(ctx context.Context, opts *ListOptions) (*Page[CustomerSubscription], error)
+	ListClaimedSubscriptions(ctx context.Context, opts *ClaimedSubscriptionListOptions) (*Page[CustomerSubscription], error)
 	// AllClaimedSubscriptions iterates over every subscription whose seat
 	// the signed-in customer or member has claimed, 100 a page unless opts
 	// sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/seats/subscriptions (every page)
-	AllClaimedSubscriptions(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerSubscription, error]
+	AllClaimedSubscriptions(ctx context.Context, opts *ClaimedSubscriptionListOptions) iter.Seq2[CustomerSubscription, error]
 }
 
 type seatsService service
@@ -88,7 +89,7 @@ var (
 		id: "customer_portal:seats:revoke_seat", method: http.MethodDelete, path: seatsPath + "/{seat_id}"})
 	seatsResendInvitation = declare[none, none, *CustomerSeat](operation{
 		id: "customer_portal:seats:resend_invitation", method: http.MethodPost, path: seatsPath + "/{seat_id}/resend"})
-	seatsListClaimedSubscriptions = declare[ListOptions, none, *Page[CustomerSubscription]](operation{
+	seatsListClaimedSubscriptions = declare[ClaimedSubscriptionListOptions, none, *Page[CustomerSubscription]](operation{
 		id: "customer_portal:seats:list_claimed_subscriptions", method: http.MethodGet, path: seatsPath + "/subscriptions"})
 )
 
@@ -108,12 +109,20 @@ func (s *seatsService) ResendInvitation(ctx context.Context, seatID string) (*Cu
 	return seatsResendInvitation.call(ctx, s.client, seatID)
 }
 
-func (s *seatsService) ListClaimedSubscriptions(ctx context.Context, opts *ListOptions) (*Page[CustomerSubscription], error) {
+func (s *seatsService) ListClaimedSubscriptions(ctx context.Context, opts *ClaimedSubscriptionListOptions) (*Page[CustomerSubscription], error) {
 	return seatsListClaimedSubscriptions.query(ctx, s.client, opts)
 }
 
-func (s *seatsService) AllClaimedSubscriptions(ctx context.Context, opts *ListOptions) iter.Seq2[CustomerSubscription, error] {
+func (s *seatsService) AllClaimedSubscriptions(ctx context.Context, opts *ClaimedSubscriptionListOptions) iter.Seq2[CustomerSubscription, error] {
 	return listAll(ctx, s.client, opts, s.ListClaimedSubscriptions)
+}
+
+// ClaimedSubscriptionListOptions selects a page of
+// Seats.ListClaimedSubscriptions and Seats.AllClaimedSubscriptions. Polar
+// takes no filter on them today; the type lets one be added later without
+// changing the methods.
+type ClaimedSubscriptionListOptions struct {
+	ListOptions
 }
 
 // SeatListOptions selects the seats of Seats.List. The list is not
@@ -125,7 +134,9 @@ type SeatListOptions struct {
 	OrderID string `url:"order_id,omitempty"`
 }
 
-// SeatsList is the answer of Seats.List.
+// SeatsList is the answer of Seats.List: every seat of one subscription or
+// order at once, with counts. It is not a Page; the API does not paginate
+// seats.
 type SeatsList struct {
 	// Seats lists the seats.
 	Seats []CustomerSeat `json:"seats"`

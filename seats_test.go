@@ -373,12 +373,12 @@ var _ = addOps(
 	opSpec{id: "customer_portal:seats:list_claimed_subscriptions",
 		answer: `{"items":[],"pagination":{"total_count":0,"max_page":0}}`,
 		call: func(ctx context.Context, c *Client, _ string) error {
-			return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Limit: 10}))
+			return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, &ClaimedSubscriptionListOptions{ListOptions: ListOptions{Limit: 10}}))
 		},
 		rows: []contractRow{
 			{call: func(ctx context.Context, c *Client) error { return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, nil)) }},
 			{call: func(ctx context.Context, c *Client) error {
-				return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, &ListOptions{Page: 2, Limit: 25}))
+				return onlyErr(c.Seats.ListClaimedSubscriptions(ctx, &ClaimedSubscriptionListOptions{ListOptions: ListOptions{Page: 2, Limit: 25}}))
 			}},
 		},
 	},
@@ -388,7 +388,7 @@ func TestSeatsClaimedSubscriptions(t *testing.T) {
 	page := fixture("subscriptions_page.json")
 	srv := newRecorder(t, jsonAnswer(200, string(page)))
 	c := newTestClient(t, srv, testToken)
-	got, err := c.Seats.ListClaimedSubscriptions(bg(), &ListOptions{Page: 1, Limit: 50})
+	got, err := c.Seats.ListClaimedSubscriptions(bg(), &ClaimedSubscriptionListOptions{ListOptions: ListOptions{Page: 1, Limit: 50}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 //	admin := base.WithToken(orgToken)
 //	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: id})
 //	...
-//	portal := base.WithToken(s.Token)
+//	portal := base.ForSession(s) // counted as the customer, as Polar counts
 //
 // To stub it in a test, embed SessionsService in a struct and implement only
 // the methods the code under test calls (the others panic on the nil

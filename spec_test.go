@@ -85,7 +85,7 @@ var sharedSchemaTypes = map[string]reflect.Type{
 	// Subscriptions, of the Subscriptions and Seats operations
 	"CustomerSubscription":               reflect.TypeFor[CustomerSubscription](),
 	"CustomerSubscriptionMeter":          reflect.TypeFor[CustomerSubscriptionMeter](),
-	"CustomerSubscriptionMeterMeter":     reflect.TypeFor[CustomerSubscriptionMeterMeter](),
+	"CustomerSubscriptionMeterMeter":     reflect.TypeFor[CustomerCustomerMeterMeter](),
 	"CustomerSubscriptionProduct":        reflect.TypeFor[CustomerSubscriptionProduct](),
 	"ListResource_CustomerSubscription_": reflect.TypeFor[Page[CustomerSubscription]](),
 	"PendingSubscriptionUpdate":          reflect.TypeFor[PendingSubscriptionUpdate](),
@@ -175,7 +175,7 @@ func TestSpecCoverage(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			switch {
 			case s["enum"] != nil:
-				checkEnum(t, pkg, name, name, s["enum"])
+				checkEnum(t, pkg, name, enumGoName(name), s["enum"])
 			case s["oneOf"] != nil || s["anyOf"] != nil:
 				checkUnion(t, pkg, name, s, answered[name])
 			case s["properties"] == nil && s["additionalProperties"] != nil:
@@ -814,8 +814,8 @@ func checkType(spec *openapi.Document, pkg *goPackage, path string, s map[string
 	if name, ok := refName(s["$ref"]); ok {
 		target := schemaOf(spec, name)
 		if target["enum"] != nil {
-			if gt.Name() != name || gt.PkgPath() != apiErrorType.PkgPath() || gt.Kind() != reflect.String {
-				return bad("enum %s: Go type is %v, want %s", name, gt, name)
+			if gt.Name() != enumGoName(name) || gt.PkgPath() != apiErrorType.PkgPath() || gt.Kind() != reflect.String {
+				return bad("enum %s: Go type is %v, want %s", name, gt, enumGoName(name))
 			}
 			return nil
 		}
@@ -978,8 +978,8 @@ func checkQuery(t *testing.T, spec *openapi.Document, id string, op *openapi.Ope
 			for ft.Kind() == reflect.Slice || ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
-			if ft.Name() != enum {
-				t.Errorf("%s: query parameter %q is %v, want the enum %s", id, name, ft, enum)
+			if ft.Name() != enumGoName(enum) {
+				t.Errorf("%s: query parameter %q is %v, want the enum %s", id, name, ft, enumGoName(enum))
 			}
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -26,10 +27,14 @@ import (
 // RetryPolicy says how often and how long a failed attempt is retried.
 //
 // GET and DELETE are retried after connection errors, rate-limit 429s and
-// 502, 503 and 504 answers. POST and PATCH are retried only when the server
-// cannot have acted on them: the request was never written, a rate-limit
-// 429, or a 503 that carries Retry-After. A 429 with an error body (such as
-// ManualRetryLimitExceeded) is a business answer and is never retried.
+// 502, 503 and 504 answers. Connection errors include HTTP/2 stream resets
+// and GOAWAY, and, for GET and DELETE, a body that breaks off or stalls
+// after the headers: reading it is part of the attempt. POST and PATCH are
+// retried only when the server cannot have acted on them: the request was
+// never written, its HTTP/2 stream was refused (REFUSED_STREAM) or left out
+// by a GOAWAY, a rate-limit 429, or a 503 that carries Retry-After. A 429
+// with an error body (such as ManualRetryLimitExceeded) is a business
+// answer and is never retried. A redirect is followed within its attempt.
 //
 // Waits grow exponentially from MinWait to MaxWait, with jitter. A
 // Retry-After header is honoured when it is at most MaxWait; a longer one
@@ -191,6 +196,14 @@ func (co *core) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		return false, err
 	}
 	if err != nil {
+		switch h2ErrorClass(err) {
+		case h2NotActedOn:
+			return true, nil
+		case h2Permanent:
+			return false, err
+		case h2Transient:
+			return st.idempotent() || !st.mayHaveActed(), nil
+		}
 		if !retryableError(err) {
 			return false, err
 		}
@@ -262,6 +275,116 @@ func retryableError(err error) bool {
 		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.EPIPE)
+}
+
+// h2Class is what an HTTP/2 error says about the request that met it.
+type h2Class uint8
+
+const (
+	h2None       h2Class = iota // not an HTTP/2 error
+	h2Transient                 // the stream or connection broke: a connection error
+	h2NotActedOn                // the server says it did not act: retried for every method
+	h2Permanent                 // a retry would meet it again
+)
+
+// HTTP/2 error codes (RFC 9113, section 7) that decide a retry.
+const (
+	h2RefusedStream      = 0x7
+	h2InadequateSecurity = 0xc
+	h2HTTP11Required     = 0xd
+)
+
+// h2ErrorClass classifies the HTTP/2 errors of net/http's bundled
+// transport and of golang.org/x/net/http2. Their types (StreamError,
+// GoAwayError) are unexported in net/http, so they are recognised by
+// their package, name and fields; the errors that say a GOAWAY left the
+// stream out are plain errors, recognised by their text (the tests check
+// both against the errors net/http returns). A stream reset
+// with REFUSED_STREAM, and a GOAWAY whose last stream is below this one,
+// mean the server did not act on the request. Other stream errors, a
+// GOAWAY that covers the stream and a ConnectionError are connection
+// errors.
+func h2ErrorClass(err error) h2Class {
+	class := h2None
+	walkErrors(err, func(e error) bool {
+		class = h2ClassOf(e)
+		return class == h2None
+	})
+	return class
+}
+
+func h2ClassOf(err error) h2Class {
+	switch msg := err.Error(); {
+	case msg == "http2: Transport received Server's graceful shutdown GOAWAY",
+		strings.HasPrefix(msg, "http2: Transport received GOAWAY from server ErrCode:"),
+		msg == "http2: client conn not usable",
+		// net/http would have retried it (a refused stream, a GOAWAY
+		// that left the stream out) had the body been rewindable.
+		strings.HasPrefix(msg, "http2: Transport: cannot retry err ["):
+		return h2NotActedOn
+	}
+	v := reflect.ValueOf(err)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
+	typ := v.Type()
+	if !(typ.PkgPath() == "net/http" || strings.HasSuffix(typ.PkgPath(), "/http2")) {
+		return h2None
+	}
+	if v.Kind() == reflect.Uint32 && strings.HasSuffix(typ.Name(), "ConnectionError") {
+		return h2Transient // the connection broke on a protocol error
+	}
+	if v.Kind() != reflect.Struct {
+		return h2None
+	}
+	field := func(name string) (uint64, bool) {
+		f := v.FieldByName(name)
+		if !f.IsValid() || f.Kind() != reflect.Uint32 {
+			return 0, false
+		}
+		return f.Uint(), true
+	}
+	switch name := typ.Name(); {
+	case strings.HasSuffix(name, "StreamError"):
+		code, ok := field("Code")
+		if _, hasID := field("StreamID"); !ok || !hasID {
+			return h2None
+		}
+		switch code {
+		case h2RefusedStream:
+			return h2NotActedOn
+		case h2InadequateSecurity, h2HTTP11Required:
+			return h2Permanent
+		}
+		return h2Transient
+	case strings.HasSuffix(name, "GoAwayError"):
+		if _, ok := field("LastStreamID"); ok {
+			return h2Transient
+		}
+	}
+	return h2None
+}
+
+// walkErrors calls f on err and every error it wraps, depth first, until
+// f returns false.
+func walkErrors(err error, f func(error) bool) bool {
+	if err == nil {
+		return true
+	}
+	if !f(err) {
+		return false
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return walkErrors(u.Unwrap(), f)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if !walkErrors(e, f) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // backoff waits Retry-After when the answer carries one (checkRetry has
@@ -395,7 +518,11 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if st == nil {
 		return t.next.RoundTrip(req)
 	}
-	st.attempt++
+	if req.Response == nil {
+		// A redirect hop (net/http sets Response on it) is part of the
+		// attempt that followed it: APIError.Attempt counts attempts.
+		st.attempt++
+	}
 	var backoff, waited time.Duration
 	if t.logger != nil && !st.ended.IsZero() {
 		backoff = time.Since(st.ended)
@@ -430,25 +557,68 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		req = req.WithContext(actx)
 	}
 	resp, err := t.next.RoundTrip(req)
-	if cancel != nil {
-		if err != nil {
+	status := 0
+	if err == nil {
+		status = resp.StatusCode
+	}
+	switch {
+	case err == nil && st.idempotent() && status >= 200 && status <= 299:
+		// For GET and DELETE, reading the body is part of the attempt, under
+		// its timeout: a body cut short or stalled is retried like a
+		// connection error. (A POST's is not: the server acted.)
+		resp, err = readWithin(resp)
+		if cancel != nil {
 			cancel()
-		} else {
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 		}
+	case cancel != nil && err != nil:
+		cancel()
+	case cancel != nil:
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	}
 	if err == nil && t.limiter != nil && rateLimited(resp) {
 		t.limiter.Block(st.key, blockOf(resp))
 	}
 	if t.logger != nil {
-		status := 0
-		if resp != nil {
-			status = resp.StatusCode
-		}
 		t.log(ctx, st, status, backoff, waited, err)
 		st.ended = time.Now()
 	}
 	return resp, err
+}
+
+// readWithin reads a 2xx body into a pooled buffer within its attempt and
+// hands the answer on with that buffer as its body. On a read error the
+// answer is dropped and the error is the attempt's.
+func readWithin(resp *http.Response) (*http.Response, error) {
+	buf, err := readCapped(resp.Body, resp.ContentLength)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = &bufferedBody{buf: buf}
+	return resp, nil
+}
+
+// bufferedBody is a body read within its attempt. readBody takes its
+// buffer; otherwise Close gives it back to the pool.
+type bufferedBody struct{ buf *bytes.Buffer }
+
+func (b *bufferedBody) Read(p []byte) (int, error) {
+	if b.buf == nil {
+		return 0, io.EOF
+	}
+	return b.buf.Read(p)
+}
+
+func (b *bufferedBody) Close() error {
+	releaseBuffer(b.take())
+	return nil
+}
+
+// take hands the buffer over; the caller releases it.
+func (b *bufferedBody) take() *bytes.Buffer {
+	buf := b.buf
+	b.buf = nil
+	return buf
 }
 
 // log writes the line of one attempt: backoff is the time since the previous

@@ -3,8 +3,11 @@ package polar
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -735,5 +739,451 @@ func TestLateWriteReportTouchesItsOwnAttempt(t *testing.T) {
 	second.WroteRequest(httptrace.WroteRequestInfo{})
 	if !st.mayHaveActed() {
 		t.Fatal("the retry's own write was not recorded")
+	}
+}
+
+// TestRedirectIsNotAnAttempt: a redirect hop is part of its attempt. A
+// DELETE redirected once and answered 403 AlreadyCanceledSubscription was
+// sent once (Attempt 1), the idiom on Subscriptions.Cancel; after a 502
+// and a retry, each redirected too, it is Attempt 2.
+func TestRedirectIsNotAnAttempt(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		answers []http.HandlerFunc
+		want    int
+	}{
+		{"first attempt", []http.HandlerFunc{jsonAnswer(403, `{"error":"AlreadyCanceledSubscription","detail":"x"}`)}, 1},
+		{"after a retry", []http.HandlerFunc{
+			func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(502) },
+			jsonAnswer(403, `{"error":"AlreadyCanceledSubscription","detail":"x"}`),
+		}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			real := sequence(tc.answers...)
+			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
+				if rest, ok := strings.CutPrefix(r.URL.Path, "/old"); ok {
+					http.Redirect(w, r, rest, http.StatusTemporaryRedirect)
+					return
+				}
+				real(w, r)
+			})
+			c, err := NewClient(testToken, WithBaseURL(srv.URL+"/old"), fastRetries, WithoutRateLimits())
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.Subscriptions.Cancel(bg(), orderID)
+			var apiErr *APIError
+			if !errors.Is(err, ErrAlreadyCanceledSubscription) || !errors.As(err, &apiErr) {
+				t.Fatalf("err = %v", err)
+			}
+			if apiErr.Attempt != tc.want || srv.count() != 2*tc.want {
+				t.Fatalf("Attempt = %d after %d requests, want %d", apiErr.Attempt, srv.count(), tc.want)
+			}
+		})
+	}
+}
+
+// TestBrokenBodyIsRetried: for GET and DELETE, reading the body is part of
+// the attempt. A body cut short after its headers, or one that stalls past
+// the per-attempt timeout, is retried with a fresh timeout; a POST's is
+// not, since the server acted.
+func TestBrokenBodyIsRetried(t *testing.T) {
+	cutShort := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "200")
+			w.WriteHeader(200)
+			io.WriteString(w, body[:20])
+			w.(http.Flusher).Flush()
+			hangUp(w, r)
+		}
+	}
+	stalled := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(200)
+			io.WriteString(w, body[:20])
+			w.(http.Flusher).Flush()
+			<-r.Context().Done() // the rest never comes
+		}
+	}
+	subscription := string(fixture("subscription.json"))
+	for _, tc := range []struct {
+		name    string
+		broken  func(body string) http.HandlerFunc
+		timeout time.Duration
+		want    error
+	}{
+		{"cut short", cutShort, time.Minute, io.ErrUnexpectedEOF},
+		{"stalled", stalled, 500 * time.Millisecond, context.DeadlineExceeded},
+	} {
+		for _, class := range []string{"GET", "DELETE", "POST", "PATCH"} {
+			t.Run(tc.name+"/"+class, func(t *testing.T) {
+				body := testOrderJSON
+				if class == "DELETE" {
+					body = subscription
+				}
+				srv := newRecorder(t, sequence(tc.broken(body), jsonAnswer(200, body)))
+				c := newTestClient(t, srv, testToken, WithTimeout(tc.timeout))
+				var err error
+				switch class {
+				case "GET":
+					var o *CustomerOrder
+					if o, err = c.Orders.Get(bg(), orderID); err == nil && o.ID == "" {
+						t.Fatalf("order %+v", o)
+					}
+				case "DELETE":
+					var s *CustomerSubscription
+					if s, err = c.Subscriptions.Cancel(bg(), orderID); err == nil && s.ID == "" {
+						t.Fatalf("subscription %+v", s)
+					}
+				default:
+					err = retryClassCalls[class](c)
+				}
+				if class == "GET" || class == "DELETE" {
+					if err != nil || srv.count() != 2 {
+						t.Fatalf("%d attempts: %v", srv.count(), err)
+					}
+					return
+				}
+				if !errors.Is(err, tc.want) || srv.count() != 1 {
+					t.Fatalf("%d attempts: %v, want %v once", srv.count(), err, tc.want)
+				}
+			})
+		}
+	}
+}
+
+// TestHTTP2StreamResetIsRetried: over TLS the transport speaks HTTP/2, and
+// a handler that aborts its stream resets it with INTERNAL_ERROR, before or
+// after the headers. GET and DELETE are retried and succeed; a POST whose
+// request was written is not (the server may have acted).
+func TestHTTP2StreamResetIsRetried(t *testing.T) {
+	for _, when := range []string{"before the headers", "mid-body"} {
+		for class, call := range retryClassCalls {
+			t.Run(when+"/"+class, func(t *testing.T) {
+				var n atomic.Int64
+				var proto atomic.Value
+				ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					proto.Store(r.Proto)
+					io.Copy(io.Discard, r.Body)
+					if n.Add(1) == 1 {
+						if when == "mid-body" {
+							w.Header().Set("Content-Type", "application/json")
+							io.WriteString(w, testOrderJSON[:20])
+							w.(http.Flusher).Flush()
+						}
+						panic(http.ErrAbortHandler)
+					}
+					body := testOrderJSON
+					if strings.HasPrefix(r.URL.Path, "/v1/customer-portal/subscriptions/") {
+						body = string(fixture("subscription.json"))
+					}
+					jsonAnswer(200, body)(w, r)
+				}))
+				ts.EnableHTTP2 = true
+				ts.Config.ErrorLog = discardLog
+				ts.StartTLS()
+				t.Cleanup(ts.Close)
+				c, err := NewClient(testToken, WithBaseURL(ts.URL), WithHTTPClient(ts.Client()), fastRetries, WithoutRateLimits())
+				if err != nil {
+					t.Fatal(err)
+				}
+				err = call(c)
+				if p, _ := proto.Load().(string); p != "HTTP/2.0" {
+					t.Fatalf("server saw %s", p)
+				}
+				if class == "GET" || class == "DELETE" {
+					if err != nil || n.Load() != 2 {
+						t.Fatalf("%d requests: %v", n.Load(), err)
+					}
+					return
+				}
+				if when == "mid-body" && class == "POST without body" {
+					// The answer's status was all the call needed.
+					if err != nil || n.Load() != 1 {
+						t.Fatalf("%d requests: %v", n.Load(), err)
+					}
+					return
+				}
+				if err == nil || !strings.Contains(err.Error(), "INTERNAL_ERROR") || n.Load() != 1 {
+					t.Fatalf("%d requests: %v, want INTERNAL_ERROR once", n.Load(), err)
+				}
+			})
+		}
+	}
+}
+
+// h2 frame types and error codes of RFC 9113 used by h2Server.
+const (
+	h2Data         = 0x0
+	h2Headers      = 0x1
+	h2RSTStream    = 0x3
+	h2Settings     = 0x4
+	h2GoAway       = 0x7
+	h2Continuation = 0x9
+
+	h2FlagEndStream  = 0x1
+	h2FlagAck        = 0x1
+	h2FlagEndHeaders = 0x4
+
+	h2CodeNo            = 0x0
+	h2CodeInternal      = 0x2
+	h2CodeRefusedStream = 0x7
+	h2CodeCalm          = 0xb
+)
+
+// h2Answer is how h2Server answers the request on one stream: the number
+// of the request (from 1, over every connection) and its stream ID.
+type h2Answer func(n int, stream uint32) h2Reply
+
+type h2Reply struct {
+	rst    uint32 // reset the stream with this code
+	goAway *struct {
+		last uint32 // the last stream the server will act on
+		code uint32
+	}
+	ok       bool // 200 with testOrderJSON
+	badFrame bool // a DATA frame on stream 0: a connection error
+}
+
+// h2Server speaks just enough HTTP/2 (prior knowledge, no TLS) over
+// in-memory connections to answer with stream resets and GOAWAY frames,
+// which net/http's server will not send on demand. It counts requests.
+type h2Server struct {
+	answer h2Answer
+	mu     sync.Mutex
+	n      int
+}
+
+func (s *h2Server) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
+}
+
+// client returns an *http.Client whose every dial reaches s.
+func (s *h2Server) client() *http.Client {
+	var p http.Protocols
+	p.SetUnencryptedHTTP2(true)
+	tr := &http.Transport{Protocols: &p, DialContext: func(_ context.Context, _, _ string) (net.Conn, error) {
+		c1, c2 := net.Pipe()
+		go s.serve(c2)
+		return c1, nil
+	}}
+	return &http.Client{Transport: tr}
+}
+
+func (s *h2Server) serve(conn net.Conn) {
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	preface := make([]byte, 24)
+	if _, err := io.ReadFull(br, preface); err != nil {
+		return
+	}
+	write := func(typ, flags byte, stream uint32, payload []byte) error {
+		hdr := make([]byte, 9, 9+len(payload))
+		hdr[0], hdr[1], hdr[2] = byte(len(payload)>>16), byte(len(payload)>>8), byte(len(payload))
+		hdr[3], hdr[4] = typ, flags
+		binary.BigEndian.PutUint32(hdr[5:], stream)
+		_, err := conn.Write(append(hdr, payload...))
+		return err
+	}
+	// A reader of its own: net.Pipe does not buffer, and the client may be
+	// writing while the server writes.
+	type frame struct {
+		typ, flags byte
+		stream     uint32
+	}
+	frames := make(chan frame, 1024)
+	go func() {
+		defer close(frames)
+		for {
+			var hdr [9]byte
+			if _, err := io.ReadFull(br, hdr[:]); err != nil {
+				return
+			}
+			length := int(hdr[0])<<16 | int(hdr[1])<<8 | int(hdr[2])
+			if _, err := io.CopyN(io.Discard, br, int64(length)); err != nil {
+				return
+			}
+			frames <- frame{hdr[3], hdr[4], binary.BigEndian.Uint32(hdr[5:]) & 0x7fffffff}
+		}
+	}()
+	if write(h2Settings, 0, 0, nil) != nil {
+		return
+	}
+	for f := range frames {
+		typ, flags, stream := f.typ, f.flags, f.stream
+		switch {
+		case typ == h2Settings && flags&h2FlagAck == 0:
+			if write(h2Settings, h2FlagAck, 0, nil) != nil {
+				return
+			}
+		case typ == h2Headers && flags&h2FlagEndHeaders == 0, typ == h2Continuation && flags&h2FlagEndHeaders == 0:
+			// the header block goes on
+		case typ == h2Headers, typ == h2Continuation:
+			s.mu.Lock()
+			s.n++
+			n := s.n
+			s.mu.Unlock()
+			r := s.answer(n, stream)
+			switch {
+			case r.ok:
+				// :status 200 is entry 8 of HPACK's static table.
+				if write(h2Headers, h2FlagEndHeaders, stream, []byte{0x88}) != nil ||
+					write(h2Data, h2FlagEndStream, stream, []byte(testOrderJSON)) != nil {
+					return
+				}
+			case r.badFrame:
+				write(h2Data, 0, 0, []byte("x"))
+			case r.goAway != nil:
+				payload := binary.BigEndian.AppendUint32(nil, r.goAway.last)
+				write(h2GoAway, 0, 0, binary.BigEndian.AppendUint32(payload, r.goAway.code))
+				return // and hang up
+			default:
+				if write(h2RSTStream, 0, stream, binary.BigEndian.AppendUint32(nil, r.rst)) != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// TestHTTP2RefusedAndGoAway: REFUSED_STREAM and a GOAWAY that leaves the
+// stream out mean the server did not act: every method is retried, POST
+// included, once net/http's own retries of these are spent. A GOAWAY
+// that covers the stream, then a hang-up, and INTERNAL_ERROR follow the
+// connection-error rule: GET retried, a written POST not.
+func TestHTTP2RefusedAndGoAway(t *testing.T) {
+	goAway := func(last, code uint32) h2Reply {
+		return h2Reply{goAway: &struct{ last, code uint32 }{last, code}}
+	}
+	const internalTries = 8 // net/http's HTTP/2 transport sends a refused request this often
+	for _, tc := range []struct {
+		name string
+		fail func(n int, stream uint32) (h2Reply, bool) // false: answer 200
+		// requests the server sees for GET and POST
+		get, post int
+		errText   string
+	}{
+		{"REFUSED_STREAM", func(n int, _ uint32) (h2Reply, bool) {
+			return h2Reply{rst: h2CodeRefusedStream}, n <= internalTries
+		}, internalTries + 1, internalTries + 1, ""},
+		{"GOAWAY before the stream", func(n int, stream uint32) (h2Reply, bool) {
+			return goAway(stream-1, h2CodeCalm), n == 1
+		}, 2, 2, ""},
+		{"GOAWAY covering the stream", func(n int, stream uint32) (h2Reply, bool) {
+			return goAway(stream, h2CodeNo), n == 1
+		}, 2, 1, "GOAWAY"},
+		{"INTERNAL_ERROR", func(n int, _ uint32) (h2Reply, bool) {
+			return h2Reply{rst: h2CodeInternal}, n == 1
+		}, 2, 1, "INTERNAL_ERROR"},
+		{"connection error", func(n int, _ uint32) (h2Reply, bool) {
+			return h2Reply{badFrame: true}, n == 1
+		}, 2, 1, "connection error"},
+	} {
+		for _, class := range []string{"GET", "POST"} {
+			t.Run(tc.name+"/"+class, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					s := &h2Server{answer: func(n int, stream uint32) h2Reply {
+						if r, fail := tc.fail(n, stream); fail {
+							return r
+						}
+						return h2Reply{ok: true}
+					}}
+					hc := s.client()
+					defer hc.CloseIdleConnections() // the bubble ends with no connection left
+					c, err := NewClient(testToken, WithBaseURL("http://api.test"), WithHTTPClient(hc),
+						WithTimeout(10*time.Minute), fastRetries, WithoutRateLimits())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if class == "GET" {
+						_, err = c.Orders.Get(bg(), orderID)
+					} else {
+						_, err = c.Orders.ConfirmRetryPayment(bg(), orderID, &CustomerOrderConfirmPayment{PaymentMethodID: "pm"})
+					}
+					want := tc.get
+					if class == "POST" {
+						want = tc.post
+					}
+					if s.count() != want {
+						t.Fatalf("%d requests, want %d: %v", s.count(), want, err)
+					}
+					if want > 1 && class == "POST" || class == "GET" {
+						if err != nil {
+							t.Fatal(err)
+						}
+						return
+					}
+					if err == nil || !strings.Contains(err.Error(), tc.errText) {
+						t.Fatalf("err = %v, want %s", err, tc.errText)
+					}
+				})
+			})
+		}
+	}
+}
+
+// discardLog keeps net/http's server from logging the aborted handlers.
+var discardLog = log.New(io.Discard, "", 0)
+
+// lookalikeStreamError has the fields of HTTP/2's StreamError but is no
+// HTTP/2 error.
+type lookalikeStreamError struct {
+	StreamID uint32
+	Code     uint32
+	Cause    error
+}
+
+func (lookalikeStreamError) Error() string { return "stream error" }
+
+// TestH2ErrorClass classifies the error values net/http's HTTP/2
+// transport really returns, got from h2Server through a plain client, and
+// leaves every other error alone.
+func TestH2ErrorClass(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		reply h2Reply
+		want  h2Class
+	}{
+		{"REFUSED_STREAM", h2Reply{rst: h2CodeRefusedStream}, h2NotActedOn},
+		{"INTERNAL_ERROR", h2Reply{rst: h2CodeInternal}, h2Transient},
+		{"HTTP_1_1_REQUIRED", h2Reply{rst: h2HTTP11Required}, h2Permanent},
+		{"GOAWAY ENHANCE_YOUR_CALM before the stream", h2Reply{goAway: &struct{ last, code uint32 }{0, h2CodeCalm}}, h2NotActedOn},
+		{"GOAWAY covering the stream", h2Reply{goAway: &struct{ last, code uint32 }{1, h2CodeNo}}, h2Transient},
+		{"connection error", h2Reply{badFrame: true}, h2Transient},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := &h2Server{answer: func(int, uint32) h2Reply { return tc.reply }}
+				hc := s.client()
+				defer hc.CloseIdleConnections()
+				for _, rewind := range []bool{true, false} {
+					req, _ := http.NewRequest(http.MethodPost, "http://api.test/", strings.NewReader("{}"))
+					if !rewind {
+						req.GetBody = nil // net/http then gives up at once on a refused stream
+					}
+					resp, err := hc.Do(req)
+					if err == nil {
+						resp.Body.Close()
+						t.Fatal("no error")
+					}
+					if got := h2ErrorClass(err); got != tc.want {
+						t.Fatalf("%v (%T): class %d, want %d", err, errors.Unwrap(err), got, tc.want)
+					}
+				}
+			})
+		})
+	}
+	for _, err := range []error{
+		io.EOF, io.ErrUnexpectedEOF, context.DeadlineExceeded, &net.OpError{Op: "read", Err: errors.New("reset")},
+		lookalikeStreamError{StreamID: 1, Code: h2CodeRefusedStream}, errors.New("stream error: stream ID 1; REFUSED_STREAM"),
+		fmt.Errorf("wrapped: %w", errors.Join(io.EOF, syscall.ECONNRESET)),
+	} {
+		if got := h2ErrorClass(err); got != h2None {
+			t.Errorf("%v: class %d", err, got)
+		}
 	}
 }

@@ -102,8 +102,10 @@ func TestMarshalTagged(t *testing.T) {
 	}
 }
 
-// TestVariantsReachTheirCommonFields: Common and Base give the embedded
-// fields of every known variant, and nil for the Unknown ones.
+// TestVariantsReachTheirCommonFields: each union's accessor gives the
+// embedded common fields of every known variant, and nil for the Unknown
+// ones. Field names come from the types, so that a rename keeps the test
+// in step.
 func TestVariantsReachTheirCommonFields(t *testing.T) {
 	grants := []CustomerBenefitGrant{
 		&CustomerBenefitGrantCustom{}, &CustomerBenefitGrantDiscord{}, &CustomerBenefitGrantDownloadables{},
@@ -112,15 +114,15 @@ func TestVariantsReachTheirCommonFields(t *testing.T) {
 	}
 	for _, g := range grants {
 		g.Common().ID = "set"
-		if reflect.ValueOf(g).Elem().FieldByName("CustomerBenefitGrantCommon").FieldByName("ID").String() != "set" {
-			t.Errorf("%T: Common is not its embedded CustomerBenefitGrantCommon", g)
+		if reflect.ValueOf(g).Elem().FieldByName(reflect.TypeFor[CustomerBenefitGrantCommon]().Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: Common is not its embedded %v", g, reflect.TypeFor[CustomerBenefitGrantCommon]())
 		}
 	}
 	methods := []CustomerPaymentMethod{&PaymentMethodCard{}, &PaymentMethodKrCard{}, &PaymentMethodGeneric{}}
 	for _, pm := range methods {
 		pm.Base().ID = "set"
-		if reflect.ValueOf(pm).Elem().FieldByName("PaymentMethodBase").FieldByName("ID").String() != "set" {
-			t.Errorf("%T: Base is not its embedded PaymentMethodBase", pm)
+		if reflect.ValueOf(pm).Elem().FieldByName(reflect.TypeFor[PaymentMethodBase]().Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: the accessor is not its embedded %v", pm, reflect.TypeFor[PaymentMethodBase]())
 		}
 	}
 	prices := []Price{
@@ -129,9 +131,19 @@ func TestVariantsReachTheirCommonFields(t *testing.T) {
 	}
 	for _, p := range prices {
 		p.Base().ID = "set"
-		if reflect.ValueOf(p).Elem().FieldByName("PriceBase").FieldByName("ID").String() != "set" {
-			t.Errorf("%T: Base is not its embedded PriceBase", p)
+		if reflect.ValueOf(p).Elem().FieldByName(reflect.TypeFor[PriceBase]().Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: the accessor is not its embedded %v", p, reflect.TypeFor[PriceBase]())
 		}
+	}
+	customers := []Customer{&CustomerIndividual{}, &CustomerTeam{}}
+	for _, c := range customers {
+		c.Common().ID = "set"
+		if reflect.ValueOf(c).Elem().FieldByName(reflect.TypeFor[CustomerCommon]().Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: Common is not its embedded %v", c, reflect.TypeFor[CustomerCommon]())
+		}
+	}
+	if (&CustomerUnknown{}).Common() != nil {
+		t.Error("CustomerUnknown returned common fields")
 	}
 	if (&CustomerBenefitGrantUnknown{}).Common() != nil || (&CustomerPaymentMethodUnknown{}).Base() != nil ||
 		(&ProductPriceUnknown{}).Base() != nil || (&LegacyRecurringProductPriceUnknown{}).Base() != nil {

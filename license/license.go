@@ -22,9 +22,10 @@
 //
 // # Offline
 //
-// Check validates online. When Polar cannot be reached (a connection
-// error, a timeout, a 502, 503 or 504, or a 429 that outlasted the
-// client's retries), it answers from the last successful validation kept
+// Check validates online. When Polar cannot be reached (polar.IsTransient:
+// a connection error, a timeout, a 502, 503 or 504, or a 429 that
+// outlasted the client's retries or a block the Limiter will not wait
+// out), it answers from the last successful validation kept
 // in the Store, marked Cached, as long as the grace period since that
 // validation has not passed and the key has not expired meanwhile; past
 // that it fails with an error matching ErrOffline. Only an online answer
@@ -43,9 +44,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -269,7 +267,7 @@ func (m *Manager) Check(ctx context.Context, increment int64) (*Result, error) {
 	case errors.Is(err, polar.ErrResourceNotFound):
 		m.forget(st.ActivationID)
 		return nil, &invalidError{err}
-	case isTransient(err):
+	case polar.IsTransient(err):
 		if increment > 0 {
 			return nil, &causeError{ErrUsageNotCounted, err}
 		}
@@ -415,26 +413,3 @@ type causeError struct{ kind, cause error }
 
 func (e *causeError) Error() string   { return e.kind.Error() + ": " + e.cause.Error() }
 func (e *causeError) Unwrap() []error { return []error{e.kind, e.cause} }
-
-// isTransient reports whether err means that Polar could not be reached,
-// so that an answer may come from the cache: a connection error or
-// timeout, a 502, 503 or 504, or a rate-limiting 429 that outlasted the
-// retries. A cancelled context is not: the caller gave up.
-func isTransient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) {
-		return false
-	}
-	if errors.Is(err, polar.ErrRateLimited) || errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ae *polar.APIError
-	if errors.As(err, &ae) {
-		switch ae.StatusCode {
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true
-		}
-		return false
-	}
-	var ne net.Error
-	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
-}

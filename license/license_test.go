@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -394,36 +393,5 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	}
 	if _, err := (&Manager{}).Check(context.Background(), -1); err == nil {
 		t.Error("Check(-1): no error")
-	}
-}
-
-type timeoutErr struct{}
-
-func (timeoutErr) Error() string   { return "i/o timeout" }
-func (timeoutErr) Timeout() bool   { return true }
-func (timeoutErr) Temporary() bool { return true }
-
-func TestIsTransient(t *testing.T) {
-	for _, c := range []struct {
-		err  error
-		want bool
-	}{
-		{nil, false},
-		{&polar.APIError{StatusCode: 503}, true},
-		{&polar.APIError{StatusCode: 502}, true},
-		{&polar.APIError{StatusCode: 504}, true},
-		{fmt.Errorf("x: %w", &polar.RateLimitError{APIError: &polar.APIError{StatusCode: 429}, RetryAfter: time.Minute}), true},
-		{&polar.APIError{StatusCode: 500}, false},
-		{&polar.APIError{StatusCode: 404, Name: "ResourceNotFound"}, false},
-		{&polar.APIError{StatusCode: 400}, false},
-		{&url.Error{Op: "Post", URL: "u", Err: &net.OpError{Op: "dial", Err: errors.New("connection refused")}}, true},
-		{fmt.Errorf("x: %w", timeoutErr{}), true},
-		{context.DeadlineExceeded, true},
-		{fmt.Errorf("x: %w", context.Canceled), false},
-		{errors.New("something else"), false},
-	} {
-		if got := isTransient(c.err); got != c.want {
-			t.Errorf("isTransient(%v) = %v, want %v", c.err, got, c.want)
-		}
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"maps"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -243,7 +242,7 @@ func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 			at = now
 			if ks := st.Keys[key]; ks != nil && ks.Blocked > now {
 				if d := time.Duration(ks.Blocked - now); d > l.maxBlockWait {
-					refuse = blockedError(d)
+					refuse = polar.NewRateLimitError(d)
 					return
 				}
 				at, blocked = ks.Blocked, ks.Blocked
@@ -347,18 +346,6 @@ func (l *Limiter) Block(key string, retryAfter time.Duration) {
 		ks := st.key(key)
 		ks.Blocked = max(ks.Blocked, now+int64(retryAfter))
 	})
-}
-
-// blockedError is the error of a wait refused because the key is blocked
-// for longer than the limiter waits.
-func blockedError(d time.Duration) error {
-	return &polar.RateLimitError{
-		APIError: &polar.APIError{
-			StatusCode: http.StatusTooManyRequests,
-			Detail:     "not sent: the machine is blocked after an earlier 429",
-		},
-		RetryAfter: d,
-	}
 }
 
 // keys returns the keys of the shared state, for tests.

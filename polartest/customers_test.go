@@ -238,7 +238,7 @@ func TestCustomersListPaymentMethods(t *testing.T) {
 	}
 
 	// Pages are windows; limit is clamped to 100; 0 is refused.
-	p3, err := c.Customers.ListPaymentMethods(ctx, &polar.ListOptions{Page: 3, Limit: 2})
+	p3, err := c.Customers.ListPaymentMethods(ctx, &polar.PaymentMethodListOptions{ListOptions: polar.ListOptions{Page: 3, Limit: 2}})
 	if err != nil || len(p3.Items) != 1 || p3.Items[0].Base().ID != polartest.DemoActionPaymentMethodID || p3.Pagination.MaxPage != 3 {
 		t.Fatalf("page 3 of 2: %+v, %v", p3, err)
 	}

@@ -310,7 +310,7 @@ func Demo() *Fixture {
 		if p.ID == apiUsage.ID {
 			s.Meters = []polar.CustomerSubscriptionMeter{{
 				CreatedAt: start, ID: UUID(s.ID + ":meter"), ConsumedUnits: 1234.5, CreditedUnits: 1000, Amount: 117,
-				MeterID: apiMeter.ID, Meter: polar.CustomerSubscriptionMeterMeter(apiMeter),
+				MeterID: apiMeter.ID, Meter: apiMeter,
 			}}
 		}
 		return s

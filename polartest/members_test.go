@@ -68,7 +68,7 @@ func TestMembersList(t *testing.T) {
 	}
 
 	c, _ := client(t, srv, polartest.DemoMemberToken)
-	p2, err := c.Members.List(ctx, &polar.ListOptions{Page: 2, Limit: 2})
+	p2, err := c.Members.List(ctx, &polar.MemberListOptions{ListOptions: polar.ListOptions{Page: 2, Limit: 2}})
 	if err != nil || len(p2.Items) != 1 || p2.Items[0].ID != polartest.DemoPlainMemberID || p2.Pagination != (polar.Pagination{TotalCount: 3, MaxPage: 2}) {
 		t.Fatalf("page 2 of 2: %+v, %v", p2, err)
 	}

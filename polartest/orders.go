@@ -255,7 +255,7 @@ func ordersPaymentStatus(c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.ok(&polar.CustomerOrderPaymentStatus{Status: o.payment, Error: o.paymentError})
+	return c.ok(&polar.CustomerOrderPaymentStatus{Status: polar.OrderPaymentStatus(o.payment), Error: o.paymentError})
 }
 
 // maxManualRetries is how many payment retries a customer may make.
@@ -322,7 +322,7 @@ func ordersConfirmRetryPayment(c *call) error {
 	}
 	o.retries++
 	o.ModifiedAt = touch(c.now)
-	res := &polar.CustomerOrderPaymentConfirmation{Status: outcome}
+	res := &polar.CustomerOrderPaymentConfirmation{Status: polar.OrderPaymentStatus(outcome)}
 	o.payment, o.paymentError = outcome, nil
 	switch outcome {
 	case paymentSucceeded:

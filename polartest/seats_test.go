@@ -613,7 +613,7 @@ func TestSeatsListClaimedSubscriptions(t *testing.T) {
 
 	// Pagination.
 	mia, _ := client(t, srv, polartest.DemoPlainMemberToken)
-	p, err := mia.Seats.ListClaimedSubscriptions(ctx, &polar.ListOptions{Page: 2, Limit: 1})
+	p, err := mia.Seats.ListClaimedSubscriptions(ctx, &polar.ClaimedSubscriptionListOptions{ListOptions: polar.ListOptions{Page: 2, Limit: 1}})
 	if err != nil || len(p.Items) != 0 || p.Pagination.TotalCount != 1 {
 		t.Errorf("page 2: %+v, %v", p, err)
 	}

@@ -646,7 +646,7 @@ func subscriptionMeters(c *call, s *polar.CustomerSubscription) []polar.Customer
 		}
 		out = append(out, polar.CustomerSubscriptionMeter{
 			CreatedAt: c.now, ID: c.st.newID("subscription-meter"), MeterID: id,
-			Meter: polar.CustomerSubscriptionMeterMeter{CreatedAt: c.now, ID: id, Name: name},
+			Meter: polar.CustomerCustomerMeterMeter{CreatedAt: c.now, ID: id, Name: name},
 		})
 	}
 	return out
