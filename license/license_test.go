@@ -395,3 +395,45 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		t.Error("Check(-1): no error")
 	}
 }
+
+// A machine blocked after a 429 for longer than the limiter waits counts
+// as offline: the cache answers, and nothing is sent.
+func TestCheckWhileBlockedAnswersCached(t *testing.T) {
+	e := newEnv(t, polartest.DemoUsageLicenseKey)
+	lim, err := NewLimiter(filepath.Join(t.TempDir(), "keys.lock"), polar.DefaultRateLimits(polar.Production))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lim.Close()
+	e.m.client = e.srv.Client("", polar.WithLimiter(lim))
+	e.activate(t)
+	e.check(t, 0)
+	lim.Block("", time.Minute)
+	before := e.srv.Calls("customer_portal:license_keys:validate")
+	res := e.check(t, 0)
+	if res.Source != Cached || !errors.Is(res.Cause, polar.ErrRateLimited) {
+		t.Errorf("Check while blocked = %+v, want Cached with a rate-limit cause", res)
+	}
+	if got := e.srv.Calls("customer_portal:license_keys:validate"); got != before {
+		t.Errorf("%d validations sent while blocked", got-before)
+	}
+}
+
+// Polar too slow for the caller's deadline counts as offline too; the
+// caller's own cancellation does not.
+func TestCheckTimeoutAnswersCached(t *testing.T) {
+	e := newEnv(t, polartest.DemoUsageLicenseKey)
+	e.activate(t)
+	e.check(t, 0)
+	e.srv.InjectFault(polartest.Fault{Operation: "customer_portal:license_keys:validate", Latency: time.Minute})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if res, err := e.m.Check(ctx, 0); err != nil || res.Source != Cached || !errors.Is(res.Cause, context.DeadlineExceeded) {
+		t.Errorf("Check past its deadline = %+v, %v; want Cached", res, err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	cancel()
+	if res, err := e.m.Check(ctx, 0); res != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("Check with a cancelled context = %+v, %v; want context.Canceled", res, err)
+	}
+}
