@@ -437,3 +437,43 @@ func TestCheckTimeoutAnswersCached(t *testing.T) {
 		t.Errorf("Check with a cancelled context = %+v, %v; want context.Canceled", res, err)
 	}
 }
+
+// flakyStore is a FileStore whose saves and updates fail while broken is
+// set.
+type flakyStore struct {
+	*FileStore
+	broken atomic.Bool
+}
+
+func (s *flakyStore) Save(st *State) error {
+	if s.broken.Load() {
+		return errors.New("disk full")
+	}
+	return s.FileStore.Save(st)
+}
+
+func (s *flakyStore) Update(fn func(*State) (*State, error)) error {
+	return s.FileStore.Update(func(st *State) (*State, error) {
+		st, err := fn(st)
+		if err == nil && st != nil && s.broken.Load() {
+			return nil, errors.New("disk full")
+		}
+		return st, err
+	})
+}
+
+// A validation the store cannot keep is still answered, with ErrNotSaved.
+func TestCheckUnsavedReturnsResultAndError(t *testing.T) {
+	e := newEnv(t, polartest.DemoUsageLicenseKey)
+	fs := &flakyStore{FileStore: e.st}
+	e.m.store = fs
+	e.activate(t)
+	fs.broken.Store(true)
+	res, err := e.m.Check(context.Background(), 0)
+	if res == nil || res.Source != Online || !errors.Is(err, ErrNotSaved) {
+		t.Errorf("Check with a failing store = %+v, %v; want the online Result and ErrNotSaved", res, err)
+	}
+	if st, _ := e.st.Load(); st.Validated != nil {
+		t.Errorf("stored %+v", st)
+	}
+}
