@@ -33,7 +33,9 @@ import (
 // the Limit-th last, plus a slack of Per/20, at most 250 ms, for requests
 // that travel apart), writes the document back, releases the lock and
 // waits until its instant. A wait abandoned before its instant hands its
-// booking back. Every zone of a key also waits out a block that any
+// booking back, and one woken more than half the slack after its instant
+// (a busy machine) books again rather than send into the instants booked
+// after its own. Every zone of a key also waits out a block that any
 // process recorded for it (see Limiter.Block). The other zones are kept
 // per process by the limiter of NewRateLimiter.
 //
@@ -58,6 +60,7 @@ type Limiter struct {
 	inner        polar.Limiter
 	windows      []window
 	keep         time.Duration // the longest window with its slack
+	late         time.Duration // how late a booking may still go: half the least slack
 	maxBlockWait time.Duration
 	path         string
 	mu           *sync.Mutex // the path's mutex, held with the file lock
@@ -128,9 +131,12 @@ func NewLimiter(path string, limits polar.RateLimits) (*Limiter, error) {
 		if w.Limit > maxWindow {
 			return nil, fmt.Errorf("license: NewLimiter: a license-key window of %d requests (at most %d)", w.Limit, maxWindow)
 		}
-		per := w.Per + min(w.Per/20, 250*time.Millisecond)
-		l.windows = append(l.windows, window{limit: w.Limit, per: per})
-		l.keep = max(l.keep, per)
+		slack := min(w.Per/20, 250*time.Millisecond)
+		l.windows = append(l.windows, window{limit: w.Limit, per: w.Per + slack})
+		l.keep = max(l.keep, w.Per+slack)
+		if l.late == 0 || slack/2 < l.late {
+			l.late = slack / 2
+		}
 	}
 	if !crossProcess {
 		st, _ := memStates.LoadOrStore(filepath.Clean(path), &limState{})
@@ -288,8 +294,10 @@ func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 			return l.inner.Wait(ctx, zone, key)
 		}
 		// A process may have recorded a block while this one waited:
-		// Polar would refuse the request, so book again after it.
-		if l.blockedNow(key) {
+		// Polar would refuse the request, so book again after it. A
+		// process woken late (a busy machine, a suspended laptop) would
+		// send into the windows booked after its own: it books again too.
+		if l.blockedNow(key) || time.Duration(l.now().UnixNano()-at) > l.late {
 			l.giveBack(key, at)
 			continue
 		}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -208,4 +210,37 @@ func TestNewLimiterRefusesLargeWindows(t *testing.T) {
 	if _, err := NewLimiter(filepath.Join(t.TempDir(), "l"), limits); err == nil {
 		t.Error("a window of 0: no error")
 	}
+}
+
+// A process woken well after its instant (a busy machine) books again at
+// the time it really sends, rather than send into windows booked after
+// its own.
+func TestLimiterLateWakeBooksAgain(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a, b := twoLimiters(t, prod)
+		var lag atomic.Int64
+		b.now = func() time.Time { return time.Now().Add(time.Duration(lag.Load())) }
+		start := time.Now()
+		for range 3 {
+			if err := a.Wait(context.Background(), polar.ZoneLicenseKeys, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := b.Wait(context.Background(), polar.ZoneLicenseKeys, ""); err != nil {
+				t.Error(err)
+			}
+		}()
+		synctest.Wait() // b booked 1.05 s and sleeps
+		lag.Store(int64(500 * time.Millisecond))
+		<-done
+		var sent []int64
+		_ = b.update(func(st *limState, _ int64) { sent = slices.Clone(st.Keys[""].Sent) })
+		want := start.Add(1050*time.Millisecond + 500*time.Millisecond).UnixNano()
+		if len(sent) != 1 || sent[0] != want {
+			t.Errorf("bookings %v after a wake 500ms late, want just %v (booked again when sent)", sent, want)
+		}
+	})
 }
