@@ -24,8 +24,9 @@ import (
 // attempt out (waits are not inside it, and an attempt the limiter refuses
 // never reaches it) and within the attempt's timeout, which req.Context()
 // carries along with OperationID and Attempt. What it returns is what the
-// retry policy judges: an error of its own ends the call, while the errors
-// and answers of next are retried as they would be without it. For GET
+// retry policy judges: the errors and answers of next are retried as they
+// would be without it, and an error of its own ends the call unless it is
+// a connection error (a net.Error), which is retried as such. For GET
 // and DELETE the body of a successful answer is read within the attempt,
 // after the middleware has returned: a wrapper of the body sees it read to
 // the end and closed, as it does for other methods once the call has

@@ -322,6 +322,8 @@ func TestMiddlewareAnswers(t *testing.T) {
 	})
 }
 
+type cloneKey struct{}
+
 // TestMiddlewareKeepsWriteTracking: a middleware that sends a copy of the
 // request, as instrumenting transports do, keeps what the retry policy
 // knows of it: a POST whose connection broke after it was written is not
@@ -329,7 +331,7 @@ func TestMiddlewareAnswers(t *testing.T) {
 func TestMiddlewareKeepsWriteTracking(t *testing.T) {
 	ev := &events{}
 	cloning := func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
-		return next(req.Clone(context.WithValue(req.Context(), struct{}{}, 1)))
+		return next(req.Clone(context.WithValue(req.Context(), cloneKey{}, 1)))
 	}
 	srv := newRecorder(t, hangUp)
 	c := newTestClient(t, srv, testToken, WithMiddleware(cloning, recordingMiddleware(ev)))
