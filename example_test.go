@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 
 	polar "github.com/polarportal/polar-go"
@@ -140,4 +141,32 @@ func ExampleSessionsService_Create() {
 	// Output:
 	// session: polar_mst_... 1h0m0s
 	// 250 orders in 13 pages
+}
+
+// A middleware sees every attempt of every call, with its operation and
+// attempt number, for metrics of the caller's own. It is given once, to
+// the base client, and holds for every client derived with WithToken; a
+// wrapper around a service would not. A call retried after a 503 passes
+// through it twice.
+func ExampleWithMiddleware() {
+	srv := polartest.NewServer(polartest.WithDemo())
+	defer srv.Close()
+
+	observe := func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+		resp, err := next(req)
+		if err == nil {
+			fmt.Println(polar.OperationID(req.Context()), "attempt", polar.Attempt(req.Context()), resp.StatusCode)
+		}
+		return resp, err
+	}
+	base := srv.Client("", polar.WithMiddleware(observe)) // polar.NewClient with the server's URL
+	portal := base.WithToken(polartest.DemoCustomerToken)
+
+	srv.InjectFault(polartest.Fault{Operation: polar.OpOrdersGet, Times: 1, Status: http.StatusServiceUnavailable})
+	if _, err := portal.Orders.Get(context.Background(), polartest.DemoOrderID); err != nil {
+		fmt.Println("error:", err)
+	}
+	// Output:
+	// customer_portal:orders:get attempt 1 503
+	// customer_portal:orders:get attempt 2 200
 }
