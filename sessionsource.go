@@ -67,7 +67,7 @@ type Sessions struct {
 	now         func() time.Time
 
 	mu      sync.Mutex
-	entries map[string]*sessionEntry
+	entries map[sessionKey]*sessionEntry
 	lru     list.List // of *sessionEntry, the most recently used first
 }
 
@@ -96,7 +96,7 @@ func WithRenewBefore(d time.Duration) SessionsOption {
 
 // WithMaxSessions sets how many customers' and members' sessions a
 // Sessions keeps (default DefaultMaxSessions): past that, the least
-// recently used is forgotten. Each costs about a kilobyte. It must be at
+// recently used is forgotten. Each costs about 800 bytes. It must be at
 // least 1.
 func WithMaxSessions(n int) SessionsOption {
 	return func(c *sessionsConfig) error {
@@ -150,7 +150,7 @@ func NewSessions(admin *Client, opts ...SessionsOption) (*Sessions, error) {
 		renewBefore: cfg.renewBefore,
 		max:         cfg.max,
 		now:         cfg.now,
-		entries:     make(map[string]*sessionEntry),
+		entries:     make(map[sessionKey]*sessionEntry),
 	}, nil
 }
 
@@ -163,7 +163,7 @@ func (s *Sessions) ForCustomer(ctx context.Context, customerID string) (*Client,
 	if customerID == "" {
 		return nil, fmt.Errorf("polar: Sessions.ForCustomer: %w: empty customer ID", ErrInvalidArgument)
 	}
-	return s.get(ctx, "c\x00"+customerID, &CustomerSessionCustomerIDCreate{CustomerID: customerID}, "")
+	return s.get(ctx, sessionKey{kind: byCustomerID, id: customerID})
 }
 
 // ForExternalCustomer is ForCustomer for the customer whose ID in the
@@ -177,7 +177,7 @@ func (s *Sessions) ForExternalCustomer(ctx context.Context, externalID string) (
 	if externalID == "" {
 		return nil, fmt.Errorf("polar: Sessions.ForExternalCustomer: %w: empty external customer ID", ErrInvalidArgument)
 	}
-	return s.get(ctx, "x\x00"+externalID, &CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: externalID}, "")
+	return s.get(ctx, sessionKey{kind: byExternalID, id: externalID})
 }
 
 // ForMember returns a client bound to a valid member session of member
@@ -188,8 +188,7 @@ func (s *Sessions) ForMember(ctx context.Context, customerID, memberID string) (
 	if customerID == "" || memberID == "" {
 		return nil, fmt.Errorf("polar: Sessions.ForMember: %w: empty customer or member ID", ErrInvalidArgument)
 	}
-	return s.get(ctx, "m\x00"+customerID+"\x00"+memberID,
-		&CustomerSessionCustomerIDCreate{CustomerID: customerID, MemberID: memberID}, memberID)
+	return s.get(ctx, sessionKey{kind: byCustomerID, id: customerID, member: memberID})
 }
 
 // Len returns the number of customers and members whose sessions s keeps.
@@ -214,13 +213,33 @@ func (s *Sessions) GoString() string { return s.String() }
 // Format prints String under every verb, so no verb can show a token.
 func (s *Sessions) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
 
+// sessionKey names the customer or member of a session. A struct rather
+// than a joined string, so that a lookup allocates nothing.
+type sessionKey struct {
+	kind   uint8
+	id     string // the customer's Polar ID, or external ID
+	member string // the member's Polar ID, or ""
+}
+
+const (
+	byCustomerID uint8 = iota
+	byExternalID
+)
+
+// body returns what mints the sessions of k.
+func (k sessionKey) body() CustomerSessionCreate {
+	if k.kind == byExternalID {
+		return &CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: k.id}
+	}
+	return &CustomerSessionCustomerIDCreate{CustomerID: k.id, MemberID: k.member}
+}
+
 // sessionEntry is the session of one customer or member. Fields other than
 // hdr are guarded by Sessions.mu.
 type sessionEntry struct {
-	key     string
-	body    CustomerSessionCreate // what mints its sessions
-	subject string                // rate-limit subject; "" for the session's customer
-	elem    *list.Element         // its place in the LRU list; nil once forgotten
+	key  sessionKey
+	body CustomerSessionCreate // what mints its sessions
+	elem *list.Element         // its place in the LRU list; nil once forgotten
 	// hdr is the Authorization header of the current session, read by
 	// the client at every call.
 	hdr     atomic.Pointer[[]string]
@@ -238,14 +257,14 @@ type mint struct {
 
 // get returns the client of the entry under key, minting its first or next
 // session when needed.
-func (s *Sessions) get(ctx context.Context, key string, body CustomerSessionCreate, subject string) (*Client, error) {
+func (s *Sessions) get(ctx context.Context, key sessionKey) (*Client, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
 	s.mu.Lock()
 	e := s.entries[key]
 	if e == nil {
-		e = &sessionEntry{key: key, body: body, subject: subject}
+		e = &sessionEntry{key: key, body: key.body()}
 		e.elem = s.lru.PushFront(e)
 		s.entries[key] = e
 		for s.lru.Len() > s.max {
@@ -340,7 +359,7 @@ func (s *Sessions) renewAt(start time.Time, sess *CustomerSession) time.Time {
 // bind makes the client of e: a child of the admin client whose token is
 // e's current one, counted in the limiter under e's subject.
 func (s *Sessions) bind(e *sessionEntry, sess *CustomerSession) *Client {
-	subject := e.subject
+	subject := e.key.member // Polar counts a member session per member
 	if subject == "" {
 		subject = sess.CustomerID
 	}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -385,7 +386,7 @@ func (s *stubSessions) Create(ctx context.Context, body polar.CustomerSessionCre
 		return nil, ctx.Err()
 	}
 	now := time.Now()
-	return &polar.CustomerSession{Token: fmt.Sprintf("polar_cst_stub%d", n), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
+	return &polar.CustomerSession{Token: fmt.Sprintf("polar_cst_stub%039d", n), CreatedAt: now, ExpiresAt: now.Add(time.Hour),
 		CustomerID: body.(*polar.CustomerSessionCustomerIDCreate).CustomerID}, nil
 }
 
@@ -722,4 +723,66 @@ func TestSessionsBadInput(t *testing.T) {
 	if !errors.As(err, &verr) || f.sessions.Len() != 0 {
 		t.Errorf("unknown customer: %v, %d kept", err, f.sessions.Len())
 	}
+}
+
+// BenchmarkSessionsForCustomer is the hot path: a customer whose session
+// is fresh.
+func BenchmarkSessionsForCustomer(b *testing.B) {
+	admin, err := polar.NewClient("polar_oat_stub", polar.WithBaseURL("http://127.0.0.1:1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	stub := &stubSessions{release: make(chan struct{})}
+	close(stub.release)
+	admin.Sessions = stub
+	s, err := polar.NewSessions(admin)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := s.ForCustomer(ctx, "cust"); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := s.ForCustomer(ctx, "cust"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkSessionsMemory reports the heap a Sessions keeps per customer
+// (bytes/session), with tokens of Polar's length.
+func BenchmarkSessionsMemory(b *testing.B) {
+	admin, err := polar.NewClient("polar_oat_stub", polar.WithBaseURL("http://127.0.0.1:1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	stub := &stubSessions{release: make(chan struct{})}
+	close(stub.release)
+	admin.Sessions = stub
+	ctx := context.Background()
+	const n = 10000
+	var perSession float64
+	for b.Loop() {
+		s, err := polar.NewSessions(admin, polar.WithMaxSessions(n))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		for i := range n {
+			if _, err := s.ForCustomer(ctx, fmt.Sprintf("00000003-0000-4000-8000-%012d", i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		perSession = float64(after.HeapAlloc-before.HeapAlloc) / n
+		runtime.KeepAlive(s)
+	}
+	b.ReportMetric(perSession, "bytes/session")
 }
