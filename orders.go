@@ -23,6 +23,7 @@ type OrdersService interface {
 	List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error)
 	// All iterates over every order of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/orders/ (every page)
 	All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error]
@@ -431,15 +432,12 @@ const (
 	OrderPaymentStatusPending OrderPaymentStatus = "pending"
 	// OrderPaymentStatusRequiresAction: the customer must complete the
 	// payment, such as 3-D Secure, with the ClientSecret of
-	// CustomerOrderPaymentConfirmation.
+	// CustomerOrderPaymentConfirmation (a payment retry's answer only).
 	OrderPaymentStatusRequiresAction OrderPaymentStatus = "requires_action"
 	// OrderPaymentStatusSucceeded: the payment went through.
 	OrderPaymentStatusSucceeded OrderPaymentStatus = "succeeded"
 	// OrderPaymentStatusFailed: the payment failed; Error says why.
 	OrderPaymentStatusFailed OrderPaymentStatus = "failed"
-	// OrderPaymentStatusCanceled: the payment was canceled, as for a void
-	// order.
-	OrderPaymentStatusCanceled OrderPaymentStatus = "canceled"
 )
 
 // ProductBillingType tells one-time purchases from recurring ones.
