@@ -170,3 +170,53 @@ func ExampleWithMiddleware() {
 	// customer_portal:orders:get attempt 1 503
 	// customer_portal:orders:get attempt 2 200
 }
+
+// A backend holds one organization token and serves many customers:
+// Sessions mints each customer's session once, hands out a client bound to
+// it for every incoming request, and renews it before it expires. Here
+// polartest's fake server and its Demo data stand in for
+// https://api.polar.sh.
+func ExampleNewSessions() {
+	srv := polartest.NewServer(polartest.WithDemo())
+	defer srv.Close()
+
+	ctx := context.Background()
+	base, err := polar.NewClient("", polar.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	sessions, err := polar.NewSessions(base.WithToken(polartest.DemoOrganizationToken))
+	if err != nil {
+		panic(err)
+	}
+
+	for range 3 { // three requests of Alice
+		portal, err := sessions.ForCustomer(ctx, polartest.DemoCustomerID)
+		if err != nil {
+			panic(err)
+		}
+		page, err := portal.Orders.List(ctx, &polar.OrderListOptions{ListOptions: polar.ListOptions{Limit: 1}})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(page.Pagination.TotalCount, "orders")
+	}
+
+	// A member of a team signs in with their role.
+	owner, err := sessions.ForMember(ctx, polartest.DemoTeamID, polartest.DemoOwnerMemberID)
+	if err != nil {
+		panic(err)
+	}
+	user, err := owner.Sessions.AuthenticatedUser(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(user.Email, *user.Role)
+	fmt.Println("sessions minted:", srv.Calls("customer-sessions:create"))
+	// Output:
+	// 250 orders
+	// 250 orders
+	// 250 orders
+	// olivia@globex.example owner
+	// sessions minted: 2
+}

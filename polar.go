@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -85,7 +86,10 @@ type Client struct {
 	// authErr refuses every authenticated call of a client made by
 	// WithToken with a token that cannot be sent.
 	authErr error
-	common  service
+	// renew, on a client bound to a Sessions entry, mints a new session
+	// after the server refused the one whose header was sent.
+	renew  func(ctx context.Context, sent []string) error
+	common service
 
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
