@@ -45,7 +45,7 @@ type Server struct {
 // config is what the options set.
 type config struct {
 	clock        func() time.Time
-	fixtures     []*Fixture
+	fixtures     []func(now time.Time) *Fixture // seeded in order, written at the clock's time
 	rateLimits   bool
 	sandbox      bool
 	versions     map[string]bool
@@ -60,12 +60,18 @@ type Option func(*config)
 // NewServer panics if f is inconsistent, like a test fixture that cannot
 // be loaded.
 func WithFixture(f *Fixture) Option {
-	return func(c *config) { c.fixtures = append(c.fixtures, f) }
+	return func(c *config) { c.fixtures = append(c.fixtures, func(time.Time) *Fixture { return f }) }
 }
 
 // WithDemo seeds the server with the Demo data set, so that the Demo...
-// tokens and IDs work.
-func WithDemo() Option { return WithFixture(Demo()) }
+// tokens and IDs work. The data set is written at the server's clock
+// when it starts (see DemoAt and WithClock), so that what the Demo
+// constants say holds then: on the real clock the key that "expires a
+// day after DemoTime" expires tomorrow; with a clock at DemoTime the data
+// are Demo's.
+func WithDemo() Option {
+	return func(c *config) { c.fixtures = append(c.fixtures, DemoAt) }
+}
 
 // WithClock makes the server read the time from now instead of time.Now:
 // session expiry, the expires_at of created sessions and the rate-limit
@@ -170,8 +176,8 @@ func NewServer(opts ...Option) *Server {
 		s.mux.Handle(pattern, s.operationHandler(op, rt))
 	}
 	s.mux.HandleFunc("/", s.unrouted)
-	for _, f := range cfg.fixtures {
-		if err := s.Seed(f); err != nil {
+	for _, fixture := range cfg.fixtures {
+		if err := s.Seed(fixture(s.now())); err != nil {
 			panic("polartest: " + err.Error())
 		}
 	}
