@@ -238,7 +238,11 @@ func (s *Server) Client(token string, opts ...polar.Option) *polar.Client {
 var clientRetries = polar.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
 
 // Calls returns how many requests of the operation with that operationId
-// reached its handler (after faults, rate limits and authentication).
+// reached its handler (after faults, rate limits and authentication). A
+// call counts once per attempt that reached it, whatever its caller saw:
+// a call cancelled, or timed out, while in flight may still have reached
+// the handler and made its change, and so has one whose answer an
+// AfterHandler fault replaced.
 func (s *Server) Calls(operationID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -254,7 +258,7 @@ type principalKey struct{}
 // ServeHTTP answers a request in Polar's order: headers every answer
 // carries, injected faults, the API version, rate limits, the bearer
 // token (rejected before routing when unknown or expired), the length of
-// a request body, then the operation.
+// a request body, then the operation, and last the AfterHandler faults.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	version := r.Header.Get("Polar-Version")
@@ -269,9 +273,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	op, routed := s.ops[pattern]
 
-	if s.applyFaults(w, r, op.ID) {
-		return
+	answered, after := s.applyFaults(w, r, op.ID)
+	switch {
+	case answered:
+	case len(after) > 0:
+		s.afterFaults(w, r, after, func(w http.ResponseWriter) { s.serve(w, r, op, routed, version) })
+	default:
+		s.serve(w, r, op, routed, version)
 	}
+}
+
+// serve answers a request past the faults.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, op polar.OperationInfo, routed bool, version string) {
 	if !s.cfg.versions[version] {
 		writeError(w, errNotFoundPath())
 		return
