@@ -20,6 +20,9 @@ type attemptTransport struct {
 	limiter Limiter
 	logger  *slog.Logger
 	timeout time.Duration // bounds each attempt, reading the body included
+	// middleware sends through the caller's middlewares and then next;
+	// nil without them.
+	middleware func(*http.Request) (*http.Response, error)
 }
 
 // cancelOnClose ends an attempt's timeout once its body is closed.
@@ -78,7 +81,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if actx != ctx {
 		req = req.WithContext(actx)
 	}
-	resp, err := t.next.RoundTrip(req)
+	resp, err := t.roundTrip(req)
 	status := 0
 	if err == nil {
 		status = resp.StatusCode
@@ -105,6 +108,34 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		st.ended = time.Now()
 	}
 	return resp, err
+}
+
+// errNoAnswer is the error of a middleware that returned neither an
+// answer nor an error.
+var errNoAnswer = errors.New("polar: a Middleware returned neither a response nor an error")
+
+// roundTrip sends one attempt's request through the middlewares, if any,
+// and the transport under them, and holds what the middlewares return to
+// the contract of http.RoundTripper, which the rest of the attempt relies
+// on: an answer or an error, an answer with a body.
+func (t *attemptTransport) roundTrip(req *http.Request) (*http.Response, error) {
+	if t.middleware == nil {
+		return t.next.RoundTrip(req)
+	}
+	req = req.WithContext(context.WithValue(req.Context(), attemptKey{}, stateOf(req.Context()).attempt))
+	resp, err := t.middleware(req)
+	switch {
+	case err != nil:
+		if resp != nil && resp.Body != nil {
+			resp.Body.Close()
+		}
+		return nil, err
+	case resp == nil:
+		return nil, errNoAnswer
+	case resp.Body == nil:
+		resp.Body = http.NoBody
+	}
+	return resp, nil
 }
 
 // readWithin reads a 2xx body into a pooled buffer within its attempt and
