@@ -428,5 +428,5 @@ func (c *Client) renewAndResend(ctx context.Context, err error, sent []string, o
 	if rerr := c.renew(ctx, sent); rerr != nil {
 		return nil, fmt.Errorf("%w (renewing the customer session: %w)", err, rerr)
 	}
-	return c.send(context.WithValue(ctx, renewedKey{}, true), op, arg, opts, body)
+	return c.invoke(context.WithValue(ctx, renewedKey{}, true), op, arg, opts, body)
 }
