@@ -325,7 +325,7 @@ func inherit[S any](dst *S, parent S) {
 type credential func() []string
 
 // Format writes [REDACTED] whatever the verb.
-func (credential) Format(f fmt.State, _ rune) { io.WriteString(f, "[REDACTED]") }
+func (credential) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[REDACTED]") }
 
 // limiterKey returns the rate-limit key of token: part of its SHA-256, so
 // that a shared limiter never holds tokens.
@@ -455,4 +455,4 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // Format prints String under every verb, so no verb can show the token.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }

@@ -152,7 +152,7 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 		}
 		if userRedirect != nil {
 			err := userRedirect(req, via)
-			if err != nil && err != http.ErrUseLastResponse { // net/http compares it as is
+			if err != nil && err != http.ErrUseLastResponse { //nolint:errorlint // net/http compares it as is
 				return &redirectError{err}
 			}
 			return err
@@ -374,7 +374,7 @@ func walkErrors(err error, f func(error) bool) bool {
 	if !f(err) {
 		return false
 	}
-	switch u := err.(type) {
+	switch u := err.(type) { //nolint:errorlint // walks the chain itself
 	case interface{ Unwrap() error }:
 		return walkErrors(u.Unwrap(), f)
 	case interface{ Unwrap() []error }:
