@@ -121,7 +121,7 @@ var extraJSONNames = map[string][]string{
 	// schema leaves out.
 	"HTTPValidationError": {"error"},
 	// API version 2027-01 adds these to the answer of license-key
-	// validation (POLAR-FACTS.md); 2026-10 clients never receive them.
+	// validation; 2026-10 clients never receive them.
 	"ValidatedLicenseKey": {"subscription_id", "subscription", "order_id", "order"},
 }
 
