@@ -19,9 +19,18 @@
 //
 // The token is a customer session token (polar_cst_...) or a member
 // session token (polar_mst_...). A backend mints them with an organization
-// access token and [SessionsService.Create]. A few operations need no
-// token: [OrganizationsService.Get] and the license-key validation,
-// activation and deactivation of [LicenseKeysService].
+// access token and [SessionsService.Create]; [NewSessions] does so once
+// per customer, shares the mint among concurrent callers and renews the
+// session before it expires:
+//
+//	sessions, err := polar.NewSessions(base.WithToken(orgToken))
+//	...
+//	portal, err := sessions.ForCustomer(ctx, customerID) // per incoming request
+//
+// A few operations need no token: [OrganizationsService.Get] and the
+// license-key validation, activation and deactivation of
+// [LicenseKeysService]; package github.com/polarportal/polar-go/license
+// builds the checks of a desktop app or command-line tool on them.
 //
 // [WithEnvironment] selects [Sandbox]; [WithBaseURL] points the client at
 // another server, such as the fake of package polartest. Each
@@ -97,8 +106,10 @@
 // A GET or DELETE is retried after connection errors, rate-limit 429s
 // and 502, 503 and 504 answers, with exponential backoff that honours
 // Retry-After; a POST or PATCH only when the server cannot have acted on
-// it. [RetryPolicy] gives the details. [WithRetryPolicy] tunes it, [WithoutRetries] turns
-// it off and [WithTimeout] bounds each attempt.
+// it. [RetryPolicy] gives the details. [WithRetryPolicy] tunes it,
+// [WithoutRetries] turns it off and [WithTimeout] bounds each attempt.
+// [WithMiddleware] runs code around every attempt, for metrics or
+// tracing; the request's context tells its [OperationID] and [Attempt].
 //
 // Before sending, a client-side [Limiter] keeps each token within Polar's
 // limits ([DefaultRateLimits] of the environment), so a busy process
