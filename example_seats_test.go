@@ -3,7 +3,6 @@ package polar_test
 import (
 	"context"
 	"fmt"
-	"time"
 
 	polar "github.com/polarportal/polar-go"
 	"github.com/polarportal/polar-go/polartest"
@@ -12,7 +11,7 @@ import (
 // Seats.List answers every seat of a seat-based subscription at once,
 // with how many are still free; Assign gives one to a new member by email.
 func ExampleSeatsService_List() {
-	srv := polartest.NewServer(polartest.WithDemo(), polartest.WithClock(func() time.Time { return polartest.DemoTime }))
+	srv := polartest.NewServer(polartest.WithDemo())
 	defer srv.Close()
 	client, err := polar.NewClient(polartest.DemoTeamCustomerToken, polar.WithBaseURL(srv.URL))
 	if err != nil {
