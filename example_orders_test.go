@@ -3,6 +3,7 @@ package polar_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	polar "github.com/polarportal/polar-go"
 	"github.com/polarportal/polar-go/polartest"
@@ -10,8 +11,11 @@ import (
 
 // List returns one page and tells how many there are; the options filter
 // and sort on the server.
+//
+// The fake's clock is fixed at polartest.DemoTime, when the Demo data are
+// written, so that the dates printed are the same on every run.
 func ExampleOrdersService_List() {
-	srv := polartest.NewServer(polartest.WithDemo())
+	srv := polartest.NewServer(polartest.WithDemo(), polartest.WithClock(func() time.Time { return polartest.DemoTime }))
 	defer srv.Close()
 	client, err := polar.NewClient(polartest.DemoCustomerToken, polar.WithBaseURL(srv.URL))
 	if err != nil {

@@ -3,6 +3,7 @@ package polar_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	polar "github.com/polarportal/polar-go"
 	"github.com/polarportal/polar-go/polartest"
@@ -33,8 +34,11 @@ func ExampleSubscriptionsService_All() {
 
 // Get fetches one subscription, with the change scheduled for its next
 // period, if any.
+//
+// The fake's clock is fixed at polartest.DemoTime, when the Demo data are
+// written, so that the dates printed are the same on every run.
 func ExampleSubscriptionsService_Get() {
-	srv := polartest.NewServer(polartest.WithDemo())
+	srv := polartest.NewServer(polartest.WithDemo(), polartest.WithClock(func() time.Time { return polartest.DemoTime }))
 	defer srv.Close()
 	client, err := polar.NewClient(polartest.DemoCustomerToken, polar.WithBaseURL(srv.URL))
 	if err != nil {
