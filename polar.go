@@ -232,7 +232,7 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 	// go-retryablehttp calls it after every failed call, which would empty
 	// the pool shared by every goroutine and WithToken child.
 	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger, timeout: timeout,
-		middleware: chainMiddleware(cfg.middleware, next)}
+		middleware: chainMiddleware(cfg.middleware, next)} //nolint:bodyclose // builds the chain; attemptTransport closes what it sends
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		// The token goes to the base URL's host only: net/http keeps it for
@@ -245,7 +245,7 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 		}
 		if userRedirect != nil {
 			err := userRedirect(req, via)
-			if err != nil && err != http.ErrUseLastResponse { // net/http compares it as is
+			if err != nil && err != http.ErrUseLastResponse { //nolint:errorlint // net/http compares it as is
 				return &redirectError{err}
 			}
 			return err
@@ -383,7 +383,7 @@ func inherit[S any](dst *S, parent S) {
 type credential func() []string
 
 // Format writes [REDACTED] whatever the verb.
-func (credential) Format(f fmt.State, _ rune) { io.WriteString(f, "[REDACTED]") }
+func (credential) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[REDACTED]") }
 
 // limiterKey returns the rate-limit key of token: part of its SHA-256, so
 // that a shared limiter never holds tokens.
@@ -515,4 +515,4 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // Format prints String under every verb, so no verb can show the token.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }

@@ -444,7 +444,7 @@ func newResponseError(resp *http.Response, method, path string, attempt int) err
 	switch {
 	case resp.StatusCode == http.StatusTooManyRequests && e.Name == "":
 		return &RateLimitError{APIError: e, RetryAfter: blockOf(resp)}
-	case resp.StatusCode == http.StatusUnprocessableEntity && (e.Name == "" || e.Name == string(ErrRequestValidationError.(errorName))):
+	case resp.StatusCode == http.StatusUnprocessableEntity && (e.Name == "" || e.Name == string(ErrRequestValidationError.(errorName))): //nolint:errorlint // the sentinel itself, never wrapped
 		return &ValidationError{APIError: e, Errors: details}
 	case details != nil:
 		return &ValidationError{APIError: e, Errors: details}

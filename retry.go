@@ -344,7 +344,7 @@ func walkErrors(err error, f func(error) bool) bool {
 	if !f(err) {
 		return false
 	}
-	switch u := err.(type) {
+	switch u := err.(type) { //nolint:errorlint // walks the chain itself
 	case interface{ Unwrap() error }:
 		return walkErrors(u.Unwrap(), f)
 	case interface{ Unwrap() []error }:

@@ -211,7 +211,7 @@ func (s *Sessions) String() string {
 func (s *Sessions) GoString() string { return s.String() }
 
 // Format prints String under every verb, so no verb can show a token.
-func (s *Sessions) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
+func (s *Sessions) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
 // sessionKey names the customer or member of a session. A struct rather
 // than a joined string, so that a lookup allocates nothing.

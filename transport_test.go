@@ -754,13 +754,13 @@ func TestRedirectIsNotAnAttempt(t *testing.T) {
 		}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			real := sequence(tc.answers...)
+			answer := sequence(tc.answers...)
 			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 				if rest, ok := strings.CutPrefix(r.URL.Path, "/old"); ok {
 					http.Redirect(w, r, rest, http.StatusTemporaryRedirect)
 					return
 				}
-				real(w, r)
+				answer(w, r)
 			})
 			c, err := NewClient(testToken, WithBaseURL(srv.URL+"/old"), fastRetries, WithoutRateLimits())
 			if err != nil {
