@@ -241,11 +241,11 @@ func (st *limState) key(k string) *keyState {
 // Wait implements polar.Limiter.
 func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 	for {
-		var at, blocked int64
+		var at, blocked, bookedAt int64
 		var refuse error
 		booking := zone == polar.ZoneLicenseKeys && len(l.windows) > 0
 		err := l.update(func(st *limState, now int64) {
-			at = now
+			at, bookedAt = now, now
 			if ks := st.Keys[key]; ks != nil && ks.Blocked > now {
 				if d := time.Duration(ks.Blocked - now); d > l.maxBlockWait {
 					refuse = polar.NewRateLimitError(d)
@@ -297,7 +297,8 @@ func (l *Limiter) Wait(ctx context.Context, zone polar.Zone, key string) error {
 		// Polar would refuse the request, so book again after it. A
 		// process woken late (a busy machine, a suspended laptop) would
 		// send into the windows booked after its own: it books again too.
-		if l.blockedNow(key) || time.Duration(l.now().UnixNano()-at) > l.late {
+		// A booking due at once did not sleep, so it cannot wake late.
+		if l.blockedNow(key) || at > bookedAt && time.Duration(l.now().UnixNano()-at) > l.late {
 			l.giveBack(key, at)
 			continue
 		}

@@ -244,3 +244,24 @@ func TestLimiterLateWakeBooksAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestLimiterWindowWithoutSlackDoesNotSpin: a window too short for any
+// slack (half of Per/20 is 0) once made every booking count as woken late,
+// so Wait booked again for ever. A booking due at once never slept and
+// goes.
+func TestLimiterWindowWithoutSlackDoesNotSpin(t *testing.T) {
+	l, err := NewLimiter(filepath.Join(t.TempDir(), "keys.lock"), polar.RateLimits{Zones: map[polar.Zone][]polar.Window{
+		polar.ZoneLicenseKeys: {{Limit: 3, Per: time.Nanosecond}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for i := range 10 {
+		if err := l.Wait(ctx, polar.ZoneLicenseKeys, ""); err != nil {
+			t.Fatalf("wait %d: %v", i, err)
+		}
+	}
+}
