@@ -10,12 +10,12 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 	"sync"
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // An operation is one call of the API as the OpenAPI document names it.
@@ -77,7 +77,9 @@ type endpoint[Q, B, R any] struct {
 	op *operation
 }
 
-// declare registers op under its operationId and returns its endpoint.
+// declare registers op under its operationId, in registry and in package
+// operations (which polartest and polarportal read), and returns its
+// endpoint.
 // It panics on a second declaration of an id or on types it cannot send or
 // decode: both are mistakes in this package, caught by any test.
 func declare[Q, B, R any](op operation) endpoint[Q, B, R] {
@@ -86,6 +88,10 @@ func declare[Q, B, R any](op operation) endpoint[Q, B, R] {
 	}
 	e := newEndpoint[Q, B, R](op)
 	registry[op.id] = e.op
+	operations.Register(operations.Operation{
+		ID: op.id, Method: op.method, Path: op.path, Param: e.op.param,
+		Public: op.public, Zone: string(op.zone), Query: e.op.query, Body: e.op.body,
+	})
 	return e
 }
 
@@ -118,35 +124,6 @@ func newEndpoint[Q, B, R any](op operation) endpoint[Q, B, R] {
 		}
 	}
 	return endpoint[Q, B, R]{&op}
-}
-
-// OperationInfo describes one operation of the API as this package
-// declares it, for tools that route or record calls, such as the fake
-// server of package polartest.
-type OperationInfo struct {
-	// ID is the OpenAPI operationId, such as "customer_portal:orders:get".
-	ID string
-	// Method is the HTTP method.
-	Method string
-	// Path is the path as the API document writes it, such as
-	// /v1/customer-portal/orders/{id}.
-	Path string
-	// Public operations are sent without a token.
-	Public bool
-	// Zone is the rate-limit zone the operation counts in besides ZoneAPI,
-	// or "".
-	Zone Zone
-}
-
-// Operations returns every operation this package implements, sorted by
-// ID.
-func Operations() []OperationInfo {
-	out := make([]OperationInfo, 0, len(registry))
-	for _, op := range registry {
-		out = append(out, OperationInfo{ID: op.id, Method: op.method, Path: op.path, Public: op.public, Zone: op.zone})
-	}
-	slices.SortFunc(out, func(a, b OperationInfo) int { return strings.Compare(a.ID, b.ID) })
-	return out
 }
 
 // call sends an operation that takes at most a path argument.
@@ -348,14 +325,15 @@ func callError(op *operation, err error) error {
 	return fmt.Errorf("polar: %s %s: %w", op.method, op.path, err)
 }
 
-// MaxResponseSize bounds the body of a successful answer that is read.
+// maxResponseSize bounds the body of a successful answer that is read.
 // The largest answers of the API (a page of 100 subscriptions with their
 // products) are well under a megabyte.
-const MaxResponseSize = 32 << 20
+const maxResponseSize = 32 << 20
 
-// ErrResponseTooLarge matches the error of an answer whose body exceeds
-// MaxResponseSize.
-var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxResponseSize)
+// ErrResponseTooLarge matches the error of a successful answer whose body
+// exceeds 32 MiB, the most a call reads. The largest answers of the API
+// are well under a megabyte.
+var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", maxResponseSize)
 
 // readBody returns a 2xx body in a pooled buffer: the one read within the
 // attempt (GET and DELETE), or read now.
@@ -370,19 +348,19 @@ func readBody(resp *http.Response, op *operation) (*bytes.Buffer, error) {
 	return buf, nil
 }
 
-// readCapped reads a 2xx body of at most MaxResponseSize bytes into a
+// readCapped reads a 2xx body of at most maxResponseSize bytes into a
 // pooled buffer. Memory follows the bytes that arrive, not the
 // Content-Length the server announces.
 func readCapped(body io.Reader, contentLength int64) (*bytes.Buffer, error) {
-	if contentLength > MaxResponseSize {
+	if contentLength > maxResponseSize {
 		return nil, fmt.Errorf("%w (Content-Length %d)", ErrResponseTooLarge, contentLength)
 	}
 	buf := getBuffer()
 	if contentLength > 0 {
 		buf.Grow(int(min(contentLength, 1<<20)))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(body, MaxResponseSize+1))
-	if err == nil && n > MaxResponseSize {
+	n, err := buf.ReadFrom(io.LimitReader(body, maxResponseSize+1))
+	if err == nil && n > maxResponseSize {
 		err = ErrResponseTooLarge
 	}
 	if err != nil {
@@ -498,7 +476,7 @@ type Response struct {
 	// Header holds the answer's headers.
 	Header http.Header
 	// Body is a copy of the raw body of a successful (2xx) answer, at most
-	// MaxResponseSize bytes; nil for an error answer, whose body the error
+	// 32 MiB (see ErrResponseTooLarge); nil for an error answer, whose body the error
 	// carries. It is an escape hatch, not a contract: it holds what the
 	// server sent, fields the API document does not list included, and
 	// tells null from absent, which the typed result cannot (see the
