@@ -49,8 +49,6 @@ type benefitGrantsService service
 
 var _ BenefitGrantsService = (*benefitGrantsService)(nil)
 
-func (*benefitGrantsService) sdkService() {}
-
 const benefitGrantsPath = "/v1/customer-portal/benefit-grants/"
 
 var (

@@ -74,8 +74,6 @@ type licenseKeysService service
 
 var _ LicenseKeysService = (*licenseKeysService)(nil)
 
-func (*licenseKeysService) sdkService() {}
-
 const licenseKeysPath = "/v1/customer-portal/license-keys/"
 
 var (

@@ -75,8 +75,6 @@ type seatsService service
 
 var _ SeatsService = (*seatsService)(nil)
 
-func (*seatsService) sdkService() {}
-
 const seatsPath = "/v1/customer-portal/seats"
 
 var (

@@ -94,8 +94,6 @@ type subscriptionsService service
 
 var _ SubscriptionsService = (*subscriptionsService)(nil)
 
-func (*subscriptionsService) sdkService() {}
-
 const subscriptionsPath = "/v1/customer-portal/subscriptions/"
 
 var (
