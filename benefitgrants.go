@@ -25,6 +25,7 @@ type BenefitGrantsService interface {
 	List(ctx context.Context, opts *BenefitGrantListOptions) (*Page[CustomerBenefitGrant], error)
 	// All iterates over every benefit grant of every page, 100 at a time
 	// unless opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/benefit-grants/
 	All(ctx context.Context, opts *BenefitGrantListOptions) iter.Seq2[CustomerBenefitGrant, error]

@@ -49,6 +49,7 @@ type CustomersService interface {
 	ListPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) (*Page[CustomerPaymentMethod], error)
 	// AllPaymentMethods iterates over every saved payment method of every
 	// page, 100 at a time unless opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/customers/me/payment-methods
 	AllPaymentMethods(ctx context.Context, opts *PaymentMethodListOptions) iter.Seq2[CustomerPaymentMethod, error]

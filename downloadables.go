@@ -24,6 +24,7 @@ type DownloadablesService interface {
 	// All iterates over every downloadable file of every page, 100 at a
 	// time unless opts sets Limit. Download URLs expire (see
 	// S3DownloadURL.ExpiresAt): fetch the files soon after listing them.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/downloadables/
 	All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[DownloadableRead, error]

@@ -2,12 +2,14 @@ package polar
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -49,18 +51,35 @@ type APIError struct {
 // "2026-10".
 func (e *APIError) APIVersion() string { return e.Header.Get("Polar-Version") }
 
+// Error names the operation (when known), the status and the server's
+// error name and detail, each said once: a 401 whose name and detail are
+// both "Unauthorized" reads "401 Unauthorized".
 func (e *APIError) Error() string {
-	msg := "polar: " + e.Method + " " + e.Path + ": " + strconv.Itoa(e.StatusCode) + " " + http.StatusText(e.StatusCode)
-	if e.Name != "" {
+	msg := "polar: "
+	if e.Method != "" || e.Path != "" {
+		msg += e.Method + " " + e.Path + ": "
+	}
+	status := http.StatusText(e.StatusCode)
+	msg += strconv.Itoa(e.StatusCode)
+	if status != "" {
+		msg += " " + status
+	}
+	if e.Name != "" && !sameText(e.Name, status) {
 		msg += ": " + e.Name
 	}
-	if e.Detail != "" {
+	if e.Detail != "" && !sameText(e.Detail, status) && !sameText(e.Detail, e.Name) {
 		msg += ": " + e.Detail
 	}
 	if e.Name == "" && e.Detail == "" && len(e.Body) > 0 {
 		msg += ": " + excerpt(e.Body, 120)
 	}
 	return msg
+}
+
+// sameText reports whether two parts of an error message say the same
+// thing, such as the status text "Not Found" and a detail "Not found.".
+func sameText(a, b string) bool {
+	return strings.EqualFold(strings.TrimSuffix(a, "."), strings.TrimSuffix(b, "."))
 }
 
 // Is reports whether target is the sentinel of e's error name.
@@ -183,15 +202,22 @@ func (e *RateLimitError) Unwrap() error { return e.APIError }
 // Is matches ErrRateLimited.
 func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
 
-func newBlockedError(d time.Duration) *RateLimitError {
+// NewRateLimitError returns the error of a call refused on the client
+// side because its caller is rate limited for retryAfter, for a custom
+// Limiter's Wait to return. Its message reads well on its own; returned
+// through a call, it also names the call's method and path. It matches
+// ErrRateLimited, and IsTransient reports true for it.
+func NewRateLimitError(retryAfter time.Duration) *RateLimitError {
 	return &RateLimitError{
 		APIError: &APIError{
 			StatusCode: http.StatusTooManyRequests,
 			Detail:     "not sent: the caller is blocked after an earlier 429",
 		},
-		RetryAfter: d,
+		RetryAfter: retryAfter,
 	}
 }
+
+func newBlockedError(d time.Duration) *RateLimitError { return NewRateLimitError(d) }
 
 // errorName is the type of the sentinels: an *APIError matches the one
 // named by its error member.
@@ -407,4 +433,41 @@ func excerpt(b []byte, n int) string {
 		return strconv.Quote(string(b)) + "..."
 	}
 	return strconv.Quote(string(b))
+}
+
+// IsTransient reports whether err says Polar could not be reached or could
+// not answer for now, so that the same call may succeed later: a
+// connection error (refused, reset, dropped, a DNS failure), a timeout
+// (an attempt's or the context's deadline), a 502, 503 or 504 answer, or
+// a rate-limiting 429 (a *RateLimitError, also one refused by the
+// limiter before sending). The client has already retried what it may
+// retry, so these errors are what is left once retries ran out: the
+// "offline or Polar is down" test.
+//
+// It reports false for everything a retry would not mend: the caller's
+// own cancellation (context.Canceled), a business answer (any other 4xx
+// or 5xx, a 429 that names an error such as ManualRetryLimitExceeded),
+// ErrInvalidArgument, ErrNotReady (the server did answer: poll with
+// WaitReceipt), an answer that could not be decoded, a refused redirect
+// and a certificate that does not verify.
+func IsTransient(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrInvalidArgument) {
+		return false
+	}
+	var rle *RateLimitError
+	if errors.As(err, &rle) {
+		return true
+	}
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.StatusCode {
+		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true // also a limiter's wait that would pass the deadline
+	}
+	return retryableError(err)
 }

@@ -2,6 +2,7 @@ package polar
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"time"
@@ -27,6 +28,7 @@ type LicenseKeysService interface {
 	List(ctx context.Context, opts *LicenseKeyListOptions) (*Page[LicenseKeyRead], error)
 	// All iterates over every license key of every page, 100 at a time
 	// unless opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/license-keys/
 	All(ctx context.Context, opts *LicenseKeyListOptions) iter.Seq2[LicenseKeyRead, error]
@@ -46,6 +48,8 @@ type LicenseKeysService interface {
 	Rotate(ctx context.Context, id string) (*RotatedLicenseKey, error)
 	// Validate checks a license key, optionally against an activation,
 	// conditions and a usage increment, and returns it. It needs no token.
+	// An empty Key or OrganizationID fails with ErrInvalidArgument before
+	// anything is sent.
 	// A key that does not exist, has expired, was revoked, or does not
 	// match the activation, conditions, benefit or customer fails with an
 	// error matching ErrResourceNotFound; an increment past the key's usage
@@ -56,13 +60,27 @@ type LicenseKeysService interface {
 	Validate(ctx context.Context, body *LicenseKeyValidate) (*ValidatedLicenseKey, error)
 	// Activate reserves one of a license key's activations for a device and
 	// returns it; keep its ID to validate and deactivate with. It needs no
-	// token. It fails with an error matching ErrNotPermitted when the key
-	// has no activations or all are taken, or ErrResourceNotFound when the
-	// key does not exist.
+	// token. It fails with ErrInvalidArgument, before sending, when Key or
+	// OrganizationID is empty, and with ErrResourceNotFound when the key
+	// does not exist.
+	//
+	// A 403 matching ErrNotPermitted means the key cannot take another
+	// activation: all its activations are taken (limit reached), it has
+	// expired, it was revoked or disabled, or its benefit allows no
+	// activations at all. Only APIError.Detail tells these apart, in
+	// English text that is no documented contract (versions of Polar's
+	// server word and order these checks differently), so this package
+	// does not parse it. To tell the cases apart, Validate the key: it fails
+	// with ErrResourceNotFound for an expired, revoked or disabled key, and
+	// otherwise returns the key, whose LimitActivations is nil or 0 when it
+	// allows no activations (else the limit is reached; a user frees an
+	// activation with Deactivate).
 	//
 	// API: POST /v1/customer-portal/license-keys/activate
 	Activate(ctx context.Context, body *LicenseKeyActivate) (*LicenseKeyActivationRead, error)
 	// Deactivate frees an activation of a license key. It needs no token.
+	// An empty Key, OrganizationID or ActivationID fails with
+	// ErrInvalidArgument before anything is sent.
 	// It fails with an error matching ErrResourceNotFound when the key or
 	// the activation does not exist.
 	//
@@ -343,4 +361,37 @@ type LicenseKeyDeactivate struct {
 	OrganizationID string `json:"organization_id"`
 	// ActivationID is the ID of the activation to free.
 	ActivationID string `json:"activation_id"`
+}
+
+// errEmptyKey and errEmptyOrganization are the refusals of the license-key
+// checks' bodies: an empty key or organization can match no key, and the
+// server would answer 404 or 422 after a request that counts against the
+// caller's 3 a second.
+var (
+	errEmptyKey          = errors.New("field Key is empty")
+	errEmptyOrganization = errors.New("field OrganizationID is empty")
+)
+
+func (b *LicenseKeyValidate) validate() error { return checkKeyBody(b.Key, b.OrganizationID) }
+
+func (b *LicenseKeyActivate) validate() error { return checkKeyBody(b.Key, b.OrganizationID) }
+
+func (b *LicenseKeyDeactivate) validate() error {
+	if err := checkKeyBody(b.Key, b.OrganizationID); err != nil {
+		return err
+	}
+	if b.ActivationID == "" {
+		return errors.New("field ActivationID is empty")
+	}
+	return nil
+}
+
+func checkKeyBody(key, org string) error {
+	switch {
+	case key == "":
+		return errEmptyKey
+	case org == "":
+		return errEmptyOrganization
+	}
+	return nil
 }

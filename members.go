@@ -38,6 +38,7 @@ type MembersService interface {
 	List(ctx context.Context, opts *MemberListOptions) (*Page[CustomerPortalMember], error)
 	// All iterates over every member of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/members
 	All(ctx context.Context, opts *MemberListOptions) iter.Seq2[CustomerPortalMember, error]

@@ -22,6 +22,7 @@ type MetersService interface {
 	List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerCustomerMeter], error)
 	// All iterates over every meter of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/meters/
 	All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerCustomerMeter, error]

@@ -23,6 +23,7 @@ type OrdersService interface {
 	List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error)
 	// All iterates over every order of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/orders/ (every page)
 	All(ctx context.Context, opts *OrderListOptions) iter.Seq2[CustomerOrder, error]

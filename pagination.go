@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"reflect"
+	"slices"
 	"sync"
 )
 
@@ -29,6 +30,18 @@ type Pagination struct {
 }
 
 // ListOptions selects a page. It is embedded in every list's options.
+//
+// Polar pages by number, so a list that changes while an All walk reads
+// it shifts under the walk. An item created ahead of the walk's position
+// (a new order during a newest-first walk) pushes the items after it one
+// place on, so the first item of the next page is one the walk has just
+// yielded: All drops, by ID, an item that the previous page had, and
+// yields each such item once. An item deleted behind the walk's position
+// pulls the items after it one place back, so the walk skips one item;
+// All cannot see that. To walk a list that is changing, sort it oldest
+// first where the options allow (such as CustomerOrderSortPropertyCreatedAt):
+// new items then land at the end, where the walk finds them, and only
+// deletions can still skip an item.
 type ListOptions struct {
 	// Page is the page number, from 1; 0 means the first page.
 	Page int `url:"page,omitempty"`
@@ -72,6 +85,10 @@ func (o *ListOptions) validate() error {
 // after its items, so a list that grows as fast as it is read, or a server
 // that misreports it, cannot keep a walk going forever. An empty page ends
 // the walk too.
+//
+// An item whose ID the previous page had is not yielded again (see
+// ListOptions): only the previous page's IDs are kept, so memory stays at
+// one page's worth.
 func listAll[T, O any, PO interface {
 	*O
 	lister
@@ -89,7 +106,7 @@ func listAll[T, O any, PO interface {
 		if lo.Page == 0 {
 			lo.Page = 1
 		}
-		w := walk[T, O, PO]{ctx: ctx, opts: o, list: list, yield: yield}
+		w := walk[T, O, PO]{ctx: ctx, opts: o, list: list, yield: yield, id: itemIDFunc[T]()}
 		if ctx != nil {
 			w.resp, _ = ctx.Value(responseKey{}).(*Response)
 		}
@@ -117,6 +134,11 @@ type walk[T, O any, PO interface {
 	// fetched with a Response of its own, copied into resp on the ranging
 	// goroutine when the page's items or error are yielded.
 	resp *Response
+
+	// id reads an item's ID; nil when T has none. prev holds the IDs of
+	// the page yielded last, cur those of the page being yielded.
+	id        func(*T) string
+	prev, cur []string
 }
 
 // maxPageGrowth is how many pages a walk follows past the first page's
@@ -175,15 +197,94 @@ func (w *walk[T, O, PO]) show(r fetched[T]) {
 	}
 }
 
-// emit yields the items of r's page and reports whether the walk goes on.
+// emit yields the items of r's page, but those the previous page had (by
+// ID), and reports whether the walk goes on.
 func (w *walk[T, O, PO]) emit(r fetched[T]) bool {
 	w.show(r)
-	for _, item := range r.page.Items {
-		if !w.yield(item, nil) {
+	page := r.page
+	if w.id == nil {
+		for _, item := range page.Items {
+			if !w.yield(item, nil) {
+				return false
+			}
+		}
+		return len(page.Items) > 0
+	}
+	// A linear scan of at most 100 IDs costs less than a map, and the two
+	// slices are reused from page to page.
+	w.cur = w.cur[:0]
+	for i := range page.Items {
+		item := &page.Items[i]
+		if id := w.id(item); id != "" {
+			w.cur = append(w.cur, id)
+			if slices.Contains(w.prev, id) {
+				continue // shifted here by an item created before it
+			}
+		}
+		if !w.yield(*item, nil) {
 			return false
 		}
 	}
-	return len(r.page.Items) > 0
+	w.prev, w.cur = w.cur, w.prev
+	return len(page.Items) > 0
+}
+
+// idIndexes caches, by item type, the index of its string ID field, or
+// nil for a type without one.
+var idIndexes sync.Map // reflect.Type -> []int
+
+// idIndex returns the index path (for reflect.Value.FieldByIndex) of the
+// string field ID of struct type t, through embedded structs but not
+// embedded pointers, or false when it has none.
+func idIndex(t reflect.Type) ([]int, bool) {
+	if v, ok := idIndexes.Load(t); ok {
+		idx := v.([]int)
+		return idx, idx != nil
+	}
+	var idx []int
+	if t.Kind() == reflect.Struct {
+		if f, ok := t.FieldByName("ID"); ok && f.Type.Kind() == reflect.String && f.IsExported() {
+			idx = f.Index
+			for i := range len(f.Index) - 1 {
+				if t.FieldByIndex(f.Index[:i+1]).Type.Kind() != reflect.Struct {
+					idx = nil // through a pointer, which may be nil
+					break
+				}
+			}
+		}
+	}
+	idIndexes.Store(t, idx)
+	return idx, idx != nil
+}
+
+// unionID returns the ID of a list item of a union type from its common
+// fields, or "" for an unknown variant (whose fields are only in Raw).
+func unionID(v any) string {
+	switch v := v.(type) {
+	case CustomerBenefitGrant:
+		if c := v.Common(); c != nil {
+			return c.ID
+		}
+	case CustomerPaymentMethod:
+		if b := v.Base(); b != nil {
+			return b.ID
+		}
+	}
+	return ""
+}
+
+// itemIDFunc returns the function that reads the ID of a list item of
+// type T, or nil when T has no ID.
+func itemIDFunc[T any]() func(*T) string {
+	t := reflect.TypeFor[T]()
+	if t.Kind() == reflect.Interface {
+		return func(p *T) string { return unionID(*p) }
+	}
+	idx, ok := idIndex(t)
+	if !ok {
+		return nil
+	}
+	return func(p *T) string { return reflect.ValueOf(p).Elem().FieldByIndex(idx).String() }
 }
 
 func (w *walk[T, O, PO]) fail(err error) {

@@ -225,6 +225,11 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 		if isNil(body) {
 			return nil, argError(op, "request body is required")
 		}
+		if v, ok := body.(validator); ok {
+			if err := v.validate(); err != nil {
+				return nil, argError(op, "%v", err)
+			}
+		}
 		if payload, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("polar: %s %s: encoding request body: %w", method, tmpl, err)
 		}
@@ -370,9 +375,10 @@ func readCapped(body io.Reader, contentLength int64) (*bytes.Buffer, error) {
 	return buf, nil
 }
 
-// A validator is query options that can tell, before anything is sent,
-// that they cannot be right: every list's options through their embedded
-// ListOptions, and any options type with a required parameter.
+// A validator is query options or a request body that can tell, before
+// anything is sent, that they cannot be right: every list's options
+// through their embedded ListOptions, any options type with a required
+// parameter, and bodies with required fields.
 type validator interface{ validate() error }
 
 // buildURL returns the absolute URL of op with its path parameter set to

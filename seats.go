@@ -66,6 +66,7 @@ type SeatsService interface {
 	// AllClaimedSubscriptions iterates over every subscription whose seat
 	// the signed-in customer or member has claimed, 100 a page unless opts
 	// sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/seats/subscriptions (every page)
 	AllClaimedSubscriptions(ctx context.Context, opts *ClaimedSubscriptionListOptions) iter.Seq2[CustomerSubscription, error]

@@ -25,6 +25,7 @@ type SubscriptionsService interface {
 	List(ctx context.Context, opts *SubscriptionListOptions) (*Page[CustomerSubscription], error)
 	// All iterates over every subscription of every page, 100 at a time
 	// unless opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/subscriptions/
 	All(ctx context.Context, opts *SubscriptionListOptions) iter.Seq2[CustomerSubscription, error]
@@ -133,8 +134,12 @@ type SubscriptionListOptions struct {
 	ListOptions
 	// ProductID filters by product ID.
 	ProductID []string `url:"product_id,omitempty"`
-	// Active filters by state: true for active subscriptions, false for
-	// canceled ones, nil for both. new(true) gives the pointer.
+	// Active filters by status: true keeps active and trialing
+	// subscriptions, false canceled and unpaid ones, nil lists all.
+	// past_due and paused subscriptions match neither true nor false, so
+	// only nil lists them. This is what the polartest fake does, after
+	// Polar's server (earlier server versions counted past_due with false).
+	// new(true) gives the pointer.
 	Active *bool `url:"active,omitempty"`
 	// Query searches by product or organization name.
 	Query string `url:"query,omitempty"`

@@ -23,6 +23,7 @@ type WalletsService interface {
 	List(ctx context.Context, opts *WalletListOptions) (*Page[CustomerWallet], error)
 	// All iterates over every wallet of every page, 100 at a time unless
 	// opts sets Limit.
+	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/wallets/
 	All(ctx context.Context, opts *WalletListOptions) iter.Seq2[CustomerWallet, error]

@@ -554,16 +554,8 @@ func (l *Limiter) Block(key string, retryAfter time.Duration) {
 func (l *Limiter) blockKey(key string) string { return l.prefix + "block:{" + key + "}" }
 
 // blockedError is what the client itself returns for a block longer than
-// it waits out (polar's newBlockedError).
-func blockedError(d time.Duration) *polar.RateLimitError {
-	return &polar.RateLimitError{
-		APIError: &polar.APIError{
-			StatusCode: 429,
-			Detail:     "not sent: the caller is blocked after an earlier 429",
-		},
-		RetryAfter: d,
-	}
-}
+// it waits out.
+func blockedError(d time.Duration) *polar.RateLimitError { return polar.NewRateLimitError(d) }
 
 // unavailable is what Wait returns when Redis failed with err.
 func (l *Limiter) unavailable(err error) error {

@@ -330,7 +330,7 @@ func TestExitStatus(t *testing.T) {
 		status int
 		stderr string
 	}{
-		{[]string{"orders", "get", "X"}, 1, "404 Not Found: ResourceNotFound: Not found"},
+		{[]string{"orders", "get", "X"}, 1, "404 Not Found: ResourceNotFound\n"},
 		{[]string{"orders", "list"}, 1, "listing orders"},
 		{[]string{"orders", "get"}, 2, "takes 1 argument, got 0"},
 		{[]string{"orders", "get", "X", "Y"}, 2, "takes 1 argument, got 2"},

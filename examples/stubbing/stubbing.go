@@ -1,7 +1,8 @@
 // Package stubbing shows how code that uses a *polar.Client is tested
 // without any server: the test replaces the one service the code calls
 // (here Client.Orders) with a stub that implements only the methods it
-// needs. See stubbing_test.go.
+// needs. See stubbing_test.go, and gate_test.go for stubs of All with
+// polartest.Seq.
 package stubbing
 
 import (
