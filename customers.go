@@ -15,8 +15,9 @@ import (
 //
 // It needs a customer session token, or a member session token. A member
 // of a team who is neither its owner nor a billing manager can read the
-// customer and its payment methods, but gets 403 on Update, on adding,
-// confirming or deleting a payment method and on RequestEmailUpdate.
+// customer, but gets 403 (ErrNotPermitted) on Update, on every
+// payment-method operation, listing included, and on RequestEmailUpdate:
+// they are billing operations.
 // CheckEmailUpdate and VerifyEmailUpdate need no token: they are sent
 // without an Authorization header even by a client that has one.
 //
@@ -35,9 +36,11 @@ type CustomersService interface {
 	Get(ctx context.Context) (*CustomerPortalCustomer, error)
 	// Update changes the customer's billing name, billing address, tax ID
 	// or default payment method, and returns the customer as updated.
-	// Fields of body left at their zero value are not changed; Null
-	// clears one. An invalid value, such as a tax ID that does not match
-	// the billing country, fails with a *ValidationError.
+	// Fields of body left at their zero value are not changed; see
+	// CustomerPortalCustomerUpdate for what Null does to each. A value the
+	// server refuses, such as a tax ID that does not match the billing
+	// country or an unknown payment method, fails with a *ValidationError
+	// matching ErrPolarRequestValidationError.
 	//
 	// API: PATCH /v1/customer-portal/customers/me
 	Update(ctx context.Context, body *CustomerPortalCustomerUpdate) (*CustomerPortalCustomer, error)
@@ -379,17 +382,28 @@ const (
 )
 
 // CustomerPortalCustomerUpdate is the body of Customers.Update. Each field
-// can be left out (the zero value), set with Set, or cleared with Null.
+// can be left out (the zero value) or set with Set; what Null (and an
+// empty string) does depends on the field, as each says. The server's
+// refusals are *ValidationError values matching
+// ErrPolarRequestValidationError, whose item names the field in its Loc.
 type CustomerPortalCustomerUpdate struct {
-	// BillingName is the name that appears on invoices.
+	// BillingName is the name that appears on invoices. Null, like the
+	// empty string, leaves the name as it is: it cannot be cleared.
 	BillingName Nullable[string] `json:"billing_name,omitzero"`
-	// BillingAddress is the address that appears on invoices.
+	// BillingAddress is the address that appears on invoices. Null is
+	// refused (type missing): once set, it cannot be cleared.
 	BillingAddress Nullable[AddressInput] `json:"billing_address,omitzero"`
 	// TaxID is the customer's tax ID, without its format: the server
-	// recognizes the format from the ID and the billing country.
+	// recognizes the format from the ID and the billing country. Null or
+	// the empty string clears it. One that does not fit the billing
+	// country, the new one or the current one (a new address re-checks the
+	// current ID), is refused (Loc body.tax_id, type invalid), and so is a
+	// tax ID without a billing address (Loc body.billing_address, type
+	// missing).
 	TaxID Nullable[string] `json:"tax_id,omitzero"`
 	// DefaultPaymentMethodID is the ID of the saved payment method to use
-	// by default.
+	// by default. Null is refused (type missing), and so is a method that
+	// is not one of the customer's (type invalid).
 	DefaultPaymentMethodID Nullable[string] `json:"default_payment_method_id,omitzero"`
 }
 

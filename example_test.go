@@ -138,6 +138,6 @@ func ExampleSessionsService_Create() {
 	}
 	fmt.Println(page.Pagination.TotalCount, "orders in", page.Pagination.MaxPage, "pages")
 	// Output:
-	// session: polar_cst_... 1h0m0s
+	// session: polar_mst_... 1h0m0s
 	// 250 orders in 13 pages
 }

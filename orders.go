@@ -432,15 +432,12 @@ const (
 	OrderPaymentStatusPending OrderPaymentStatus = "pending"
 	// OrderPaymentStatusRequiresAction: the customer must complete the
 	// payment, such as 3-D Secure, with the ClientSecret of
-	// CustomerOrderPaymentConfirmation.
+	// CustomerOrderPaymentConfirmation (a payment retry's answer only).
 	OrderPaymentStatusRequiresAction OrderPaymentStatus = "requires_action"
 	// OrderPaymentStatusSucceeded: the payment went through.
 	OrderPaymentStatusSucceeded OrderPaymentStatus = "succeeded"
 	// OrderPaymentStatusFailed: the payment failed; Error says why.
 	OrderPaymentStatusFailed OrderPaymentStatus = "failed"
-	// OrderPaymentStatusCanceled: the payment was canceled, as for a void
-	// order.
-	OrderPaymentStatusCanceled OrderPaymentStatus = "canceled"
 )
 
 // ProductBillingType tells one-time purchases from recurring ones.

@@ -181,11 +181,16 @@ func (a access) check(who *principal) error {
 	if !t.hasScope(ScopeCustomerPortalWrite) && (a.scope != ScopeCustomerPortalRead || !t.hasScope(ScopeCustomerPortalRead)) {
 		return errInsufficientScope(a.scope)
 	}
-	if a.kind == accessTeamAdmin && (!who.isTeam() || who.member.Role == polar.MemberRoleMember) {
-		return notPermitted()
+	// Polar checks the member's role first, then that the customer is a
+	// team, each with its own text.
+	if a.kind == accessTeamAdmin && who.member.Role == polar.MemberRoleMember {
+		return notPermitted(insufficientRole)
+	}
+	if a.kind == accessTeamAdmin && !who.isTeam() {
+		return notPermitted(notATeam)
 	}
 	if a.billing && !who.canBill() {
-		return notPermitted()
+		return notPermitted(notBillingRole)
 	}
 	return nil
 }

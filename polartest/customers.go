@@ -16,9 +16,13 @@ import (
 // customer), their payment methods and email changes.
 //
 // Update changes billing_name, billing_address, tax_id and
-// default_payment_method_id, each left as is when absent and cleared by
-// null. A tax ID's format is recognized from the billing country (see
-// taxIDFormat); one that does not fit is a 422.
+// default_payment_method_id, each left as is when absent, with Polar's
+// rules: a null or empty billing_name leaves the name as it is; a null
+// billing_address or default_payment_method_id is a 422 (neither can be
+// cleared); a null or empty tax_id clears the tax ID. A tax ID's format
+// is recognized from the billing country (see taxIDFormat); one that does
+// not fit, a tax ID without a billing address, or an unknown payment
+// method is a 422 PolarRequestValidationError.
 //
 // Payment methods are listed newest first. Adding one stands for Stripe
 // confirming a setup intent with the confirmation token, whose ID decides
@@ -91,7 +95,7 @@ func customersUpdate(c *call) error {
 		return err
 	}
 	cust := c.who.customer
-	name, setName := nullable(req.BillingName)
+	name, _ := nullable(req.BillingName)
 	addr, setAddr := c.address(req.BillingAddress)
 	taxID, setTaxID := nullable(req.TaxID)
 	pmID, setPM := nullable(req.DefaultPaymentMethodID)
@@ -101,50 +105,64 @@ func customersUpdate(c *call) error {
 	if err := c.err(); err != nil {
 		return err
 	}
-	if setPM && pmID != nil {
-		if _, err := owned(c.st.paymentMethods, *pmID, cust.ID, func(pm polar.CustomerPaymentMethod) string {
-			return deref(pm.Base()).CustomerID
-		}); err != nil {
-			return invalid("Payment method does not exist.", *pmID, "body", "default_payment_method_id")
+	// Polar's checks, in its order. Its schema turns an empty billing
+	// name or tax ID into null; a null billing name changes nothing.
+	if setAddr && addr == nil {
+		return refused("missing", "Customer billing address cannot be reset to null once set.", nil, "body", "billing_address")
+	}
+	if setPM && pmID == nil {
+		return refused("missing", "Default payment method cannot be reset to null.", nil, "body", "default_payment_method_id")
+	}
+	if setPM {
+		if _, err := owned(c.st.paymentMethods, *pmID, cust.ID, paymentMethodOwner); err != nil {
+			return refused("invalid", "Payment method not found.", *pmID, "body", "default_payment_method_id")
 		}
 	}
-	country := polar.CountryAlpha2("")
-	if cust.BillingAddress != nil {
-		country = cust.BillingAddress.Country
-	}
+	address := cust.BillingAddress
 	if setAddr {
-		country = ""
-		if addr != nil {
-			country = addr.Country
-		}
+		address = (*polar.Address)(addr)
 	}
-	var tax *polar.TaxID
-	if setTaxID && taxID != nil {
-		format, ok := taxIDFormat(*taxID, country)
-		if !ok {
-			return invalid("Invalid tax ID for the billing country.", *taxID, "body", "tax_id")
+	if taxID != nil && *taxID == "" {
+		taxID = nil
+	}
+	tax := cust.TaxID
+	switch {
+	case setTaxID && taxID == nil:
+		tax = nil
+	case setTaxID:
+		var err error
+		if tax, err = validTaxID(*taxID, address); err != nil {
+			return err
 		}
-		tax = &polar.TaxID{ID: strings.ToUpper(strings.ReplaceAll(*taxID, " ", "")), Format: format}
-	} else if !setTaxID && addr != nil && cust.TaxID != nil {
+	case setAddr && tax != nil:
 		// A tax ID stays only while it fits the billing country.
-		if _, ok := taxIDFormat(cust.TaxID.ID, country); !ok {
-			return invalid("The tax ID does not match the new billing country.", cust.TaxID.ID, "body", "billing_address", "country")
+		var err error
+		if tax, err = validTaxID(tax.ID, address); err != nil {
+			return err
 		}
 	}
-	if setName {
+	if name != nil && *name != "" {
 		cust.BillingName = name
 	}
-	if setAddr {
-		cust.BillingAddress = (*polar.Address)(addr)
-	}
-	if setTaxID {
-		cust.TaxID = tax
-	}
+	cust.BillingAddress, cust.TaxID = address, tax
 	if setPM {
 		cust.DefaultPaymentMethodID = pmID
 	}
 	cust.ModifiedAt = touch(c.now)
 	return c.ok(cust.portal())
+}
+
+// validTaxID checks a tax ID against the billing country of address, as
+// Polar does, and returns it with its format.
+func validTaxID(id string, address *polar.Address) (*polar.TaxID, error) {
+	if address == nil {
+		return nil, refused("missing", "Country is required to validate tax ID.", nil, "body", "billing_address")
+	}
+	format, ok := taxIDFormat(id, address.Country)
+	if !ok {
+		return nil, refused("invalid", "Invalid tax ID.", id, "body", "tax_id")
+	}
+	return &polar.TaxID{ID: strings.ToUpper(strings.ReplaceAll(id, " ", "")), Format: format}, nil
 }
 
 // euVAT lists the countries of EU VAT IDs, with the prefix of their IDs.
@@ -319,7 +337,7 @@ func customersConfirmPaymentMethod(c *call) error {
 	}
 	si, ok := c.st.customersState().setups[id]
 	if !ok || si.customerID != cust.ID || si.fails {
-		return validationError(validationDetail{Loc: []any{"body", "setup_intent_id"}, Msg: "Invalid setup_intent_id.", Type: "invalid", Input: id})
+		return refused("invalid", "Invalid setup_intent_id.", id, "body", "setup_intent_id")
 	}
 	if si.method == nil {
 		si.method = newPaymentMethod(si.token, c.st.newID("payment_method"), cust.ID, c.now)

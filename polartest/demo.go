@@ -14,7 +14,8 @@ import (
 // products of every kind; Alice, an individual customer with 250 orders,
 // a subscription in every status, benefit grants of every type, license
 // keys near their limits, meters, a wallet, payment methods (among them
-// Stripe's declining and 3-D Secure test cards) and downloadables; Bob,
+// Stripe's declining and 3-D Secure test cards) and downloadables (the
+// grants, keys and downloadables held by her owner member); Bob,
 // another customer of acme, to check isolation; the team Globex with an
 // owner, a billing manager and a plain member, a seat-based subscription
 // and its seats; and Carol, a customer of another organization, umbrella.
@@ -49,6 +50,11 @@ const (
 	DemoOwnerMemberID          = "00000004-0000-4000-8000-000000000001"
 	DemoBillingManagerMemberID = "00000004-0000-4000-8000-000000000002"
 	DemoPlainMemberID          = "00000004-0000-4000-8000-000000000003"
+	// DemoCustomerMemberID is Alice's owner member. acme uses the member
+	// model, so, as in Polar, her benefit grants, license keys and
+	// downloadables are granted to it, and Sessions.Create answers her a
+	// member session of it. Bob has no owner member until then.
+	DemoCustomerMemberID = "00000004-0000-4000-8000-000000000004"
 
 	// DemoOrderCount is how many orders Alice has; order n (1 the newest)
 	// was made n days before DemoTime.
@@ -56,9 +62,17 @@ const (
 	// DemoOrderID is Alice's newest order: paid, with billing details and
 	// a receipt number, its invoice not generated yet.
 	DemoOrderID = "00000005-0000-4000-8000-000000000001"
-	// DemoPendingOrderID is an order of Alice whose payment failed (in
-	// dunning), eligible for ConfirmRetryPayment.
-	DemoPendingOrderID = "00000005-0000-4000-8000-000000000002"
+	// DemoPendingOrderID is a renewal of Alice's past_due Pro Monthly
+	// subscription whose payment failed (in dunning: pending, with a
+	// next_payment_attempt_at), eligible for ConfirmRetryPayment. Her
+	// orders 00000005-...-0000000000NN for NN ending in 26 or 76 (76, 126,
+	// ...) are such renewals too.
+	DemoPendingOrderID = "00000005-0000-4000-8000-000000000026"
+	// DemoOneTimePendingOrderID is a one-time order of Alice (an E-book)
+	// whose payment is still being processed: pending, not eligible for
+	// ConfirmRetryPayment. Her orders ending in 12 or 62 (12, 62, 112,
+	// ...) are such orders too.
+	DemoOneTimePendingOrderID = "00000005-0000-4000-8000-000000000002"
 	// DemoUnbilledOrderID is a paid order of Alice without billing name
 	// and address: generating its invoice fails.
 	DemoUnbilledOrderID = "00000005-0000-4000-8000-000000000003"
@@ -248,6 +262,17 @@ func Demo() *Fixture {
 	billingManager := member(DemoBillingManagerMemberID, "bill@globex.example", "Bill Manager", polar.MemberRoleBillingManager)
 	plain := member(DemoPlainMemberID, "mia@globex.example", "Mia Member", polar.MemberRoleMember)
 	f.Members = append(f.Members, owner, billingManager, plain)
+	// As Polar makes an owner member: from the customer, when created.
+	aliceOwner := NewMember(alice.ID, *alice.Email, *alice.Name, polar.MemberRoleOwner)
+	aliceOwner.ID, aliceOwner.CreatedAt, aliceOwner.ExternalID = DemoCustomerMemberID, alice.CreatedAt, alice.ExternalID
+	f.Members = append(f.Members, aliceOwner)
+	// ownedBy is the member a customer's grants go to: Alice's owner.
+	ownedBy := func(cust Customer) *string {
+		if cust.ID == alice.ID {
+			return new(aliceOwner.ID)
+		}
+		return nil
+	}
 
 	f.Tokens = []Token{
 		{Token: DemoCustomerToken, Kind: CustomerSession, CustomerID: alice.ID, ReturnURL: new("https://acme.example/account")},
@@ -360,20 +385,23 @@ func Demo() *Fixture {
 			o.BillingName, o.BillingAddress = alice.BillingName, alice.BillingAddress
 		}
 		switch {
-		case n == 2 || n%50 == 12:
+		case n%50 == 26: // renewals of the past_due subscription, in dunning
 			o.Status, o.Paid, o.DueAmount, o.ReceiptNumber = polar.OrderStatusPending, false, o.TotalAmount, nil
+			o.SubscriptionID, o.BillingReason = new(demoID(6, 3)), polar.OrderBillingReasonSubscriptionCycle
 			o.NextPaymentAttemptAt = new(DemoTime.Add(72 * time.Hour))
+		case n == 2 || n%50 == 12: // one-time purchases whose payment is processing
+			o.Status, o.Paid, o.DueAmount, o.ReceiptNumber = polar.OrderStatusPending, false, o.TotalAmount, nil
 		case n == 3:
 			o.BillingName, o.BillingAddress = nil, nil
+		case n == 249:
+			o.Status, o.Paid, o.ReceiptNumber = polar.OrderStatusVoid, false, nil
+		case n == 250: // before the refunds, whose rule 250 also fits
+			o.Status, o.Paid, o.ReceiptNumber, o.InvoiceNumber = polar.OrderStatusDraft, false, nil, nil
 		case n%25 == 0:
 			o.Status, o.RefundedAmount, o.RefundedTaxAmount, o.RefundableAmount, o.RefundableTaxAmount = polar.OrderStatusRefunded, o.NetAmount, o.TaxAmount, 0, 0
 		case n%40 == 0:
 			o.Status, o.RefundedAmount = polar.OrderStatusPartiallyRefunded, o.NetAmount/2
 			o.RefundableAmount -= o.RefundedAmount
-		case n == 249:
-			o.Status, o.Paid, o.ReceiptNumber = polar.OrderStatusVoid, false, nil
-		case n == 250:
-			o.Status, o.Paid, o.ReceiptNumber, o.InvoiceNumber = polar.OrderStatusDraft, false, nil, nil
 		}
 		if n%7 == 0 && o.Status == polar.OrderStatusPaid {
 			o.IsInvoiceGenerated = true
@@ -400,6 +428,7 @@ func Demo() *Fixture {
 		return polar.CustomerBenefitGrantCommon{
 			CreatedAt: at(100), ID: demoID(7, n), GrantedAt: new(at(100)), CustomerID: cust.ID,
 			BenefitID: demoID(14, b), SubscriptionID: new(DemoSubscriptionID), IsGranted: true, Customer: *cust.portal(),
+			MemberID: ownedBy(cust),
 		}
 	}
 	fileIDs := []string{demoID(18, 1), demoID(18, 2), demoID(18, 3)}
@@ -447,6 +476,9 @@ func Demo() *Fixture {
 			BenefitID: demoID(14, 6), Key: key, DisplayKey: "****-" + key[len(key)-4:], Status: polar.LicenseKeyStatusGranted,
 			LimitActivations: new(int64(3)), LimitUsage: new(int64(100)),
 		}, Activations: []polar.LicenseKeyActivationBase{}}
+		if m := ownedBy(cust); m != nil {
+			k.MemberID, k.Member = m, &polar.LicenseKeyMember{ID: aliceOwner.ID, Email: aliceOwner.Email}
+		}
 		return k
 	}
 	atLimit := licenseKey(1, alice, DemoLicenseKey)
@@ -546,9 +578,9 @@ func Demo() *Fixture {
 		}}
 	}
 	f.Downloadables = []Downloadable{
-		download(1, alice, "", "acme-setup.exe", 48_200_000),
-		download(2, alice, "", "acme.dmg", 51_700_000),
-		download(3, alice, "", "acme.tar.gz", 39_100_000),
+		download(1, alice, aliceOwner.ID, "acme-setup.exe", 48_200_000),
+		download(2, alice, aliceOwner.ID, "acme.dmg", 51_700_000),
+		download(3, alice, aliceOwner.ID, "acme.tar.gz", 39_100_000),
 		download(4, globex, plain.ID, "acme-team.zip", 12_000_000),
 	}
 	return f

@@ -31,19 +31,23 @@
 //     organization tokens (customer-sessions:create only); see Token. A
 //     bearer token that is unknown or expired is 401 invalid_token, on the
 //     public operations too; a missing token, or one of the wrong kind, is
-//     401 Unauthorized; a missing scope 403 insufficient_scope. A member
-//     who is neither owner nor billing manager gets 403 NotPermitted on the
-//     billing operations (orders, wallets, payment-method and customer
-//     updates, seat changes, subscription changes); the members
-//     operations take only a member session of a team's owner or billing
-//     manager. A customer only ever sees their own objects: another
-//     customer's are 404 ResourceNotFound.
+//     401 Unauthorized (with WWW-Authenticate); a missing scope 403
+//     insufficient_scope. A member who is neither owner nor billing
+//     manager gets 403 NotPermitted on the billing operations (orders,
+//     wallets, payment methods, customer updates, seat changes,
+//     subscription changes); the members operations take only a member
+//     session of a team's owner or billing manager. A customer only ever
+//     sees their own objects: another customer's are 404
+//     ResourceNotFound.
 //   - Validation: requests are read into package polar's own request and
 //     option types. Path IDs that are not version-4 UUIDs, bad query values
 //     and bad bodies (missing or unknown fields, values of the wrong type,
 //     after pydantic's lax conversions) are 422 RequestValidationError
 //     with Polar's loc and type for each problem (msg is a short text, not
-//     Polar's); page and limit of 0 or less are 422, a limit over 100 is
+//     Polar's). What Polar's services check beyond the schema (an unknown
+//     customer, a tax ID that does not fit, a rule of a team, ...) is 422
+//     PolarRequestValidationError, in the same shape. Page and limit of 0
+//     or less are 422, a limit over 100 is
 //     clamped and a page past the last is empty, however large. A POST,
 //     PUT or PATCH without Content-Length is 411 LengthRequired, one over
 //     10 MiB 413.

@@ -61,15 +61,32 @@ func notFound() error {
 	return domainError(http.StatusNotFound, "ResourceNotFound", "Not found")
 }
 
-// notPermitted is Polar's 403 NotPermitted.
-func notPermitted() error {
-	return domainError(http.StatusForbidden, "NotPermitted", "You don't have the permission to do this.")
+// Polar's texts of its 403 NotPermitted answers.
+const (
+	// notBillingRole refuses a member who is neither owner nor billing
+	// manager a billing operation.
+	notBillingRole = "Only owners and billing managers can access billing features."
+	// insufficientRole refuses a plain member the members operations.
+	insufficientRole = "Insufficient role for this operation"
+	// notATeam refuses the members operations to a customer that is not a
+	// team.
+	notATeam = "Member management is only available for team customers. Purchase a seat-based product to enable team features."
+)
+
+// notPermitted is Polar's 403 NotPermitted, msg saying why.
+func notPermitted(msg string) error {
+	return domainError(http.StatusForbidden, "NotPermitted", msg)
 }
 
 // errUnauthorized is the 401 of a missing token, or of a token of the
-// wrong kind for the operation.
+// wrong kind for the operation. Polar's carries WWW-Authenticate, as
+// RFC 6750 asks of a 401.
 func errUnauthorized() error {
-	return domainError(http.StatusUnauthorized, "Unauthorized", "Unauthorized")
+	return &apiError{
+		status: http.StatusUnauthorized,
+		body:   map[string]any{"error": "Unauthorized", "detail": "Unauthorized"},
+		header: http.Header{"Www-Authenticate": {`Bearer realm="polar"`}},
+	}
 }
 
 const invalidTokenDescription = "The access token provided is expired, revoked, malformed, or invalid for other reasons."
@@ -100,7 +117,8 @@ func errNotFoundPath() error {
 	return &apiError{status: http.StatusNotFound, body: map[string]any{"detail": "Not Found"}}
 }
 
-// validationDetail is one item of a 422 RequestValidationError.
+// validationDetail is one item of a 422 RequestValidationError or
+// PolarRequestValidationError.
 type validationDetail struct {
 	Loc   []any          `json:"loc"`
 	Msg   string         `json:"msg"`
@@ -117,11 +135,28 @@ func validationError(details ...validationDetail) error {
 	}}
 }
 
-// invalid is a validation error of one value: a value_error at loc,
-// as Polar reports a value its own checks refuse ("Customer does not
-// exist.").
+// ruleErrors is the 422 PolarRequestValidationError listing details:
+// how Polar's server refuses what its own checks find invalid, once the
+// request has the schema's shape (whose problems are the framework's
+// RequestValidationError, validationError).
+func ruleErrors(details ...validationDetail) error {
+	return &apiError{status: http.StatusUnprocessableEntity, body: map[string]any{
+		"error":  "PolarRequestValidationError",
+		"detail": details,
+	}}
+}
+
+// invalid is the PolarRequestValidationError of one value: a value_error
+// at loc, as Polar reports a value its own checks refuse ("Customer does
+// not exist.").
 func invalid(msg string, input any, loc ...any) error {
-	return validationError(ruleProblem(msg, input, loc...))
+	return ruleErrors(ruleProblem(msg, input, loc...))
+}
+
+// refused is invalid with a type other than value_error (Polar's
+// "missing" and "invalid" items).
+func refused(typ, msg string, input any, loc ...any) error {
+	return ruleErrors(validationDetail{Loc: loc, Msg: msg, Type: typ, Input: input})
 }
 
 // ruleProblem is the detail of a value one of Polar's own checks refuses,

@@ -72,15 +72,6 @@ func (st *store) teamMember(who *principal, id string) (*polar.Member, error) {
 	return m, nil
 }
 
-// ruleError is how Polar's server refuses a request its own checks find
-// invalid (PolarRequestValidationError): a 422 with one value_error item.
-func ruleError(msg string, input any, loc ...any) error {
-	return &apiError{status: http.StatusUnprocessableEntity, body: map[string]any{
-		"error":  "PolarRequestValidationError",
-		"detail": []validationDetail{ruleProblem(msg, input, loc...)},
-	}}
-}
-
 func membersList(c *call) error {
 	var o polar.ListOptions
 	c.bindQuery(&o)
@@ -109,7 +100,7 @@ func membersAdd(c *call) error {
 		name = &req.Name
 	}
 	if *role == polar.MemberRoleOwner {
-		return ruleError("Cannot add a member as owner. There must be exactly one owner.", *role, "body", "role")
+		return invalid("Cannot add a member as owner. There must be exactly one owner.", *role, "body", "role")
 	}
 	customerID := c.who.customerID()
 	if m := c.st.memberByEmail(customerID, email); m != nil {
@@ -156,7 +147,7 @@ func membersUpdate(c *call) error {
 	}
 	actor := c.who.member
 	if role != nil && *role != m.Role && m.ID == actor.ID {
-		return ruleError("You cannot modify your own role.", id, "path", "id")
+		return invalid("You cannot modify your own role.", id, "path", "id")
 	}
 	changed := false
 	if role != nil && *role != m.Role {
@@ -170,12 +161,12 @@ func membersUpdate(c *call) error {
 		switch {
 		case *role == polar.MemberRoleOwner && owners >= 1:
 			if actor.Role != polar.MemberRoleOwner {
-				return ruleError("Only the owner can transfer ownership.", *role, "body", "role")
+				return invalid("Only the owner can transfer ownership.", *role, "body", "role")
 			}
 			// An ownership transfer: the owner steps down to billing manager.
 			owner.Role, owner.ModifiedAt = polar.MemberRoleBillingManager, touch(c.now)
 		case m.Role == polar.MemberRoleOwner && owners <= 1:
-			return ruleError("Cannot change role. Customer must have exactly one owner.", *role, "body", "role")
+			return invalid("Cannot change role. Customer must have exactly one owner.", *role, "body", "role")
 		}
 		m.Role, changed = *role, true
 	}
@@ -198,7 +189,7 @@ func membersRemove(c *call) error {
 		return err
 	}
 	if m.ID == c.who.member.ID {
-		return ruleError("You cannot remove yourself from the team.", id, "path", "id")
+		return invalid("You cannot remove yourself from the team.", id, "path", "id")
 	}
 	if m.Role == polar.MemberRoleOwner {
 		owners := 0
@@ -208,7 +199,7 @@ func membersRemove(c *call) error {
 			}
 		}
 		if owners <= 1 {
-			return ruleError("Cannot delete the only owner. Transfer ownership first.", m.ID, "body")
+			return invalid("Cannot delete the only owner. Transfer ownership first.", m.ID, "body")
 		}
 	}
 	// Polar revokes the seats a removed member holds (in a background

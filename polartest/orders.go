@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	polar "github.com/polarportal/polar-go"
 )
@@ -13,17 +14,32 @@ import (
 // Orders: every operation is a billing operation (a member needs the
 // owner or billing-manager role).
 //
-// What the fake does beyond storing orders:
-//   - POST /orders/{id}/invoice generates the invoice at once (202); GET
-//     /orders/{id}/invoice answers 404 InvoiceDoesNotExist until then.
+// What the fake does beyond storing orders, as Polar's server does:
+//   - The list's query matches the product's name only, case-insensitively.
+//   - PATCH /orders/{id} refuses to change the country or the state of an
+//     order's billing address, with one PolarRequestValidationError item
+//     for each.
+//   - POST /orders/{id}/invoice refuses draft and void orders (409
+//     OrderNotEligibleForInvoice) and orders without billing name and
+//     address (422 MissingInvoiceBillingDetails); a pending order is
+//     eligible. It answers 202 and queues the generation, which completes
+//     WithInvoiceDelay later on the server's clock: until then GET
+//     /orders/{id}/invoice answers 404 InvoiceDoesNotExist and
+//     is_invoice_generated is false.
 //   - GET /orders/{id}/receipt answers 404 ReceiptNotAllocated for an order
 //     without a receipt number, then 202 for the first polls
 //     (WithReceiptPolls, 2 by default) and 200 with the URL after.
-//   - POST /orders/{id}/confirm-payment retries the payment of a pending
-//     order. The outcome follows Stripe's test cards: a saved card ending
-//     in 0002 is declined, one ending in 3155 requires an action (3-D
-//     Secure; the order's payment then stays in progress, and further
-//     retries get 409 PaymentAlreadyInProgress), any other method
+//   - GET /orders/{id}/payment-status answers the status of the order's
+//     latest payment, one of no_payment (none: nothing to pay, a draft, a
+//     void order, a pending order not yet charged), pending, succeeded and
+//     failed (with the decline message).
+//   - POST /orders/{id}/confirm-payment retries the payment of an order
+//     in dunning: a pending order of a subscription with a
+//     next_payment_attempt_at; any other is 422 OrderNotEligibleForRetry,
+//     whatever the body. The outcome follows Stripe's test cards: a saved
+//     card ending in 0002 is declined, one ending in 3155 requires an
+//     action (3-D Secure; the order's payment then stays in progress, and
+//     further retries get 409 PaymentAlreadyInProgress), any other method
 //     succeeds and the order becomes paid. With a confirmation token, one
 //     containing "decline" is declined and one containing "action"
 //     requires an action. After five retries the sixth gets 429
@@ -39,37 +55,54 @@ var ordersRoutes = routes{
 	"customer_portal:orders:confirm_retry_payment": {billingWrite, ordersConfirmRetryPayment},
 }
 
-// Payment statuses of an order (CustomerOrderPaymentStatus.Status).
+// Payment statuses of an order (CustomerOrderPaymentStatus.Status): those
+// of Polar's payments, and no_payment for an order without one.
 const (
-	paymentSucceeded      = "succeeded"
-	paymentFailed         = "failed"
-	paymentPending        = "pending"
-	paymentRequiresAction = "requires_action"
-	paymentCanceled       = "canceled"
+	paymentNone      = "no_payment"
+	paymentPending   = "pending"
+	paymentSucceeded = "succeeded"
+	paymentFailed    = "failed"
+)
+
+// Outcomes of a payment retry (CustomerOrderPaymentConfirmation.Status).
+const (
+	retrySucceeded      = "succeeded"
+	retryFailed         = "failed"
+	retryRequiresAction = "requires_action"
 )
 
 // declineMessage is the error of a declined payment.
 const declineMessage = "Your card was declined."
 
+// newOrderState makes the state of a seeded order: its latest payment
+// follows its status. Nothing to pay, a draft or a void order has none; a
+// paid or refunded order's succeeded; a pending order in dunning (with a
+// next_payment_attempt_at) has a failed one, any other pending order one
+// still pending.
 func newOrderState(o polar.CustomerOrder) *orderState {
-	st := &orderState{CustomerOrder: o}
-	switch o.Status {
-	case polar.OrderStatusPaid, polar.OrderStatusRefunded, polar.OrderStatusPartiallyRefunded:
+	st := &orderState{CustomerOrder: o, payment: paymentNone}
+	switch {
+	case o.TotalAmount == 0:
+	case o.Status == polar.OrderStatusPaid, o.Status == polar.OrderStatusRefunded, o.Status == polar.OrderStatusPartiallyRefunded:
 		st.payment = paymentSucceeded
-	case polar.OrderStatusVoid:
-		st.payment = paymentCanceled
-	case polar.OrderStatusPending:
-		st.payment = paymentPending
-		if o.NextPaymentAttemptAt != nil { // in dunning: the last attempt failed
-			st.payment, st.paymentError = paymentFailed, new(declineMessage)
-		}
-	default:
+	case o.Status == polar.OrderStatusPending && o.NextPaymentAttemptAt != nil:
+		st.payment, st.paymentError = paymentFailed, new(declineMessage)
+	case o.Status == polar.OrderStatusPending:
 		st.payment = paymentPending
 	}
 	if st.Items == nil {
 		st.Items = []polar.OrderItemSchema{}
 	}
 	return st
+}
+
+// settle completes the order's queued invoice if its time has come.
+func (o *orderState) settle(now time.Time) {
+	if o.invoiceReadyAt.IsZero() || now.Before(o.invoiceReadyAt) {
+		return
+	}
+	o.IsInvoiceGenerated, o.ModifiedAt = true, touch(o.invoiceReadyAt)
+	o.invoiceReadyAt = time.Time{}
 }
 
 // order returns an order of the caller's customer.
@@ -83,7 +116,12 @@ func (c *call) orderByPath() (*orderState, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.st.order(c.who, id)
+	o, err := c.st.order(c.who, id)
+	if err != nil {
+		return nil, err
+	}
+	o.settle(c.now)
+	return o, nil
 }
 
 var orderSorts = sorter[*orderState]{
@@ -128,6 +166,7 @@ func ordersList(c *call) error {
 		if o.CustomerID != c.who.customerID() {
 			return false
 		}
+		o.settle(c.now)
 		if len(productIDs) > 0 && (o.ProductID == nil || !slices.Contains(productIDs, *o.ProductID)) {
 			return false
 		}
@@ -143,14 +182,10 @@ func ordersList(c *call) error {
 				return false
 			}
 		}
-		if q != "" {
-			text := strings.ToLower(o.Description + "\x00" + productName(o))
-			if o.Product != nil {
-				text += "\x00" + strings.ToLower(o.Product.Organization.Name)
-			}
-			if !strings.Contains(text, q) {
-				return false
-			}
+		// Polar's query matches the product's name only, whatever the
+		// parameter's description says of the organization's.
+		if q != "" && !strings.Contains(strings.ToLower(productName(o)), q) {
+			return false
 		}
 		return true
 	})
@@ -181,12 +216,17 @@ func ordersUpdate(c *call) error {
 		return err
 	}
 	if setAddr && addr != nil && o.BillingAddress != nil {
+		// Polar reports both fields at once.
 		old := o.BillingAddress
+		var problems []validationDetail
 		if addr.Country != old.Country {
-			return invalid("Country cannot be updated.", addr.Country, "body", "billing_address", "country")
+			problems = append(problems, ruleProblem("Country cannot be changed", addr.Country, "body", "billing_address", "country"))
 		}
 		if deref(addr.State) != deref(old.State) {
-			return invalid("State cannot be updated.", addr.State, "body", "billing_address", "state")
+			problems = append(problems, ruleProblem("State cannot be changed", addr.State, "body", "billing_address", "state"))
+		}
+		if len(problems) > 0 {
+			return ruleErrors(problems...)
 		}
 	}
 	if setName {
@@ -204,17 +244,16 @@ func ordersGenerateInvoice(c *call) error {
 	if err != nil {
 		return err
 	}
-	switch o.Status {
-	case polar.OrderStatusPaid, polar.OrderStatusRefunded, polar.OrderStatusPartiallyRefunded:
-	default:
-		return domainError(http.StatusConflict, "OrderNotEligibleForInvoice", "Order is not paid, so an invoice cannot be generated.")
+	if o.Status == polar.OrderStatusDraft || o.Status == polar.OrderStatusVoid {
+		return domainError(http.StatusConflict, "OrderNotEligibleForInvoice",
+			"Order "+o.ID+" is not eligible for invoice generation (current status: "+string(o.Status)+").")
 	}
 	if o.BillingName == nil || o.BillingAddress == nil {
-		return domainError(http.StatusUnprocessableEntity, "MissingInvoiceBillingDetails", "Billing name and address are required to generate an invoice.")
+		return domainError(http.StatusUnprocessableEntity, "MissingInvoiceBillingDetails",
+			"Billing name and address are required to generate an invoice for this order.")
 	}
-	if !o.IsInvoiceGenerated {
-		o.IsInvoiceGenerated = true
-		o.ModifiedAt = touch(c.now)
+	if !o.IsInvoiceGenerated && o.invoiceReadyAt.IsZero() {
+		o.invoiceReadyAt = c.now.Add(c.s.cfg.invoiceDelay)
 	}
 	return c.reply(http.StatusAccepted, json.RawMessage("null"))
 }
@@ -230,7 +269,7 @@ func ordersInvoice(c *call) error {
 		return err
 	}
 	if !o.IsInvoiceGenerated {
-		return domainError(http.StatusNotFound, "InvoiceDoesNotExist", "No invoice exists for this order.")
+		return domainError(http.StatusNotFound, "InvoiceDoesNotExist", "No invoice exists for order "+o.ID+".")
 	}
 	return c.ok(&polar.CustomerOrderInvoice{URL: fileURL("invoices", o.ID)})
 }
@@ -241,7 +280,7 @@ func ordersReceipt(c *call) error {
 		return err
 	}
 	if o.ReceiptNumber == nil {
-		return domainError(http.StatusNotFound, "ReceiptNotAllocated", "No receipt number was allocated to this order.")
+		return domainError(http.StatusNotFound, "ReceiptNotAllocated", "No receipt allocated for order "+o.ID+".")
 	}
 	if o.receiptPolls < c.s.cfg.receiptPolls {
 		o.receiptPolls++
@@ -277,60 +316,60 @@ func ordersConfirmRetryPayment(c *call) error {
 	if err := c.err(); err != nil {
 		return err
 	}
-	var token, pmID *string
-	if req.ConfirmationTokenID != "" {
-		token = &req.ConfirmationTokenID
-	}
-	if req.PaymentMethodID != "" {
-		pmID = &req.PaymentMethodID
-	}
-	if (token == nil) == (pmID == nil) {
-		return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Either confirmation_token_id or payment_method_id must be provided.")
-	}
-	if o.Status != polar.OrderStatusPending || o.Paid {
-		return domainError(http.StatusUnprocessableEntity, "OrderNotEligibleForRetry", "Order is not eligible for a payment retry.")
+	// Polar checks the order before the body: only an order in dunning
+	// can be retried.
+	if o.Status != polar.OrderStatusPending || o.NextPaymentAttemptAt == nil || o.SubscriptionID == nil {
+		return domainError(http.StatusUnprocessableEntity, "OrderNotEligibleForRetry", "Order "+o.ID+" is not eligible for payment retry.")
 	}
 	if o.inProgress {
-		return domainError(http.StatusConflict, "PaymentAlreadyInProgress", "A payment for this order is already in progress.")
+		return domainError(http.StatusConflict, "PaymentAlreadyInProgress", "Payment for order "+o.ID+" is already in progress")
+	}
+	token, pmID := req.ConfirmationTokenID, req.PaymentMethodID
+	switch {
+	case token == "" && pmID == "":
+		return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Either confirmation_token_id or payment_method_id must be provided")
+	case token != "" && pmID != "":
+		return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Only one of confirmation_token_id or payment_method_id can be provided")
 	}
 	if o.retries >= maxManualRetries {
-		return domainError(http.StatusTooManyRequests, "ManualRetryLimitExceeded", "Maximum number of manual payment retries reached.")
+		return domainError(http.StatusTooManyRequests, "ManualRetryLimitExceeded",
+			"Maximum number of manual payment retry attempts has been reached for order "+o.ID+".")
 	}
-	outcome := paymentSucceeded
-	if pmID != nil {
-		pm, err := owned(c.st.paymentMethods, *pmID, c.who.customerID(), func(pm polar.CustomerPaymentMethod) string {
-			return deref(pm.Base()).CustomerID
-		})
+	outcome := retrySucceeded
+	if pmID != "" {
+		pm, err := owned(c.st.paymentMethods, pmID, c.who.customerID(), paymentMethodOwner)
 		if err != nil {
-			return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Payment method not found.")
+			return domainError(http.StatusUnprocessableEntity, "PaymentRetryValidationError", "Payment method does not belong to customer")
 		}
 		if card, ok := pm.(*polar.PaymentMethodCard); ok {
 			switch card.MethodMetadata.Last4 {
 			case "0002":
-				outcome = paymentFailed
+				outcome = retryFailed
 			case "3155":
-				outcome = paymentRequiresAction
+				outcome = retryRequiresAction
 			}
 		}
 	} else {
 		switch {
-		case strings.Contains(*token, "decline"):
-			outcome = paymentFailed
-		case strings.Contains(*token, "action"):
-			outcome = paymentRequiresAction
+		case strings.Contains(token, "decline"):
+			outcome = retryFailed
+		case strings.Contains(token, "action"):
+			outcome = retryRequiresAction
 		}
 	}
 	o.retries++
 	o.ModifiedAt = touch(c.now)
 	res := &polar.CustomerOrderPaymentConfirmation{Status: polar.OrderPaymentStatus(outcome)}
-	o.payment, o.paymentError = outcome, nil
 	switch outcome {
-	case paymentSucceeded:
+	case retrySucceeded:
+		o.payment, o.paymentError = paymentSucceeded, nil
 		o.Status, o.Paid, o.DueAmount, o.NextPaymentAttemptAt = polar.OrderStatusPaid, true, 0, nil
-	case paymentFailed:
-		o.paymentError = new(declineMessage)
+	case retryFailed:
+		o.payment, o.paymentError = paymentFailed, new(declineMessage)
 		res.Error = o.paymentError
-	case paymentRequiresAction:
+	case retryRequiresAction:
+		// No charge until the customer acts: the latest payment stays
+		// what it was.
 		o.inProgress = true
 		res.ClientSecret = new("pi_" + strings.ReplaceAll(o.ID, "-", "") + "_secret_polartest")
 	}

@@ -51,6 +51,7 @@ type config struct {
 	sandbox      bool
 	versions     map[string]bool
 	receiptPolls int
+	invoiceDelay time.Duration
 }
 
 // An Option configures a Server in NewServer.
@@ -114,6 +115,21 @@ func WithReceiptPolls(n int) Option {
 	return func(c *config) { c.receiptPolls = n }
 }
 
+// WithInvoiceDelay sets how long, on the server's clock (see WithClock),
+// generating an order's invoice takes: POST /orders/{id}/invoice queues
+// it, and GET /orders/{id}/invoice answers 404 InvoiceDoesNotExist (and
+// the order's is_invoice_generated stays false) until d has passed, as
+// Polar's worker makes it later. The default is DefaultInvoiceDelay; 0
+// makes the invoice ready for the next request.
+func WithInvoiceDelay(d time.Duration) Option {
+	return func(c *config) { c.invoiceDelay = max(d, 0) }
+}
+
+// DefaultInvoiceDelay is how long generating an invoice takes unless
+// WithInvoiceDelay says otherwise: short, but long enough that a client
+// that asks for the invoice right after generating it must poll.
+const DefaultInvoiceDelay = 500 * time.Millisecond
+
 // DefaultAPIVersion is the version the server uses, and echoes, when a
 // request sends no Polar-Version header, as Polar's own default at the
 // time of writing.
@@ -127,6 +143,7 @@ func NewServer(opts ...Option) *Server {
 		clock:        time.Now,
 		versions:     map[string]bool{DefaultAPIVersion: true, polar.DefaultAPIVersion: true, "2027-01": true},
 		receiptPolls: 2,
+		invoiceDelay: DefaultInvoiceDelay,
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -1,8 +1,11 @@
 package polartest
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	polar "github.com/polarportal/polar-go"
@@ -12,12 +15,17 @@ import (
 // a session tells of itself.
 //
 // customer-sessions:create finds the customer by customer_id or
-// external_customer_id within the token's organization, and optionally
-// the member (member_id or external_member_id). When the organization has
-// the member model enabled (organization_features.member_model_enabled),
-// the answer is a member session: of the given member, or else of the
-// customer's owner member; without an owner member, a customer session.
-// Sessions last an hour on the server's clock.
+// external_customer_id (or its alias customer_external_id) within the
+// token's organization. When the organization has the member model
+// enabled (organization_features.member_model_enabled), the answer is a
+// member session (polar_mst_...): of the member given by member_id or
+// external_member_id, or else, for an individual customer, of their owner
+// member, made from the customer's email address, name and external ID
+// when they have none; a team customer needs a member. Without the member
+// model, the answer is a customer session (polar_cst_...) and member_id
+// and external_member_id are ignored. Unknown customers and members are
+// Polar's 422 PolarRequestValidationError. Sessions last an hour on the
+// server's clock.
 var sessionsRoutes = routes{
 	"customer-sessions:create":                                {organization, sessionsCreate},
 	"customer_portal:customer-session:introspect":             {portalRead, sessionsIntrospect},
@@ -33,83 +41,84 @@ var sessionShapes = []unionShape{
 	{"CustomerSessionCustomerExternalIDCreate", func() any { return new(polar.CustomerSessionCustomerExternalIDCreate) }, nil},
 }
 
+// externalIDAlias renames customer_external_id, which Polar accepts for
+// external_customer_id, in the request's body, unless the body has both.
+func (c *call) externalIDAlias() error {
+	raw, err := c.rawBody()
+	if err != nil {
+		return err
+	}
+	m, ok := jsonTree(raw).(map[string]any)
+	if !ok {
+		return nil
+	}
+	v, alias := m["customer_external_id"]
+	if _, named := m["external_customer_id"]; !alias || named {
+		return nil
+	}
+	delete(m, "customer_external_id")
+	m["external_customer_id"] = v
+	if c.raw, err = json.Marshal(m); err != nil {
+		return err
+	}
+	return nil
+}
+
 func sessionsCreate(c *call) error {
+	if err := c.externalIDAlias(); err != nil {
+		return err
+	}
 	u, err := c.decodeUnion(sessionShapes)
 	if err != nil {
 		return err
 	}
-	orgID := c.who.token.OrganizationID
-	var cust *Customer
-	var memberIDField, extMemberIDField, returnURLField string
+	var idField, idValue, memberIDField, extMemberIDField, returnURLField string
 	switch u := u.(type) {
 	case *polar.CustomerSessionCustomerIDCreate:
 		c.checkUUID(&u.CustomerID, true, "body", "customer_id")
-		if err := c.err(); err != nil {
-			return err
-		}
-		cust, _ = c.st.customers.get(u.CustomerID)
-		if cust == nil || cust.OrganizationID != orgID {
-			c.fail(ruleProblem("Customer does not exist.", u.CustomerID, "body", "customer_id"))
-		}
+		idField, idValue = "customer_id", u.CustomerID
 		memberIDField, extMemberIDField, returnURLField = u.MemberID, u.ExternalMemberID, u.ReturnURL
 	case *polar.CustomerSessionCustomerExternalIDCreate:
-		for _, cu := range c.st.customers.all() {
-			if cu.OrganizationID == orgID && cu.ExternalID != nil && *cu.ExternalID == u.ExternalCustomerID {
-				cust = cu
-				break
-			}
-		}
-		if cust == nil {
-			c.fail(ruleProblem("Customer does not exist.", u.ExternalCustomerID, "body", "external_customer_id"))
-		}
+		idField, idValue = "external_customer_id", u.ExternalCustomerID
 		memberIDField, extMemberIDField, returnURLField = u.MemberID, u.ExternalMemberID, u.ReturnURL
 	}
 	c.checkUUID(&memberIDField, true, "body", "member_id")
-	opt := func(s string) *string {
-		if s == "" {
-			return nil
-		}
-		return &s
-	}
-	memberID, extMemberID, returnURL := opt(memberIDField), opt(extMemberIDField), opt(returnURLField)
-	if returnURL != nil {
-		if u, err := url.Parse(*returnURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			c.fail(problem("url_parsing", *returnURL, "body", "return_url"))
+	if returnURLField != "" {
+		if u, err := url.Parse(returnURLField); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			c.fail(problem("url_parsing", returnURLField, "body", "return_url"))
 		}
 	}
 	if err := c.err(); err != nil {
 		return err
 	}
 
-	var member *polar.Member
-	if memberID != nil || extMemberID != nil {
-		for _, m := range c.st.members.all() {
-			if m.CustomerID == cust.ID && ((memberID != nil && m.ID == *memberID) || (extMemberID != nil && m.ExternalID != nil && *m.ExternalID == *extMemberID)) {
-				member = m
-				break
-			}
+	// The schema holds; now Polar's own checks.
+	orgID := c.who.token.OrganizationID
+	var cust *Customer
+	for _, cu := range c.st.customers.all() {
+		if cu.OrganizationID != orgID {
+			continue
 		}
-		if member == nil {
-			loc, in := "member_id", any(memberID)
-			if memberID == nil {
-				loc, in = "external_member_id", *extMemberID
-			}
-			return invalid("Member does not exist.", in, "body", loc)
+		if (idField == "customer_id" && cu.ID == idValue) || (idField == "external_customer_id" && cu.ExternalID != nil && *cu.ExternalID == idValue) {
+			cust = cu
+			break
 		}
+	}
+	if cust == nil {
+		return invalid("Customer does not exist.", idValue, "body", idField)
 	}
 	org, _ := c.st.orgs.get(orgID)
-	memberModel := org.OrganizationFeatures != nil && deref(org.OrganizationFeatures.MemberModelEnabled)
-	if member == nil && memberModel {
-		for _, m := range c.st.members.all() {
-			if m.CustomerID == cust.ID && m.Role == polar.MemberRoleOwner {
-				member = m
-				break
-			}
-		}
-	}
 	kind, prefix := CustomerSession, "polar_cst_"
-	if member != nil && (memberModel || memberID != nil || extMemberID != nil) {
+	var member *polar.Member
+	if org.OrganizationFeatures != nil && deref(org.OrganizationFeatures.MemberModelEnabled) {
+		if member, err = c.sessionMember(cust, memberIDField, extMemberIDField); err != nil {
+			return err
+		}
 		kind, prefix = MemberSession, "polar_mst_"
+	}
+	var returnURL *string
+	if returnURLField != "" {
+		returnURL = &returnURLField
 	}
 	id := c.st.newID("customer_session")
 	t := &Token{
@@ -120,7 +129,7 @@ func sessionsCreate(c *call) error {
 		ExpiresAt:  c.now.Add(SessionDuration),
 		ReturnURL:  returnURL,
 	}
-	if kind == MemberSession {
+	if member != nil {
 		t.MemberID = member.ID
 	}
 	c.st.tokens[t.Token] = t
@@ -134,6 +143,41 @@ func sessionsCreate(c *call) error {
 		CustomerID:        cust.ID,
 		Customer:          cust.union(),
 	})
+}
+
+// sessionMember returns the member a session of cust is for under the
+// member model, as Polar resolves it: by member ID, else by external
+// member ID, else (an individual customer) the owner member, made if the
+// customer has none.
+func (c *call) sessionMember(cust *Customer, memberID, extMemberID string) (*polar.Member, error) {
+	members := c.st.customerMembers(cust.ID)
+	switch {
+	case memberID != "":
+		if i := slices.IndexFunc(members, func(m *polar.Member) bool { return m.ID == memberID }); i >= 0 {
+			return members[i], nil
+		}
+		return nil, invalid("Member does not exist for this customer.", memberID, "body", "member_id")
+	case extMemberID != "":
+		if i := slices.IndexFunc(members, func(m *polar.Member) bool { return m.ExternalID != nil && *m.ExternalID == extMemberID }); i >= 0 {
+			return members[i], nil
+		}
+		return nil, invalid("Member does not exist for this customer.", extMemberID, "body", "external_member_id")
+	case cust.isTeam():
+		return nil, invalid("member_id is required for team customers.", nil, "body", "member_id")
+	}
+	if i := slices.IndexFunc(members, func(m *polar.Member) bool { return m.Role == polar.MemberRoleOwner }); i >= 0 {
+		return members[i], nil
+	}
+	email := strings.TrimSpace(deref(cust.Email))
+	if email == "" {
+		return nil, invalid("An email is required to create an owner member.", nil, "body", "email")
+	}
+	owner := &polar.Member{
+		ID: c.st.newID("member"), CreatedAt: cust.CreatedAt, CustomerID: cust.ID,
+		Email: email, Name: cust.Name, ExternalID: cust.ExternalID, Role: polar.MemberRoleOwner,
+	}
+	c.st.members.put(owner.ID, owner)
+	return owner, nil
 }
 
 // sessionSecret makes the secret part of a session token from its ID.
@@ -160,8 +204,10 @@ func sessionsAuthenticatedUser(c *call) error {
 			CustomerID: cust.ID, MemberID: &m.ID, Role: &m.Role,
 		})
 	}
-	if cust.isTeam() {
-		return invalid("A team customer's session signs in no one person: use a member session.", nil, "header", "authorization")
+	// Polar's condition is the missing email address, which a team's
+	// customer may well have: the text speaks of teams all the same.
+	if cust.Email == nil {
+		return invalid("Team customers must use member sessions. Create a customer session via the API with a member_id.", nil, "body")
 	}
 	return c.ok(&polar.PortalAuthenticatedUser{
 		Type: polar.PortalUserTypeCustomer, Name: cust.Name, Email: deref(cust.Email), CustomerID: cust.ID,

@@ -123,9 +123,12 @@ type orderState struct {
 	polar.CustomerOrder
 	receiptPolls int    // 202 answers served for its receipt
 	retries      int    // manual payment retries
-	payment      string // payment status, see paymentStatus
+	payment      string // status of its latest payment, see newOrderState
 	paymentError *string
 	inProgress   bool // a retry awaits the customer's action
+	// invoiceReadyAt is when its queued invoice is generated; zero when
+	// none is queued.
+	invoiceReadyAt time.Time
 }
 
 // store is the server's state. Every field is guarded by Server.mu.
