@@ -346,6 +346,26 @@ func BenchmarkOrdersGet(b *testing.B) {
 			}
 		}
 	})
+	// The cost of a middleware that only passes the request on.
+	b.Run("sdk+middleware", func(b *testing.B) {
+		pass := func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+			return next(req)
+		}
+		c, err := NewClient(benchToken, WithBaseURL(e.srv.URL), WithoutRateLimits(), WithMiddleware(pass))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			o, err := c.Orders.Get(ctx, benchOrderID)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if o.ID != benchOrderID {
+				b.Fatalf("got order %q", o.ID)
+			}
+		}
+	})
 }
 
 func BenchmarkOrdersList100(b *testing.B) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 
 	polar "github.com/polarportal/polar-go"
@@ -140,4 +141,82 @@ func ExampleSessionsService_Create() {
 	// Output:
 	// session: polar_mst_... 1h0m0s
 	// 250 orders in 13 pages
+}
+
+// A middleware sees every attempt of every call, with its operation and
+// attempt number, for metrics of the caller's own. It is given once, to
+// the base client, and holds for every client derived with WithToken; a
+// wrapper around a service would not. A call retried after a 503 passes
+// through it twice.
+func ExampleWithMiddleware() {
+	srv := polartest.NewServer(polartest.WithDemo())
+	defer srv.Close()
+
+	observe := func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+		resp, err := next(req)
+		if err == nil {
+			fmt.Println(polar.OperationID(req.Context()), "attempt", polar.Attempt(req.Context()), resp.StatusCode)
+		}
+		return resp, err
+	}
+	base := srv.Client("", polar.WithMiddleware(observe)) // polar.NewClient with the server's URL
+	portal := base.WithToken(polartest.DemoCustomerToken)
+
+	srv.InjectFault(polartest.Fault{Operation: polar.OpOrdersGet, Times: 1, Status: http.StatusServiceUnavailable})
+	if _, err := portal.Orders.Get(context.Background(), polartest.DemoOrderID); err != nil {
+		fmt.Println("error:", err)
+	}
+	// Output:
+	// customer_portal:orders:get attempt 1 503
+	// customer_portal:orders:get attempt 2 200
+}
+
+// A backend holds one organization token and serves many customers:
+// Sessions mints each customer's session once, hands out a client bound to
+// it for every incoming request, and renews it before it expires. Here
+// polartest's fake server and its Demo data stand in for
+// https://api.polar.sh.
+func ExampleNewSessions() {
+	srv := polartest.NewServer(polartest.WithDemo())
+	defer srv.Close()
+
+	ctx := context.Background()
+	base, err := polar.NewClient("", polar.WithBaseURL(srv.URL))
+	if err != nil {
+		panic(err)
+	}
+	sessions, err := polar.NewSessions(base.WithToken(polartest.DemoOrganizationToken))
+	if err != nil {
+		panic(err)
+	}
+
+	for range 3 { // three requests of Alice
+		portal, err := sessions.ForCustomer(ctx, polartest.DemoCustomerID)
+		if err != nil {
+			panic(err)
+		}
+		page, err := portal.Orders.List(ctx, &polar.OrderListOptions{ListOptions: polar.ListOptions{Limit: 1}})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println(page.Pagination.TotalCount, "orders")
+	}
+
+	// A member of a team signs in with their role.
+	owner, err := sessions.ForMember(ctx, polartest.DemoTeamID, polartest.DemoOwnerMemberID)
+	if err != nil {
+		panic(err)
+	}
+	user, err := owner.Sessions.AuthenticatedUser(ctx)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(user.Email, *user.Role)
+	fmt.Println("sessions minted:", srv.Calls("customer-sessions:create"))
+	// Output:
+	// 250 orders
+	// 250 orders
+	// 250 orders
+	// olivia@globex.example owner
+	// sessions minted: 2
 }

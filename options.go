@@ -25,6 +25,7 @@ type config struct {
 	noLimits   bool
 	prefetch   int
 	logger     *slog.Logger
+	middleware []Middleware
 	userAgent  string
 	apiVersion string
 	timeoutSet bool
@@ -187,6 +188,22 @@ func WithAPIVersion(version string) Option {
 			return fmt.Errorf("polar: WithAPIVersion: want YYYY-MM, got %q", version)
 		}
 		c.apiVersion = version
+		return nil
+	}
+}
+
+// WithMiddleware sends every attempt of every call through mws, the first
+// outermost; repeated, it adds to the middlewares already given, after
+// them. See Middleware for where they run and what they see. A nil
+// Middleware makes NewClient fail.
+func WithMiddleware(mws ...Middleware) Option {
+	return func(c *config) error {
+		for i, mw := range mws {
+			if mw == nil {
+				return fmt.Errorf("polar: WithMiddleware: %w: Middleware %d is nil (as TransportMiddleware of a nil wrap is)", ErrInvalidArgument, i)
+			}
+		}
+		c.middleware = append(c.middleware, mws...)
 		return nil
 	}
 }

@@ -1,6 +1,7 @@
 package polar
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -68,6 +69,14 @@ func (e Environment) String() string {
 // use. A Client and every client derived from it with WithToken share one
 // transport, connection pool, rate limiter and set of options.
 //
+// Its service fields may be replaced, by stubs in tests for example. A
+// replacement is not rebound by WithToken, which can only rebind this
+// package's own services: a wrapper put around a service to count or
+// trace its calls keeps sending with the token of the client it wrapped,
+// from every client WithToken derives. To observe calls, use
+// WithMiddleware instead, which every derived client shares and which
+// names each call's operation (OperationID).
+//
 // Printing a Client never shows its token.
 type Client struct {
 	core *core
@@ -77,7 +86,10 @@ type Client struct {
 	// authErr refuses every authenticated call of a client made by
 	// WithToken with a token that cannot be sent.
 	authErr error
-	common  service
+	// renew, on a client bound to a Sessions entry, mints a new session
+	// after the server refused the one whose header was sent.
+	renew  func(ctx context.Context, sent []string) error
+	common service
 
 	// Orders lists and fetches the customer's orders, their invoices and
 	// receipts, and retries failed payments.
@@ -413,7 +425,9 @@ func (c *Client) ForSession(s *CustomerSession) *Client {
 //
 // A service field of c that holds anything but c's own implementation
 // (a stand-in of a test, another client's service) is carried over as it
-// is; the others are bound to the new token.
+// is; the others are bound to the new token. A wrapper around one of c's
+// services is carried over too, still sending with c's token: observe
+// calls with WithMiddleware rather than by wrapping services (see Client).
 //
 // A token that cannot be sent in a header (one with a control character)
 // gives a client whose authenticated calls all fail with an error matching

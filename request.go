@@ -239,6 +239,7 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 	if !op.public {
 		st.key = c.key
 	}
+	parent := ctx // for a resend after the session is renewed
 	ctx = context.WithValue(ctx, callKey{}, st)
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
 	if err != nil {
@@ -248,8 +249,10 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 	h["Accept"] = acceptJSON
 	h["Polar-Version"] = c.core.versionHdr
 	h["User-Agent"] = c.core.uaHdr
+	var sent []string // the Authorization header sent, if any
 	if !op.public && c.auth != nil {
-		h["Authorization"] = c.auth()
+		sent = c.auth()
+		h["Authorization"] = sent
 	}
 	rreq := &retryablehttp.Request{Request: req}
 	if method == http.MethodPost || method == http.MethodPatch || method == http.MethodPut {
@@ -283,7 +286,15 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 		capture.Body = nil
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newResponseError(resp, method, tmpl, st.attempt)
+		err := newResponseError(resp, method, tmpl, st.attempt)
+		if c.mayRenew(parent, resp, err, sent) {
+			// A 401 invalid_token is answered before routing: nothing was
+			// acted on, so the call may go again with a renewed session.
+			drain(resp.Body)
+			resp.Body.Close()
+			return c.renewAndResend(parent, err, sent, op, arg, opts, body)
+		}
+		return nil, err
 	}
 	notReady := resp.StatusCode == http.StatusAccepted && op.notReadyOn202
 	wanted := !notReady && op.kind != resultNone // the result needs the body

@@ -20,6 +20,10 @@ import (
 //	...
 //	portal := base.ForSession(s) // counted as the customer, as Polar counts
 //
+// NewSessions does this for every customer of a backend: it mints each
+// customer's session once, shares the mint between concurrent callers and
+// renews the session before it expires or once Polar refuses it.
+//
 // To stub it in a test, embed SessionsService in a struct and implement only
 // the methods the code under test calls (the others panic on the nil
 // interface). A stub assigned to Client.Sessions stays in place in the

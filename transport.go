@@ -139,7 +139,8 @@ func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
 	// The wrapper deliberately has no CloseIdleConnections method:
 	// go-retryablehttp calls it after every failed call, which would empty
 	// the pool shared by every goroutine and WithToken child.
-	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger, timeout: timeout}
+	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger, timeout: timeout,
+		middleware: chainMiddleware(cfg.middleware, next)}
 	userRedirect := hc.CheckRedirect
 	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		// The token goes to the base URL's host only: net/http keeps it for
@@ -479,6 +480,9 @@ type attemptTransport struct {
 	limiter Limiter
 	logger  *slog.Logger
 	timeout time.Duration // bounds each attempt, reading the body included
+	// middleware sends through the caller's middlewares and then next;
+	// nil without them.
+	middleware func(*http.Request) (*http.Response, error)
 }
 
 // limiterError marks an attempt that the rate limiter did not let out; it
@@ -556,7 +560,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	if actx != ctx {
 		req = req.WithContext(actx)
 	}
-	resp, err := t.next.RoundTrip(req)
+	resp, err := t.roundTrip(req)
 	status := 0
 	if err == nil {
 		status = resp.StatusCode

@@ -1,8 +1,9 @@
 // Command quickstart walks through the session flow of a backend that
-// serves Polar customers: it mints a customer session with an organization
-// access token, lists, walks and fetches the customer's orders and lists
-// their subscriptions with the session's token, then validates a license
-// key without any token, as a desktop app would.
+// serves Polar customers: a session source (polar.NewSessions) holding an
+// organization access token hands out a client bound to the customer's
+// session, minted once and renewed as needed; with it the program lists,
+// walks and fetches the customer's orders and lists their subscriptions,
+// then validates a license key without any token, as a desktop app would.
 //
 // With no POLAR_TOKEN it needs no token and no network: it starts the
 // fake server of package polartest in-process, on the loopback interface,
@@ -89,16 +90,32 @@ func configure(sandbox bool, getenv func(string) string, out io.Writer) (cfg con
 
 // run is the session flow.
 func run(ctx context.Context, cfg config, out io.Writer) error {
-	// 1. The backend mints a customer session with its organization token.
-	admin := cfg.base.WithToken(cfg.orgToken)
-	s, err := admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerIDCreate{CustomerID: cfg.customerID})
+	// 1. The backend keeps its organization token in a session source, one
+	// per process: it mints a customer's session the first time they are
+	// asked for, hands out the same client while the session is fresh, and
+	// renews it before it expires (or when Polar refuses it).
+	sessions, err := polar.NewSessions(cfg.base.WithToken(cfg.orgToken))
 	if err != nil {
-		return fmt.Errorf("creating a customer session: %w", err)
+		return err
 	}
-	fmt.Fprintf(out, "Customer session for %s: %s... (one hour)\n", customerName(s.Customer), s.Token[:min(len(s.Token), 10)])
 
-	// 2. It calls the portal as that customer, on the same connection pool.
-	portal := cfg.base.WithToken(s.Token)
+	// 2. Per incoming request, it calls the portal as that customer, on
+	// the same connection pool, counted in the rate limiter under the
+	// customer as Polar counts.
+	portal, err := sessions.ForCustomer(ctx, cfg.customerID)
+	if err != nil {
+		return fmt.Errorf("getting a customer session: %w", err)
+	}
+	me, err := portal.Customers.Get(ctx)
+	if err != nil {
+		return fmt.Errorf("getting the customer: %w", err)
+	}
+	again, err := sessions.ForCustomer(ctx, cfg.customerID) // the next request
+	if err != nil {
+		return fmt.Errorf("getting a customer session: %w", err)
+	}
+	fmt.Fprintf(out, "Customer session for %s (the next request reuses it: %v)\n", customerName(me), again == portal)
+
 	page, err := portal.Orders.List(ctx, &polar.OrderListOptions{
 		ListOptions: polar.ListOptions{Limit: 5},
 		Sorting:     []polar.CustomerOrderSortProperty{polar.CustomerOrderSortPropertyCreatedAtDesc},
@@ -172,21 +189,16 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	return nil
 }
 
-// customerName names the customer of a session.
-func customerName(c polar.Customer) string {
-	switch c := c.(type) {
-	case *polar.CustomerIndividual:
-		if c.Name != nil {
-			return *c.Name + " <" + c.Email + ">"
-		}
-		return c.Email
-	case *polar.CustomerTeam:
-		if c.Name != nil {
-			return *c.Name + " (team)"
-		}
-		return "a team"
+// customerName names the signed-in customer.
+func customerName(c *polar.CustomerPortalCustomer) string {
+	email := "no email"
+	if c.Email != nil {
+		email = *c.Email
 	}
-	return "a customer"
+	if c.Name != nil {
+		return *c.Name + " <" + email + ">"
+	}
+	return email
 }
 
 func money(cents int64, currency string) string {

@@ -37,7 +37,7 @@ func TestQuickstart(t *testing.T) {
 	// What the orders part prints, then the rest.
 	orders := []string{
 		"No POLAR_TOKEN: talking to polartest's fake server (Demo data) on the loopback interface.\n",
-		"Customer session for Alice Martin <alice@example.com>: polar_mst_... (one hour)\n", // acme has the member model
+		"Customer session for Alice Martin <alice@example.com> (the next request reuses it: true)\n",
 		fmt.Sprintf("\nNewest orders (5 of %d, page 1 of %d):\n", polartest.DemoOrderCount, (polartest.DemoOrderCount+4)/5),
 		"  2026-07-31  paid ",
 		fmt.Sprintf("All orders: %d, of which %d paid\n", polartest.DemoOrderCount, paid),

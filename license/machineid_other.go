@@ -1,0 +1,5 @@
+//go:build !linux && !darwin && !windows && !freebsd && !openbsd && !netbsd && !dragonfly
+
+package license
+
+func machineID() (string, error) { return "", ErrNoMachineID }
