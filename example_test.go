@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"time"
 
 	polar "github.com/polarportal/polar-go"
 	"github.com/polarportal/polar-go/polartest"
@@ -14,9 +15,10 @@ import (
 
 // A backend keeps one base client and derives a client per customer
 // session; All walks every page lazily. Here polartest's fake server and
-// its Demo data stand in for https://api.polar.sh.
+// its Demo data stand in for https://api.polar.sh; its clock stays at
+// DemoTime, so that the dates printed are the same on every run.
 func Example() {
-	srv := polartest.NewServer(polartest.WithDemo())
+	srv := polartest.NewServer(polartest.WithDemo(), polartest.WithClock(func() time.Time { return polartest.DemoTime }))
 	defer srv.Close()
 
 	base, err := polar.NewClient("", polar.WithBaseURL(srv.URL))

@@ -23,6 +23,10 @@ import (
 // Alice also has a unit-based Storage Pack subscription, and a change to
 // Pro Yearly pending on her Pro Monthly subscription.
 //
+// The data set is written at a time, DemoTime for Demo, the server's
+// clock when it starts for WithDemo (see DemoAt): the dates the constants
+// give are relative to it.
+//
 // Demo IDs have the form KKKKKKKK-0000-4000-8000-NNNNNNNNNNNN: the kind of
 // object (1 organization, 2 product, 3 customer, 4 member, 5 order, 6
 // subscription, 7 benefit grant, 8 license key, 9 customer meter, 10
@@ -57,7 +61,7 @@ const (
 	DemoCustomerMemberID = "00000004-0000-4000-8000-000000000004"
 
 	// DemoOrderCount is how many orders Alice has; order n (1 the newest)
-	// was made n days before DemoTime.
+	// was made n days before DemoTime (see DemoAt).
 	DemoOrderCount = 250
 	// DemoOrderID is Alice's newest order: paid, with billing details and
 	// a receipt number, its invoice not generated yet.
@@ -138,17 +142,27 @@ const (
 	DemoOtherOrganizationToken = "polar_oat_demo_umbrella"
 )
 
-// DemoTime is the time the Demo data set is written at: its objects were
-// made before it.
+// DemoTime is the time Demo writes its data set at: its objects were made
+// before it, and what the Demo constants say expires does so after it
+// (see DemoAt).
 var DemoTime = time.Date(2026, 8, 1, 12, 0, 0, 0, time.UTC)
 
 func demoID(kind, n int) string { return fmt.Sprintf("%08d-0000-4000-8000-%012d", kind, n) }
 
-// Demo returns the Demo data set, a fresh copy on each call, the same
-// every time.
-func Demo() *Fixture {
+// Demo returns the Demo data set written at DemoTime, a fresh copy on
+// each call, the same every time. It is DemoAt(DemoTime).
+func Demo() *Fixture { return DemoAt(DemoTime) }
+
+// DemoAt returns the Demo data set written at now instead of DemoTime:
+// its dates are relative to now, so that what the Demo constants say
+// holds at now (the license key that expires a day after DemoTime under
+// Demo expires a day after now; the current periods of the active
+// subscriptions contain now). WithDemo seeds the data set written at the
+// server's clock when it starts.
+func DemoAt(now time.Time) *Fixture {
 	f := &Fixture{}
-	at := func(days float64) time.Time { return DemoTime.Add(-time.Duration(days * float64(24*time.Hour))) }
+	now = now.UTC().Truncate(time.Microsecond) // as the server's timestamps
+	at := func(days float64) time.Time { return now.Add(-time.Duration(days * float64(24*time.Hour))) }
 
 	acme := NewOrganization(DemoOrganizationSlug, "Acme Software")
 	acme.ID = DemoOrganizationID
@@ -388,7 +402,7 @@ func Demo() *Fixture {
 		case n%50 == 26: // renewals of the past_due subscription, in dunning
 			o.Status, o.Paid, o.DueAmount, o.ReceiptNumber = polar.OrderStatusPending, false, o.TotalAmount, nil
 			o.SubscriptionID, o.BillingReason = new(demoID(6, 3)), polar.OrderBillingReasonSubscriptionCycle
-			o.NextPaymentAttemptAt = new(DemoTime.Add(72 * time.Hour))
+			o.NextPaymentAttemptAt = new(now.Add(72 * time.Hour))
 		case n == 2 || n%50 == 12: // one-time purchases whose payment is processing
 			o.Status, o.Paid, o.DueAmount, o.ReceiptNumber = polar.OrderStatusPending, false, o.TotalAmount, nil
 		case n == 3:
@@ -492,7 +506,7 @@ func Demo() *Fixture {
 	nearUsage := licenseKey(2, alice, DemoUsageLicenseKey)
 	nearUsage.Usage = 99
 	expiring := licenseKey(3, alice, "ACME-DEMO-0003-CCCC")
-	expiring.ExpiresAt = new(DemoTime.Add(24 * time.Hour))
+	expiring.ExpiresAt = new(now.Add(24 * time.Hour))
 	revoked := licenseKey(4, alice, "ACME-DEMO-0004-DDDD")
 	revoked.Status = polar.LicenseKeyStatusRevoked
 	mias := licenseKey(5, globex, "ACME-DEMO-0005-EEEE")
@@ -516,7 +530,7 @@ func Demo() *Fixture {
 	card := func(id string, cust Customer, brand, last4 string) *polar.PaymentMethodCard {
 		return &polar.PaymentMethodCard{
 			PaymentMethodBase: polar.PaymentMethodBase{ID: id, CreatedAt: at(60), Processor: polar.PaymentProcessorStripe, CustomerID: cust.ID},
-			MethodMetadata:    polar.PaymentMethodCardMetadata{Brand: brand, Last4: last4, ExpMonth: 12, ExpYear: 2030},
+			MethodMetadata:    polar.PaymentMethodCardMetadata{Brand: brand, Last4: last4, ExpMonth: 12, ExpYear: int64(now.Year() + 4)},
 		}
 	}
 	f.PaymentMethods = []polar.CustomerPaymentMethod{
@@ -544,7 +558,7 @@ func Demo() *Fixture {
 			s.ClaimedAt = new(at(29))
 		case polar.SeatStatusPending:
 			s.Email = new("new.hire@globex.example")
-			s.InvitationTokenExpiresAt = new(DemoTime.Add(7 * 24 * time.Hour))
+			s.InvitationTokenExpiresAt = new(now.Add(7 * 24 * time.Hour))
 		case polar.SeatStatusRevoked:
 			s.RevokedAt = new(at(10))
 			// A revoked seat has no holder any more.
@@ -572,7 +586,7 @@ func Demo() *Fixture {
 					ChecksumSHA256Base64: new(base64.StdEncoding.EncodeToString(sum[:])), ChecksumEtag: new(`"` + hex.EncodeToString(sum[:16]) + `"`), LastModifiedAt: new(at(40)),
 					IsUploaded: true, SizeReadable: fmt.Sprintf("%.1f MB", float64(size)/1e6), Version: new("1.0." + fmt.Sprint(n)),
 				},
-				Download: polar.S3DownloadURL{URL: "https://files.polartest.invalid/downloads/" + id + "/" + name, Headers: map[string]string{}, ExpiresAt: DemoTime.Add(time.Hour)},
+				Download: polar.S3DownloadURL{URL: "https://files.polartest.invalid/downloads/" + id + "/" + name, Headers: map[string]string{}, ExpiresAt: now.Add(time.Hour)},
 				Service:  polar.FileServiceTypesDownloadable,
 			},
 		}}

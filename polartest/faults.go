@@ -1,7 +1,9 @@
 package polartest
 
 import (
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"time"
 )
@@ -10,7 +12,8 @@ import (
 // for testing how code copes with errors, slowness and broken
 // connections. Faults apply before anything else (the API version, rate
 // limits, authentication), in the order they were injected; the first
-// matching fault that answers or drops ends the request.
+// matching fault that answers or drops ends the request (after serving
+// it, for an AfterHandler fault).
 type Fault struct {
 	// Operation limits the fault to the operation with this operationId,
 	// such as "customer_portal:orders:get"; "" matches every request.
@@ -33,6 +36,13 @@ type Fault struct {
 	Header http.Header
 	// Drop closes the connection without answering.
 	Drop bool
+	// AfterHandler serves the request first, keeping what it changed,
+	// then applies Latency, Status or Drop instead of sending its answer:
+	// the change is made but its answer lost, as when a connection breaks
+	// after Polar acted (a client that retries then meets the change, such
+	// as a second cancel answered AlreadyCanceledSubscription). Without
+	// Status or Drop the answer is sent after Latency.
+	AfterHandler bool
 }
 
 // InjectFault adds a fault; it applies to requests that arrive from now
@@ -57,15 +67,20 @@ func (s *Server) ClearFaults() {
 }
 
 // applyFaults applies the faults matching a request of the operation opID
-// ("" for no operation) and reports whether the request was answered.
-func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, opID string) bool {
+// ("" for no operation) and reports whether the request was answered; it
+// returns the matching AfterHandler faults, for afterFaults.
+func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, opID string) (answered bool, after []Fault) {
 	s.mu.Lock()
 	var hit []Fault
 	for _, f := range s.faults {
 		if f.Operation != "" && f.Operation != opID {
 			continue
 		}
-		hit = append(hit, *f)
+		if f.AfterHandler {
+			after = append(after, *f)
+		} else {
+			hit = append(hit, *f)
+		}
 		if f.Times > 0 {
 			f.Times--
 			if f.Times == 0 {
@@ -78,8 +93,27 @@ func (s *Server) applyFaults(w http.ResponseWriter, r *http.Request, opID string
 	}
 	s.faults = slices.DeleteFunc(s.faults, func(f *Fault) bool { return f.Times < 0 })
 	s.mu.Unlock()
+	return s.fire(w, r, hit), after
+}
 
-	for _, f := range hit {
+// afterFaults serves the request with serve, then applies the
+// AfterHandler faults after to its answer: the answer is sent only if
+// none of them answers or drops.
+func (s *Server) afterFaults(w http.ResponseWriter, r *http.Request, after []Fault, serve func(http.ResponseWriter)) {
+	rec := httptest.NewRecorder()
+	serve(rec)
+	if s.fire(w, r, after) {
+		return
+	}
+	maps.Copy(w.Header(), rec.Header())
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// fire applies faults in order and reports whether one answered (or the
+// request ended while waiting).
+func (s *Server) fire(w http.ResponseWriter, r *http.Request, faults []Fault) bool {
+	for _, f := range faults {
 		if f.Latency > 0 {
 			t := time.NewTimer(f.Latency)
 			if s.testHookFaultWait != nil {

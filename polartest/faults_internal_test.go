@@ -2,6 +2,7 @@ package polartest
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -28,5 +29,29 @@ func TestCloseCancelsLatency(t *testing.T) {
 	srv.Close()
 	if err := <-done; err == nil {
 		t.Error("the call in the latency fault succeeded after Close")
+	}
+}
+
+// TestCallsCountCancelledCall: a call cancelled while its request waits
+// after the handler (an AfterHandler latency fault) is counted by Calls,
+// and what the handler did stays done, although the caller saw only its
+// context's error.
+func TestCallsCountCancelledCall(t *testing.T) {
+	srv := NewServer(WithDemo())
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv.testHookFaultWait = cancel // the handler has run: cancel the call
+	srv.InjectFault(Fault{Operation: polar.OpSubscriptionsCancel, Times: 1, AfterHandler: true, Latency: time.Hour})
+	c := srv.Client(DemoCustomerToken, polar.WithoutRetries())
+	if _, err := c.Subscriptions.Cancel(ctx, DemoSubscriptionID); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Cancel = %v, want context.Canceled", err)
+	}
+	if n := srv.Calls(polar.OpSubscriptionsCancel); n != 1 {
+		t.Errorf("Calls = %d, want 1: the cancelled call reached the handler", n)
+	}
+	s, err := c.Subscriptions.Get(context.Background(), DemoSubscriptionID)
+	if err != nil || !s.CancelAtPeriodEnd {
+		t.Errorf("after the cancelled call: %+v, %v; want it set to cancel", s, err)
 	}
 }

@@ -243,3 +243,52 @@ func TestRateLimitsPerCustomer(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultAfterHandler: a fault that fires after the handler ran loses
+// the answer of a Cancel that did cancel; the retry meets the change, as
+// Subscriptions.Cancel documents (Attempt 2).
+func TestFaultAfterHandler(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		fault polartest.Fault
+	}{
+		{"503", polartest.Fault{Status: http.StatusServiceUnavailable}},
+		{"dropped connection", polartest.Fault{Drop: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := polartest.NewTestServer(t, polartest.WithDemo())
+			c := srv.Client(polartest.DemoCustomerToken) // retries, as callers do
+			f := tc.fault
+			f.Operation, f.Times, f.AfterHandler = polar.OpSubscriptionsCancel, 1, true
+			srv.InjectFault(f)
+
+			sub, err := c.Subscriptions.Cancel(ctx, polartest.DemoSubscriptionID)
+			var apiErr *polar.APIError
+			if !errors.Is(err, polar.ErrAlreadyCanceledSubscription) || !errors.As(err, &apiErr) || apiErr.Attempt != 2 || sub != nil {
+				t.Fatalf("Cancel = %v, %v (attempt %d), want ErrAlreadyCanceledSubscription at attempt 2", sub, err, attempt(apiErr))
+			}
+			if n := srv.Calls(polar.OpSubscriptionsCancel); n != 2 {
+				t.Errorf("Calls = %d, want 2: both attempts reached the handler", n)
+			}
+			got, err := c.Subscriptions.Get(ctx, polartest.DemoSubscriptionID)
+			if err != nil || !got.CancelAtPeriodEnd || got.EndsAt == nil {
+				t.Errorf("after Cancel: %+v, %v; want it set to cancel at the period's end", got, err)
+			}
+		})
+	}
+
+	// Without Status or Drop the answer is sent, late.
+	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	c := srv.Client(polartest.DemoCustomerToken)
+	srv.InjectFault(polartest.Fault{Operation: polar.OpSubscriptionsCancel, Times: 1, AfterHandler: true, Latency: time.Millisecond})
+	if sub, err := c.Subscriptions.Cancel(ctx, polartest.DemoSubscriptionID); err != nil || !sub.CancelAtPeriodEnd {
+		t.Errorf("Cancel after a latency-only fault = %+v, %v", sub, err)
+	}
+}
+
+func attempt(e *polar.APIError) int {
+	if e == nil {
+		return 0
+	}
+	return e.Attempt
+}

@@ -46,7 +46,7 @@ type Server struct {
 // config is what the options set.
 type config struct {
 	clock        func() time.Time
-	fixtures     []*Fixture
+	fixtures     []func(now time.Time) *Fixture // seeded in order, written at the clock's time
 	rateLimits   bool
 	sandbox      bool
 	versions     map[string]bool
@@ -61,12 +61,18 @@ type Option func(*config)
 // NewServer panics if f is inconsistent, like a test fixture that cannot
 // be loaded.
 func WithFixture(f *Fixture) Option {
-	return func(c *config) { c.fixtures = append(c.fixtures, f) }
+	return func(c *config) { c.fixtures = append(c.fixtures, func(time.Time) *Fixture { return f }) }
 }
 
 // WithDemo seeds the server with the Demo data set, so that the Demo...
-// tokens and IDs work.
-func WithDemo() Option { return WithFixture(Demo()) }
+// tokens and IDs work. The data set is written at the server's clock
+// when it starts (see DemoAt and WithClock), so that what the Demo
+// constants say holds then: on the real clock the key that "expires a
+// day after DemoTime" expires tomorrow; with a clock at DemoTime the data
+// are Demo's.
+func WithDemo() Option {
+	return func(c *config) { c.fixtures = append(c.fixtures, DemoAt) }
+}
 
 // WithClock makes the server read the time from now instead of time.Now:
 // session expiry, the expires_at of created sessions and the rate-limit
@@ -171,8 +177,8 @@ func NewServer(opts ...Option) *Server {
 		s.mux.Handle(pattern, s.operationHandler(op, rt))
 	}
 	s.mux.HandleFunc("/", s.unrouted)
-	for _, f := range cfg.fixtures {
-		if err := s.Seed(f); err != nil {
+	for _, fixture := range cfg.fixtures {
+		if err := s.Seed(fixture(s.now())); err != nil {
 			panic("polartest: " + err.Error())
 		}
 	}
@@ -233,7 +239,11 @@ func (s *Server) Client(token string, opts ...polar.Option) *polar.Client {
 var clientRetries = polar.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}
 
 // Calls returns how many requests of the operation with that operationId
-// reached its handler (after faults, rate limits and authentication).
+// reached its handler (after faults, rate limits and authentication). A
+// call counts once per attempt that reached it, whatever its caller saw:
+// a call cancelled, or timed out, while in flight may still have reached
+// the handler and made its change, and so has one whose answer an
+// AfterHandler fault replaced.
 func (s *Server) Calls(operationID string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -249,7 +259,7 @@ type principalKey struct{}
 // ServeHTTP answers a request in Polar's order: headers every answer
 // carries, injected faults, the API version, rate limits, the bearer
 // token (rejected before routing when unknown or expired), the length of
-// a request body, then the operation.
+// a request body, then the operation, and last the AfterHandler faults.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	version := r.Header.Get("Polar-Version")
@@ -264,9 +274,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, pattern := s.mux.Handler(r)
 	op, routed := s.ops[pattern]
 
-	if s.applyFaults(w, r, op.ID) {
-		return
+	answered, after := s.applyFaults(w, r, op.ID)
+	switch {
+	case answered:
+	case len(after) > 0:
+		s.afterFaults(w, r, after, func(w http.ResponseWriter) { s.serve(w, r, op, routed, version) })
+	default:
+		s.serve(w, r, op, routed, version)
 	}
+}
+
+// serve answers a request past the faults.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operations.Operation, routed bool, version string) {
 	if !s.cfg.versions[version] {
 		writeError(w, errNotFoundPath())
 		return

@@ -105,7 +105,8 @@ func TestWalletsList(t *testing.T) {
 }
 
 func TestWalletsGet(t *testing.T) {
-	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	// On a clock at DemoTime, the Demo dates are those of Demo().
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithClock(newClock().Now))
 	c, tp := client(t, srv, polartest.DemoCustomerToken)
 	w, err := c.Wallets.Get(ctx, walletUSD)
 	if err != nil {
