@@ -468,10 +468,10 @@ func TestCustomersArgumentsCheckedBeforeSending(t *testing.T) {
 
 func TestCustomersRoundTrip(t *testing.T) {
 	roundTripAnswer[*CustomerPortalCustomer](t, customersGet.op, "customer.json")
-	min := roundTripAnswer[*CustomerPortalCustomer](t, customersGet.op, "customer_minimal.json")
-	if min.ModifiedAt != nil || min.Email != nil || min.TaxID != nil || min.BillingAddress != nil || min.Type != nil ||
-		min.OAuthAccounts == nil || len(min.OAuthAccounts) != 0 {
-		t.Errorf("minimal customer = %+v", min)
+	minimal := roundTripAnswer[*CustomerPortalCustomer](t, customersGet.op, "customer_minimal.json")
+	if minimal.ModifiedAt != nil || minimal.Email != nil || minimal.TaxID != nil || minimal.BillingAddress != nil || minimal.Type != nil ||
+		minimal.OAuthAccounts == nil || len(minimal.OAuthAccounts) != 0 {
+		t.Errorf("minimal customer = %+v", minimal)
 	}
 	roundTripAnswer[*Page[CustomerPaymentMethod]](t, customersListPaymentMethods.op, "payment_methods_page.json")
 	roundTripAnswer[CustomerPaymentMethodCreateResponse](t, customersAddPaymentMethod.op, "payment_method_created.json")

@@ -2,11 +2,9 @@ package polar
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -363,6 +361,19 @@ var (
 	ErrNotReady = errors.New("polar: not ready yet (202 Accepted)")
 )
 
+// ErrInvalidArgument matches the errors of calls refused before anything
+// was sent because an argument could not be right: an empty or unsafe
+// path argument, a missing body, list options out of range.
+var ErrInvalidArgument = errors.New("invalid argument")
+
+// argError reports an invalid argument of operation op.
+func argError(op *operation, format string, args ...any) error {
+	return fmt.Errorf("polar: %s %s: %w: %s", op.method, op.path, ErrInvalidArgument, fmt.Sprintf(format, args...))
+}
+
+// errNilContext is returned when a method is called with a nil context.
+var errNilContext = fmt.Errorf("polar: %w: nil Context", ErrInvalidArgument)
+
 // errorDoc is the body of an error answer.
 type errorDoc struct {
 	Error            string          `json:"error"`
@@ -379,50 +390,6 @@ func errorNameOf(body []byte) string {
 	return doc.Error
 }
 
-// newResponseError builds the typed error of a non-2xx answer from at most
-// 64 KiB of its body. attempt is the attempt that got the answer.
-func newResponseError(resp *http.Response, method, path string, attempt int) error {
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	e := &APIError{
-		StatusCode: resp.StatusCode,
-		Method:     method,
-		Path:       path,
-		Attempt:    attempt,
-		Header:     resp.Header,
-	}
-	var doc errorDoc
-	var details []ValidationDetail
-	parsed := len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &doc) == nil
-	if parsed {
-		e.Name = doc.Error
-		e.Detail = doc.ErrorDescription
-		if d := bytes.TrimSpace(doc.Detail); len(d) > 0 {
-			switch d[0] {
-			case '"':
-				_ = json.Unmarshal(d, &e.Detail)
-			case '[':
-				if json.Unmarshal(d, &details) != nil {
-					e.Body = body
-				}
-			case 'n': // null
-			default:
-				e.Detail = string(d)
-			}
-		}
-	} else if len(body) > 0 {
-		e.Body = body
-	}
-	switch {
-	case resp.StatusCode == http.StatusTooManyRequests && e.Name == "":
-		return &RateLimitError{APIError: e, RetryAfter: blockOf(resp)}
-	case resp.StatusCode == http.StatusUnprocessableEntity && (e.Name == "" || e.Name == string(ErrRequestValidationError.(errorName))):
-		return &ValidationError{APIError: e, Errors: details}
-	case details != nil:
-		return &ValidationError{APIError: e, Errors: details}
-	}
-	return e
-}
-
 // excerpt returns at most n bytes of b as printable text.
 func excerpt(b []byte, n int) string {
 	if len(b) > n {
@@ -433,41 +400,4 @@ func excerpt(b []byte, n int) string {
 		return strconv.Quote(string(b)) + "..."
 	}
 	return strconv.Quote(string(b))
-}
-
-// IsTransient reports whether err says Polar could not be reached or could
-// not answer for now, so that the same call may succeed later: a
-// connection error (refused, reset, dropped, a DNS failure), a timeout
-// (an attempt's or the context's deadline), a 502, 503 or 504 answer, or
-// a rate-limiting 429 (a *RateLimitError, also one refused by the
-// limiter before sending). The client has already retried what it may
-// retry, so these errors are what is left once retries ran out: the
-// "offline or Polar is down" test.
-//
-// It reports false for everything a retry would not mend: the caller's
-// own cancellation (context.Canceled), a business answer (any other 4xx
-// or 5xx, a 429 that names an error such as ManualRetryLimitExceeded),
-// ErrInvalidArgument, ErrNotReady (the server did answer: poll with
-// WaitReceipt), an answer that could not be decoded, a refused redirect
-// and a certificate that does not verify.
-func IsTransient(err error) bool {
-	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, ErrInvalidArgument) {
-		return false
-	}
-	var rle *RateLimitError
-	if errors.As(err, &rle) {
-		return true
-	}
-	var apiErr *APIError
-	if errors.As(err, &apiErr) {
-		switch apiErr.StatusCode {
-		case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-			return true
-		}
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true // also a limiter's wait that would pass the deadline
-	}
-	return retryableError(err)
 }

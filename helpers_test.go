@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,6 +94,19 @@ func newSingleShotClient(t *testing.T, srv *recorder, token string, opts ...Opti
 		t.Fatal(err)
 	}
 	return c
+}
+
+// refusingHTTPClient returns an *http.Client whose every dial is refused
+// with the error net.Dialer returns when nothing listens. Dialing a port
+// closed a moment ago instead races every test, of this process or of
+// another, whose server may be given that port meanwhile: the request
+// then reaches that server, which counts one request too many.
+func refusingHTTPClient() *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		DialContext: func(_ context.Context, network, _ string) (net.Conn, error) {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+		},
+	}}
 }
 
 // jsonAnswer returns a handler that answers status with body as JSON.

@@ -94,34 +94,6 @@ func chainMiddleware(mws []Middleware, last http.RoundTripper) func(*http.Reques
 	return send
 }
 
-// errNoAnswer is the error of a middleware that returned neither an
-// answer nor an error.
-var errNoAnswer = errors.New("polar: a Middleware returned neither a response nor an error")
-
-// roundTrip sends one attempt's request through the middlewares, if any,
-// and the transport under them, and holds what the middlewares return to
-// the contract of http.RoundTripper, which the rest of the attempt relies
-// on: an answer or an error, an answer with a body.
-func (t *attemptTransport) roundTrip(req *http.Request) (*http.Response, error) {
-	if t.middleware == nil {
-		return t.next.RoundTrip(req)
-	}
-	req = req.WithContext(context.WithValue(req.Context(), attemptKey{}, stateOf(req.Context()).attempt))
-	resp, err := t.middleware(req)
-	switch {
-	case err != nil:
-		if resp != nil && resp.Body != nil {
-			resp.Body.Close()
-		}
-		return nil, err
-	case resp == nil:
-		return nil, errNoAnswer
-	case resp.Body == nil:
-		resp.Body = http.NoBody
-	}
-	return resp, nil
-}
-
 // TransportMiddleware returns a Middleware that sends each request through
 // the http.RoundTripper that wrap makes, such as the instrumented
 // transport of an OpenTelemetry or Prometheus package:

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"runtime"
 	"strings"
@@ -34,36 +35,6 @@ const (
 	// idle connections per host, so bursts of goroutines would dial anew.
 	defaultMaxConns = 64
 )
-
-// Environment selects Polar's production or sandbox servers, and with them
-// the server-side rate limits the client stays within.
-type Environment int
-
-const (
-	// Production is https://api.polar.sh, the default.
-	Production Environment = iota
-	// Sandbox is https://sandbox-api.polar.sh, for testing with test cards.
-	Sandbox
-)
-
-// BaseURL returns the environment's API base URL.
-func (e Environment) BaseURL() string {
-	if e == Sandbox {
-		return "https://sandbox-api.polar.sh"
-	}
-	return "https://api.polar.sh"
-}
-
-// String returns "production" or "sandbox".
-func (e Environment) String() string {
-	switch e {
-	case Production:
-		return "production"
-	case Sandbox:
-		return "sandbox"
-	}
-	return fmt.Sprintf("Environment(%d)", int(e))
-}
 
 // Client is a client of the Customer Portal API. It is safe for concurrent
 // use. A Client and every client derived from it with WithToken share one
@@ -229,6 +200,81 @@ func NewClient(token string, opts ...Option) (*Client, error) {
 	return newClient(co, token, ""), nil
 }
 
+// newRetryClient builds the one retrying client of a core.
+func (co *core) newRetryClient(cfg config) *retryablehttp.Client {
+	var next http.RoundTripper
+	hc := &http.Client{}
+	timeout := DefaultTimeout
+	if cfg.httpClient != nil {
+		*hc = *cfg.httpClient // keep Jar and CheckRedirect
+		next = cfg.httpClient.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		if hc.Timeout != 0 {
+			timeout = hc.Timeout
+		}
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 0 // no global cap; the per-host caps below bound the pool
+		t.MaxIdleConnsPerHost = defaultMaxConns
+		t.MaxConnsPerHost = defaultMaxConns
+		next = t
+	}
+	if cfg.timeoutSet {
+		timeout = cfg.timeout
+	}
+	// The per-attempt timeout lives in attemptTransport: http.Client's own
+	// Timeout over a transport that is not an *http.Transport falls back to
+	// cancelling through two extra goroutines per request.
+	hc.Timeout = 0
+	// The wrapper deliberately has no CloseIdleConnections method:
+	// go-retryablehttp calls it after every failed call, which would empty
+	// the pool shared by every goroutine and WithToken child.
+	hc.Transport = &attemptTransport{next: next, limiter: co.limiter, logger: co.logger, timeout: timeout,
+		middleware: chainMiddleware(cfg.middleware, next)} //nolint:bodyclose // builds the chain; attemptTransport closes what it sends
+	userRedirect := hc.CheckRedirect
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		// The token goes to the base URL's host only: net/http keeps it for
+		// subdomains and for a switch to plain http.
+		if req.URL.Host != co.base.Host || req.URL.Scheme != co.base.Scheme {
+			req.Header.Del("Authorization")
+		}
+		if req.URL.Scheme != "https" && req.URL.Scheme != "http" {
+			return &redirectError{fmt.Errorf("redirect to unsupported scheme %q", req.URL.Scheme)}
+		}
+		if userRedirect != nil {
+			err := userRedirect(req, via)
+			if err != nil && err != http.ErrUseLastResponse { //nolint:errorlint // net/http compares it as is
+				return &redirectError{err}
+			}
+			return err
+		}
+		if len(via) >= 10 {
+			return &redirectError{errors.New("stopped after 10 redirects")}
+		}
+		return nil
+	}
+	rc := &retryablehttp.Client{
+		HTTPClient:   hc,
+		Logger:       nil, // its logger prints full URLs; attemptTransport logs instead
+		RetryWaitMin: co.policy.MinWait,
+		RetryWaitMax: co.policy.MaxWait,
+		RetryMax:     co.policy.MaxRetries,
+		CheckRetry:   co.policy.checkRetry,
+		Backoff:      backoff,
+		// The default handler drains and hides the last response; passing
+		// it through lets the caller build a typed error from it.
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			return resp, err
+		},
+	}
+	if !co.retries {
+		rc.RetryMax = 0
+	}
+	return rc
+}
+
 func (cfg *config) retryPolicy() (RetryPolicy, error) {
 	p := RetryPolicy{}
 	if cfg.policy != nil {
@@ -354,7 +400,7 @@ func keep[S any](dst *S, held S, own any) {
 type credential func() []string
 
 // Format writes [REDACTED] whatever the verb.
-func (credential) Format(f fmt.State, _ rune) { io.WriteString(f, "[REDACTED]") }
+func (credential) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[REDACTED]") }
 
 // limiterKey returns the rate-limit key of token: part of its SHA-256, so
 // that a shared limiter never holds tokens.
@@ -475,4 +521,4 @@ func (c *Client) String() string {
 func (c *Client) GoString() string { return c.String() }
 
 // Format prints String under every verb, so no verb can show the token.
-func (c *Client) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"reflect"
 	"strings"
-	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
@@ -155,7 +157,7 @@ func (e endpoint[Q, B, R]) do(ctx context.Context, c *Client, arg string, opts *
 	if e.op.body != nil {
 		b = body
 	}
-	data, err := c.send(ctx, e.op, arg, q, b)
+	data, err := c.invoke(ctx, e.op, arg, q, b)
 	if err != nil || e.op.kind == resultNone {
 		return zero, err
 	}
@@ -193,22 +195,9 @@ func decodeResult[R any](op *operation, b []byte) (R, error) {
 	return r, err
 }
 
-// ErrInvalidArgument matches the errors of calls refused before anything
-// was sent because an argument could not be right: an empty or unsafe
-// path argument, a missing body, list options out of range.
-var ErrInvalidArgument = errors.New("invalid argument")
-
-// argError reports an invalid argument of operation op.
-func argError(op *operation, format string, args ...any) error {
-	return fmt.Errorf("polar: %s %s: %w: %s", op.method, op.path, ErrInvalidArgument, fmt.Sprintf(format, args...))
-}
-
-// errNilContext is returned when a method is called with a nil context.
-var errNilContext = fmt.Errorf("polar: %w: nil Context", ErrInvalidArgument)
-
-// send is the non-generic part of do. It returns the body of a 2xx answer
-// when the operation has a result.
-func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body any) (*bytes.Buffer, error) {
+// invoke is the non-generic part of do. It returns the body of a 2xx
+// answer when the operation has a result.
+func (c *Client) invoke(ctx context.Context, op *operation, arg string, opts, body any) (*bytes.Buffer, error) {
 	if ctx == nil {
 		return nil, errNilContext
 	}
@@ -324,6 +313,61 @@ func (c *Client) send(ctx context.Context, op *operation, arg string, opts, body
 	return nil, nil
 }
 
+// callState travels in a request's context from the service method through
+// go-retryablehttp to the per-attempt transport. Attempts of one call are
+// sequential and only they touch attempt and ended.
+type callState struct {
+	op      *operation
+	key     string // rate-limit key; "" for tokenless calls
+	attempt int
+	// ended is when the previous attempt returned, for the log line of the
+	// next one (kept only with a logger).
+	ended time.Time
+	// cur is the state of the current attempt of a call with a body.
+	cur atomic.Pointer[attemptState]
+}
+
+// attemptState is what one attempt of a POST, PATCH or PUT records. Each
+// attempt has its own, so that net/http's write goroutine, which may report
+// after RoundTrip returned, only ever touches the attempt it wrote.
+type attemptState struct {
+	// wrote records whether the request was written to the connection:
+	// after that, the server may have acted on it.
+	wrote atomic.Bool
+	trace httptrace.ClientTrace
+}
+
+type callKey struct{}
+
+func stateOf(ctx context.Context) *callState {
+	st, _ := ctx.Value(callKey{}).(*callState)
+	return st
+}
+
+// traceWrites starts the state of a new attempt with a body and returns
+// the context that records its write.
+func (st *callState) traceWrites(ctx context.Context) context.Context {
+	a := &attemptState{}
+	a.trace.WroteRequest = func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			a.wrote.Store(true)
+		}
+	}
+	st.cur.Store(a)
+	return httptrace.WithClientTrace(ctx, &a.trace)
+}
+
+// mayHaveActed reports whether the current attempt's request was written,
+// so that the server may have acted on it.
+func (st *callState) mayHaveActed() bool {
+	a := st.cur.Load()
+	return a != nil && a.wrote.Load()
+}
+
+func (st *callState) idempotent() bool {
+	return st.op.method == http.MethodGet || st.op.method == http.MethodDelete || st.op.method == http.MethodHead
+}
+
 // callError turns the error of a call that got no answer into one that
 // names the operation by method and path template only: net/http's
 // *url.Error carries the full URL, query values included.
@@ -341,15 +385,49 @@ func callError(op *operation, err error) error {
 	return fmt.Errorf("polar: %s %s: %w", op.method, op.path, err)
 }
 
-// maxResponseSize bounds the body of a successful answer that is read.
-// The largest answers of the API (a page of 100 subscriptions with their
-// products) are well under a megabyte.
-const maxResponseSize = 32 << 20
-
-// ErrResponseTooLarge matches the error of a successful answer whose body
-// exceeds 32 MiB, the most a call reads. The largest answers of the API
-// are well under a megabyte.
-var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", maxResponseSize)
+// newResponseError builds the typed error of a non-2xx answer from at most
+// 64 KiB of its body. attempt is the attempt that got the answer.
+func newResponseError(resp *http.Response, method, path string, attempt int) error {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		Method:     method,
+		Path:       path,
+		Attempt:    attempt,
+		Header:     resp.Header,
+	}
+	var doc errorDoc
+	var details []ValidationDetail
+	parsed := len(bytes.TrimSpace(body)) > 0 && json.Unmarshal(body, &doc) == nil
+	if parsed {
+		e.Name = doc.Error
+		e.Detail = doc.ErrorDescription
+		if d := bytes.TrimSpace(doc.Detail); len(d) > 0 {
+			switch d[0] {
+			case '"':
+				_ = json.Unmarshal(d, &e.Detail)
+			case '[':
+				if json.Unmarshal(d, &details) != nil {
+					e.Body = body
+				}
+			case 'n': // null
+			default:
+				e.Detail = string(d)
+			}
+		}
+	} else if len(body) > 0 {
+		e.Body = body
+	}
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests && e.Name == "":
+		return &RateLimitError{APIError: e, RetryAfter: blockOf(resp)}
+	case resp.StatusCode == http.StatusUnprocessableEntity && (e.Name == "" || e.Name == string(ErrRequestValidationError.(errorName))): //nolint:errorlint // the sentinel itself, never wrapped
+		return &ValidationError{APIError: e, Errors: details}
+	case details != nil:
+		return &ValidationError{APIError: e, Errors: details}
+	}
+	return e
+}
 
 // readBody returns a 2xx body in a pooled buffer: the one read within the
 // attempt (GET and DELETE), or read now.
@@ -360,28 +438,6 @@ func readBody(resp *http.Response, op *operation) (*bytes.Buffer, error) {
 	buf, err := readCapped(resp.Body, resp.ContentLength)
 	if err != nil {
 		return nil, fmt.Errorf("polar: %s %s: %w", op.method, op.path, err)
-	}
-	return buf, nil
-}
-
-// readCapped reads a 2xx body of at most maxResponseSize bytes into a
-// pooled buffer. Memory follows the bytes that arrive, not the
-// Content-Length the server announces.
-func readCapped(body io.Reader, contentLength int64) (*bytes.Buffer, error) {
-	if contentLength > maxResponseSize {
-		return nil, fmt.Errorf("%w (Content-Length %d)", ErrResponseTooLarge, contentLength)
-	}
-	buf := getBuffer()
-	if contentLength > 0 {
-		buf.Grow(int(min(contentLength, 1<<20)))
-	}
-	n, err := buf.ReadFrom(io.LimitReader(body, maxResponseSize+1))
-	if err == nil && n > maxResponseSize {
-		err = ErrResponseTooLarge
-	}
-	if err != nil {
-		releaseBuffer(buf)
-		return nil, fmt.Errorf("reading response: %w", err)
 	}
 	return buf, nil
 }
@@ -472,20 +528,6 @@ func isNil(v any) bool {
 // reused; a large rest is not worth reading and the connection is dropped.
 func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 4<<10)) }
 
-var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func getBuffer() *bytes.Buffer { return bufferPool.Get().(*bytes.Buffer) }
-
-// releaseBuffer returns a body buffer to the pool. Decoded values never
-// alias it (encoding/json copies strings and raw messages).
-func releaseBuffer(b *bytes.Buffer) {
-	if b == nil || b.Cap() > 4<<20 {
-		return
-	}
-	b.Reset()
-	bufferPool.Put(b)
-}
-
 // Response is the metadata of a call's HTTP answer.
 type Response struct {
 	// StatusCode is the HTTP status of the final attempt.
@@ -493,8 +535,8 @@ type Response struct {
 	// Header holds the answer's headers.
 	Header http.Header
 	// Body is a copy of the raw body of a successful (2xx) answer, at most
-	// 32 MiB (see ErrResponseTooLarge); nil for an error answer, whose body the error
-	// carries. It is an escape hatch, not a contract: it holds what the
+	// 32 MiB (see ErrResponseTooLarge); nil for an error answer, whose body
+	// the error carries. It is an escape hatch, not a contract: it holds what the
 	// server sent, fields the API document does not list included, and
 	// tells null from absent, which the typed result cannot (see the
 	// README). Decode what you need from it; the typed result remains the

@@ -211,7 +211,7 @@ func (s *Sessions) String() string {
 func (s *Sessions) GoString() string { return s.String() }
 
 // Format prints String under every verb, so no verb can show a token.
-func (s *Sessions) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
+func (s *Sessions) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
 // sessionKey names the customer or member of a session. A struct rather
 // than a joined string, so that a lookup allocates nothing.
@@ -428,5 +428,5 @@ func (c *Client) renewAndResend(ctx context.Context, err error, sent []string, o
 	if rerr := c.renew(ctx, sent); rerr != nil {
 		return nil, fmt.Errorf("%w (renewing the customer session: %w)", err, rerr)
 	}
-	return c.send(context.WithValue(ctx, renewedKey{}, true), op, arg, opts, body)
+	return c.invoke(context.WithValue(ctx, renewedKey{}, true), op, arg, opts, body)
 }

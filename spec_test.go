@@ -110,8 +110,8 @@ func addSchemaTypes(m map[string]reflect.Type) {
 // intProperties are integer properties deliberately typed int rather than
 // int64, keyed schema.property.
 var intProperties = map[string]string{
-	"Pagination.total_count": "API.md fixes Pagination{TotalCount, MaxPage int}",
-	"Pagination.max_page":    "API.md fixes Pagination{TotalCount, MaxPage int}",
+	"Pagination.total_count": "Pagination{TotalCount, MaxPage int} is the public API: page numbers and counts are ints",
+	"Pagination.max_page":    "Pagination{TotalCount, MaxPage int} is the public API: page numbers and counts are ints",
 }
 
 // extraJSONNames are JSON names a Go type carries beyond its schema's
@@ -121,7 +121,7 @@ var extraJSONNames = map[string][]string{
 	// schema leaves out.
 	"HTTPValidationError": {"error"},
 	// API version 2027-01 adds these to the answer of license-key
-	// validation (POLAR-FACTS.md); 2026-10 clients never receive them.
+	// validation; 2026-10 clients never receive them.
 	"ValidatedLicenseKey": {"subscription_id", "subscription", "order_id", "order"},
 }
 

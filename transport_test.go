@@ -118,16 +118,11 @@ func TestRetryPolicyAttempts(t *testing.T) {
 // TestRetryWhenNothingWasWritten checks that even POST and PATCH are
 // retried when the connection failed before the request was written.
 func TestRetryWhenNothingWasWritten(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens: every dial is refused
 	for class, call := range retryClassCalls {
 		t.Run(class, func(t *testing.T) {
 			logs := &logCapture{}
-			c, err := NewClient(testToken, WithBaseURL("http://"+addr), fastRetries, WithoutRateLimits(), WithLogger(logs.logger()))
+			c, err := NewClient(testToken, WithBaseURL("http://api.test"), WithHTTPClient(refusingHTTPClient()),
+				fastRetries, WithoutRateLimits(), WithLogger(logs.logger()))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -759,13 +754,13 @@ func TestRedirectIsNotAnAttempt(t *testing.T) {
 		}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			real := sequence(tc.answers...)
+			answer := sequence(tc.answers...)
 			srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 				if rest, ok := strings.CutPrefix(r.URL.Path, "/old"); ok {
 					http.Redirect(w, r, rest, http.StatusTemporaryRedirect)
 					return
 				}
-				real(w, r)
+				answer(w, r)
 			})
 			c, err := NewClient(testToken, WithBaseURL(srv.URL+"/old"), fastRetries, WithoutRateLimits())
 			if err != nil {
@@ -1013,16 +1008,30 @@ func (s *h2Server) serve(conn net.Conn) {
 	if write(h2Settings, 0, 0, nil) != nil {
 		return
 	}
+	// A stream is answered once its request is wholly received: its header
+	// block ended and END_STREAM seen (on HEADERS, or on the body's last
+	// DATA frame). Answering on the headers alone would race the client's
+	// body write, and a request would be written or not by chance.
+	headersDone, ended := map[uint32]bool{}, map[uint32]bool{}
 	for f := range frames {
 		typ, flags, stream := f.typ, f.flags, f.stream
+		if stream != 0 && (typ == h2Headers || typ == h2Data) && flags&h2FlagEndStream != 0 {
+			ended[stream] = true
+		}
+		if stream != 0 && (typ == h2Headers || typ == h2Continuation) && flags&h2FlagEndHeaders != 0 {
+			headersDone[stream] = true
+		}
 		switch {
 		case typ == h2Settings && flags&h2FlagAck == 0:
 			if write(h2Settings, h2FlagAck, 0, nil) != nil {
 				return
 			}
-		case typ == h2Headers && flags&h2FlagEndHeaders == 0, typ == h2Continuation && flags&h2FlagEndHeaders == 0:
-			// the header block goes on
-		case typ == h2Headers, typ == h2Continuation:
+		case typ != h2Headers && typ != h2Continuation && typ != h2Data,
+			!headersDone[stream] || !ended[stream]:
+			// the request goes on
+		default:
+			delete(headersDone, stream)
+			delete(ended, stream)
 			s.mu.Lock()
 			s.n++
 			n := s.n

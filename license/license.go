@@ -231,7 +231,7 @@ func (m *Manager) Activate(ctx context.Context, label string, conditions, meta m
 			Key: m.cfg.Key, OrganizationID: m.cfg.OrganizationID, ActivationID: a.ID,
 		})
 		if derr != nil {
-			return nil, fmt.Errorf("%w (and freeing activation %s failed: %v)", err, a.ID, derr)
+			return nil, fmt.Errorf("%w (and freeing activation %s failed: %v)", err, a.ID, derr) //nolint:errorlint // err is the cause; derr is told, not matched
 		}
 	}
 	if err != nil {

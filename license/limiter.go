@@ -175,7 +175,7 @@ func (l *Limiter) update(fn func(st *limState, now int64)) error {
 	if err := lockFile(l.file); err != nil {
 		return err
 	}
-	defer unlockFile(l.file)
+	defer unlockFile(l.file) //nolint:errcheck // LOCK_UN fails only on a bad descriptor, which lockFile just used
 	var buf [4096]byte
 	raw := buf[:0]
 	for off := int64(0); ; {

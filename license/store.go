@@ -218,7 +218,7 @@ func (s *FileStore) locked(fn func() error) error {
 	if err := lockFile(lf); err != nil {
 		return fmt.Errorf("license: locking the state: %w", err)
 	}
-	defer unlockFile(lf)
+	defer unlockFile(lf) //nolint:errcheck // closing lf releases the lock anyway
 	return fn()
 }
 

@@ -80,7 +80,7 @@ func (c *call) rawBody() (json.RawMessage, error) {
 	}
 	if err := json.Unmarshal(raw, new(any)); err != nil {
 		pos := 0
-		if se, ok := err.(*json.SyntaxError); ok {
+		if se, ok := err.(*json.SyntaxError); ok { //nolint:errorlint // json.Unmarshal returns it unwrapped
 			pos = int(se.Offset)
 		}
 		return nil, validationError(problem("json_invalid", map[string]any{}, "body", pos))

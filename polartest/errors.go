@@ -21,7 +21,7 @@ func (e *apiError) Error() string {
 // writeError writes err as the answer. An error that is not an *apiError
 // is a bug in a handler: 500 with Polar's generic body.
 func writeError(w http.ResponseWriter, err error) {
-	e, ok := err.(*apiError)
+	e, ok := err.(*apiError) //nolint:errorlint // handlers return it as is; anything else is a bug, answered 500
 	if !ok {
 		e = &apiError{status: http.StatusInternalServerError, body: map[string]any{"detail": "Internal Server Error: " + err.Error()}}
 	}

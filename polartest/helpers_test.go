@@ -80,8 +80,9 @@ func strict[T any](t *testing.T, b []byte) T {
 	return v
 }
 
-// specDocument is the OpenAPI document of the API, read once; nil when
-// ../shared/ is not beside the module (it is in CI).
+// specDocument is the OpenAPI document of the API, read once; an error
+// where the document is not beside the module, and the tests that check
+// answers against it skip.
 var specDocument = sync.OnceValues(openapi.LoadShared)
 
 // answered is what strict knows of a body that tape or raw received:

@@ -81,9 +81,9 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.clock = now }
 }
 
-// WithRateLimits makes the server rate-limit as Polar does (see
-// POLAR-FACTS "Rate limits"): 500 requests a minute per customer, or
-// per member for a member session, whatever the number of their sessions
+// WithRateLimits makes the server rate-limit as Polar's servers do: 500
+// requests a minute per customer, or per member for a member session,
+// whatever the number of their sessions
 // (per organization for an organization token, per client address
 // without a token; 100 with WithSandbox), 3 a second on license-key
 // validate, activate and deactivate with a 60 s block, and 6 a minute and

@@ -273,11 +273,11 @@ func (b *bodySpec) build(file string, set [][2]string, defaults map[string]strin
 			data, err = os.ReadFile(file)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: -body: %v", errUsage, err)
+			return nil, fmt.Errorf("%w: -body: %w", errUsage, err)
 		}
 		dec := json.NewDecoder(bytes.NewReader(data))
 		if err := dec.Decode(&doc); err != nil || doc == nil {
-			return nil, fmt.Errorf("%w: -body %s: want a JSON object: %v", errUsage, file, err)
+			return nil, fmt.Errorf("%w: -body %s: want a JSON object: %w", errUsage, file, err)
 		}
 		if _, err := dec.Token(); err != io.EOF {
 			return nil, fmt.Errorf("%w: -body %s: data after the JSON object", errUsage, file)
@@ -311,7 +311,7 @@ func (b *bodySpec) build(file string, set [][2]string, defaults map[string]strin
 		dec := json.NewDecoder(bytes.NewReader(rest))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(v.Interface()); err != nil {
-			return nil, fmt.Errorf("%w: -body %s: %v (the body of %s)", errUsage, file, err, s.typ)
+			return nil, fmt.Errorf("%w: -body %s: %w (the body of %s)", errUsage, file, err, s.typ)
 		}
 	}
 	for name, val := range defaults {
@@ -329,7 +329,7 @@ func (b *bodySpec) build(file string, set [][2]string, defaults map[string]strin
 			return nil, fmt.Errorf("%w: -%s is not a field of the shape %s", errUsage, kv[0], s.name)
 		}
 		if err := setField(v.Elem().FieldByIndex(f.index), kv[1]); err != nil {
-			return nil, fmt.Errorf("%w: -%s %q: %v", errUsage, kv[0], kv[1], err)
+			return nil, fmt.Errorf("%w: -%s %q: %w", errUsage, kv[0], kv[1], err)
 		}
 	}
 	return v.Interface(), nil

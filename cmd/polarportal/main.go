@@ -244,7 +244,7 @@ func execute(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	base, err := polar.NewClient("", append(opts, polar.WithUserAgent("polarportal"))...)
 	if err != nil {
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return fmt.Errorf("%w: %w", errUsage, err)
 	}
 	if err := in.finish(cmd, g); err != nil {
 		return err
