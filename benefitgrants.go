@@ -50,8 +50,6 @@ type benefitGrantsService service
 
 var _ BenefitGrantsService = (*benefitGrantsService)(nil)
 
-func (*benefitGrantsService) sdkService() {}
-
 const benefitGrantsPath = "/v1/customer-portal/benefit-grants/"
 
 var (

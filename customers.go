@@ -114,8 +114,6 @@ type customersService service
 
 var _ CustomersService = (*customersService)(nil)
 
-func (*customersService) sdkService() {}
-
 const (
 	customersMePath    = "/v1/customer-portal/customers/me"
 	paymentMethodsPath = customersMePath + "/payment-methods"

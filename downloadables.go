@@ -34,8 +34,6 @@ type downloadablesService service
 
 var _ DownloadablesService = (*downloadablesService)(nil)
 
-func (*downloadablesService) sdkService() {}
-
 var downloadablesList = declare[DownloadableListOptions, none, *Page[DownloadableRead]](operation{
 	id: "customer_portal:downloadables:list", method: http.MethodGet, path: "/v1/customer-portal/downloadables/"})
 

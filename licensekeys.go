@@ -92,8 +92,6 @@ type licenseKeysService service
 
 var _ LicenseKeysService = (*licenseKeysService)(nil)
 
-func (*licenseKeysService) sdkService() {}
-
 const licenseKeysPath = "/v1/customer-portal/license-keys/"
 
 var (

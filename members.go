@@ -71,8 +71,6 @@ type membersService service
 
 var _ MembersService = (*membersService)(nil)
 
-func (*membersService) sdkService() {}
-
 const membersPath = "/v1/customer-portal/members"
 
 var (

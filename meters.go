@@ -37,8 +37,6 @@ type metersService service
 
 var _ MetersService = (*metersService)(nil)
 
-func (*metersService) sdkService() {}
-
 const metersPath = "/v1/customer-portal/meters/"
 
 var (

@@ -60,6 +60,18 @@ func OperationID(ctx context.Context) string {
 	return ""
 }
 
+// OperationPath returns the path of the call's operation as the API
+// document writes it, such as /v1/customer-portal/orders/{id}, or "" for
+// a context of no call. It answers where OperationID does. It names the
+// route without the call's arguments, for spans (url.template) and
+// metrics.
+func OperationPath(ctx context.Context) string {
+	if st := stateOf(ctx); st != nil {
+		return st.op.path
+	}
+	return ""
+}
+
 // Attempt returns the number of the attempt that a Middleware's request
 // belongs to, 1 for the first and 2 for the first retry, or 0 for a
 // context that is not an attempt's.

@@ -191,7 +191,7 @@ func TestMiddlewareEveryOperation(t *testing.T) {
 			}
 			ev := &events{}
 			mw := func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
-				ev.add("%s %d auth=%t", OperationID(req.Context()), Attempt(req.Context()), req.Header.Get("Authorization") != "")
+				ev.add("%s %s %d auth=%t", OperationID(req.Context()), OperationPath(req.Context()), Attempt(req.Context()), req.Header.Get("Authorization") != "")
 				return next(req)
 			}
 			srv := newRecorder(t, jsonAnswer(status, answer))
@@ -199,7 +199,7 @@ func TestMiddlewareEveryOperation(t *testing.T) {
 			if err := tc.call(bg(), c, testUUID); err != nil {
 				t.Fatal(err)
 			}
-			ev.check(t, fmt.Sprintf("%s 1 auth=%t", tc.id, !op.public))
+			ev.check(t, fmt.Sprintf("%s %s 1 auth=%t", tc.id, op.path, !op.public))
 		})
 	}
 }
@@ -207,20 +207,20 @@ func TestMiddlewareEveryOperation(t *testing.T) {
 // TestOperationIDOutsideMiddleware: the operation is also known to the
 // transport of WithHTTPClient, and a context of no call names none.
 func TestOperationIDOutsideMiddleware(t *testing.T) {
-	if id, n := OperationID(bg()), Attempt(bg()); id != "" || n != 0 {
-		t.Errorf("background context: %q, %d", id, n)
+	if id, path, n := OperationID(bg()), OperationPath(bg()), Attempt(bg()); id != "" || path != "" || n != 0 {
+		t.Errorf("background context: %q, %q, %d", id, path, n)
 	}
 	ev := &events{}
 	srv := newRecorder(t, jsonAnswer(http.StatusOK, `{"url":"x"}`))
 	hc := &http.Client{Transport: roundTripFunc(func(req *http.Request) (*http.Response, error) {
-		ev.add("transport %s", OperationID(req.Context()))
+		ev.add("transport %s %s", OperationID(req.Context()), OperationPath(req.Context()))
 		return http.DefaultTransport.RoundTrip(req)
 	})}
 	c := newTestClient(t, srv, testToken, WithHTTPClient(hc))
 	if _, err := c.Orders.Invoice(bg(), orderID); err != nil {
 		t.Fatal(err)
 	}
-	ev.check(t, "transport "+OpOrdersInvoice)
+	ev.check(t, "transport "+OpOrdersInvoice+" /v1/customer-portal/orders/{id}/invoice")
 }
 
 // TestMiddlewareRedirect: a redirect followed within an attempt passes

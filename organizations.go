@@ -28,8 +28,6 @@ type organizationsService service
 
 var _ OrganizationsService = (*organizationsService)(nil)
 
-func (*organizationsService) sdkService() {}
-
 var organizationsGet = declare[none, none, *CustomerOrganizationData](operation{
 	id: "customer_portal:organizations:get", method: http.MethodGet,
 	path: "/v1/customer-portal/organizations/{slug}", public: true})

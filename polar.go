@@ -363,17 +363,34 @@ func checkToken(token string) error {
 	return nil
 }
 
-// sdkService is implemented by this package's own service types, so that
-// WithToken can tell them from a caller's stand-ins.
-type sdkService interface{ sdkService() }
+// keepReplaced carries over to c, a client derived from parent, the
+// services the caller replaced in parent. The rule is one for every
+// field: it keeps c's own implementation, bound to c by newClient, while
+// parent's field still holds parent's own; anything else there (a
+// stand-in, another client's service, nil) is carried over as it is.
+// Comparing with parent's own values tells the two apart without a marker
+// on the service types, and without an allocation.
+func (c *Client) keepReplaced(parent *Client) {
+	p := &parent.common
+	keep(&c.Orders, parent.Orders, (*ordersService)(p))
+	keep(&c.Customers, parent.Customers, (*customersService)(p))
+	keep(&c.Members, parent.Members, (*membersService)(p))
+	keep(&c.Seats, parent.Seats, (*seatsService)(p))
+	keep(&c.Subscriptions, parent.Subscriptions, (*subscriptionsService)(p))
+	keep(&c.Wallets, parent.Wallets, (*walletsService)(p))
+	keep(&c.Meters, parent.Meters, (*metersService)(p))
+	keep(&c.Organizations, parent.Organizations, (*organizationsService)(p))
+	keep(&c.Downloadables, parent.Downloadables, (*downloadablesService)(p))
+	keep(&c.BenefitGrants, parent.BenefitGrants, (*benefitGrantsService)(p))
+	keep(&c.LicenseKeys, parent.LicenseKeys, (*licenseKeysService)(p))
+	keep(&c.Sessions, parent.Sessions, (*sessionsService)(p))
+}
 
-func (*ordersService) sdkService() {}
-
-// inherit keeps a service the caller put in the parent client: only this
-// package's own implementations are rebound to the new token.
-func inherit[S any](dst *S, parent S) {
-	if _, own := any(parent).(sdkService); !own {
-		*dst = parent
+// keep sets *dst to held unless held is own, the parent's own
+// implementation. The comparison cannot panic: own is a pointer.
+func keep[S any](dst *S, held S, own any) {
+	if any(held) != own {
+		*dst = held
 	}
 }
 
@@ -452,11 +469,11 @@ func (c *Client) ForSession(s *CustomerSession) *Client {
 // customers. An empty token makes a client for the operations that need
 // none.
 //
-// Services of c that were replaced by other implementations (stand-ins in
-// tests) are carried over as they are; this package's own services are
-// bound to the new token. A wrapper around one of this package's services
-// is carried over too, still sending with c's token: observe calls with
-// WithMiddleware rather than by wrapping services (see Client).
+// A service field of c that holds anything but c's own implementation
+// (a stand-in of a test, another client's service) is carried over as it
+// is; the others are bound to the new token. A wrapper around one of c's
+// services is carried over too, still sending with c's token: observe
+// calls with WithMiddleware rather than by wrapping services (see Client).
 //
 // A token that cannot be sent in a header (one with a control character)
 // gives a client whose authenticated calls all fail with an error matching
@@ -478,18 +495,7 @@ func (c *Client) WithToken(token string, opts ...TokenOption) *Client {
 	if err := checkToken(token); err != nil {
 		child.auth, child.authErr = nil, err
 	}
-	inherit(&child.Orders, c.Orders)
-	inherit(&child.Customers, c.Customers)
-	inherit(&child.Members, c.Members)
-	inherit(&child.Seats, c.Seats)
-	inherit(&child.Subscriptions, c.Subscriptions)
-	inherit(&child.Wallets, c.Wallets)
-	inherit(&child.Meters, c.Meters)
-	inherit(&child.Organizations, c.Organizations)
-	inherit(&child.Downloadables, c.Downloadables)
-	inherit(&child.BenefitGrants, c.BenefitGrants)
-	inherit(&child.LicenseKeys, c.LicenseKeys)
-	inherit(&child.Sessions, c.Sessions)
+	child.keepReplaced(c)
 	return child
 }
 

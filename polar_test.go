@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -349,6 +350,56 @@ func TestNewClientRefusesMisleadingBaseURL(t *testing.T) {
 			t.Errorf("WithBaseURL(%q): %v", raw, err)
 		} else if c.BaseURL() != want {
 			t.Errorf("WithBaseURL(%q): BaseURL %q, want %q", raw, c.BaseURL(), want)
+		}
+	}
+}
+
+// TestWithTokenServiceRule: every service of a derived client is its own,
+// bound to it, unless the parent's field holds anything but the parent's
+// own implementation; that value is carried over as it is, whether a
+// stand-in or a service of another client, and through each generation.
+func TestWithTokenServiceRule(t *testing.T) {
+	base, err := NewClient("", WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := NewClient(testToken, WithoutRateLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := reflect.TypeFor[Client]()
+	var fields []int
+	for i := range ct.NumField() {
+		if f := ct.Field(i); f.IsExported() && f.Type.Kind() == reflect.Interface && strings.HasSuffix(f.Type.Name(), "Service") {
+			fields = append(fields, i)
+		}
+	}
+	if len(fields) != 12 {
+		t.Fatalf("%d service fields, want 12", len(fields))
+	}
+	field := func(c *Client, i int) reflect.Value { return reflect.ValueOf(c).Elem().Field(i) }
+	own := func(c *Client, i int) any {
+		return reflect.ValueOf(&c.common).Convert(field(base, i).Elem().Type()).Interface()
+	}
+
+	grandchild := base.WithToken("polar_cst_a").WithToken("polar_cst_b")
+	for _, i := range fields {
+		if field(grandchild, i).Interface() != own(grandchild, i) {
+			t.Errorf("%s of a derived client is not bound to it", ct.Field(i).Name)
+		}
+	}
+
+	parent := base.WithToken("polar_cst_parent")
+	for _, i := range fields {
+		field(parent, i).Set(field(other, i))
+	}
+	parent.Orders = fakeOrders{}
+	child := parent.WithToken("polar_cst_a")
+	for name, c := range map[string]*Client{"child": child, "grandchild": child.WithToken("polar_cst_b")} {
+		for _, i := range fields {
+			if got, want := field(c, i).Interface(), field(parent, i).Interface(); got != want {
+				t.Errorf("%s: %s is %T bound to %p, want the parent's %T as it is", name, ct.Field(i).Name, got, got, want)
+			}
 		}
 	}
 }

@@ -11,13 +11,13 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"reflect"
-	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/google/go-querystring/query"
 	"github.com/hashicorp/go-retryablehttp"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // An operation is one call of the API as the OpenAPI document names it.
@@ -79,7 +79,9 @@ type endpoint[Q, B, R any] struct {
 	op *operation
 }
 
-// declare registers op under its operationId and returns its endpoint.
+// declare registers op under its operationId, in registry and in package
+// operations (which polartest and polarportal read), and returns its
+// endpoint.
 // It panics on a second declaration of an id or on types it cannot send or
 // decode: both are mistakes in this package, caught by any test.
 func declare[Q, B, R any](op operation) endpoint[Q, B, R] {
@@ -88,6 +90,10 @@ func declare[Q, B, R any](op operation) endpoint[Q, B, R] {
 	}
 	e := newEndpoint[Q, B, R](op)
 	registry[op.id] = e.op
+	operations.Register(operations.Operation{
+		ID: op.id, Method: op.method, Path: op.path, Param: e.op.param,
+		Public: op.public, Zone: string(op.zone), Query: e.op.query, Body: e.op.body,
+	})
 	return e
 }
 
@@ -120,35 +126,6 @@ func newEndpoint[Q, B, R any](op operation) endpoint[Q, B, R] {
 		}
 	}
 	return endpoint[Q, B, R]{&op}
-}
-
-// OperationInfo describes one operation of the API as this package
-// declares it, for tools that route or record calls, such as the fake
-// server of package polartest.
-type OperationInfo struct {
-	// ID is the OpenAPI operationId, such as "customer_portal:orders:get".
-	ID string
-	// Method is the HTTP method.
-	Method string
-	// Path is the path as the API document writes it, such as
-	// /v1/customer-portal/orders/{id}.
-	Path string
-	// Public operations are sent without a token.
-	Public bool
-	// Zone is the rate-limit zone the operation counts in besides ZoneAPI,
-	// or "".
-	Zone Zone
-}
-
-// Operations returns every operation this package implements, sorted by
-// ID.
-func Operations() []OperationInfo {
-	out := make([]OperationInfo, 0, len(registry))
-	for _, op := range registry {
-		out = append(out, OperationInfo{ID: op.id, Method: op.method, Path: op.path, Public: op.public, Zone: op.zone})
-	}
-	slices.SortFunc(out, func(a, b OperationInfo) int { return strings.Compare(a.ID, b.ID) })
-	return out
 }
 
 // call sends an operation that takes at most a path argument.
@@ -558,8 +535,8 @@ type Response struct {
 	// Header holds the answer's headers.
 	Header http.Header
 	// Body is a copy of the raw body of a successful (2xx) answer, at most
-	// MaxResponseSize bytes; nil for an error answer, whose body the error
-	// carries. It is an escape hatch, not a contract: it holds what the
+	// 32 MiB (see ErrResponseTooLarge); nil for an error answer, whose body
+	// the error carries. It is an escape hatch, not a contract: it holds what the
 	// server sent, fields the API document does not list included, and
 	// tells null from absent, which the typed result cannot (see the
 	// README). Decode what you need from it; the typed result remains the

@@ -54,7 +54,7 @@ func lyingServer(t *testing.T, contentLength int64, body string) string {
 // TestAnnouncedLengthIsNotTrusted: memory follows the bytes received, and
 // an announced length past the cap is refused before reading.
 func TestAnnouncedLengthIsNotTrusted(t *testing.T) {
-	for _, announced := range []int64{8e9, 1 << 45, 1 << 62, MaxResponseSize + 1} {
+	for _, announced := range []int64{8e9, 1 << 45, 1 << 62, maxResponseSize + 1} {
 		c, err := NewClient(testToken, WithBaseURL(lyingServer(t, announced, `{"id":`)), WithoutRetries(), WithoutRateLimits())
 		if err != nil {
 			t.Fatal(err)
@@ -66,7 +66,7 @@ func TestAnnouncedLengthIsNotTrusted(t *testing.T) {
 	}
 
 	// Under the cap, a short body costs what arrived, not what was announced.
-	c, err := NewClient(testToken, WithBaseURL(lyingServer(t, MaxResponseSize, `{"id":`)), WithoutRetries(), WithoutRateLimits())
+	c, err := NewClient(testToken, WithBaseURL(lyingServer(t, maxResponseSize, `{"id":`)), WithoutRetries(), WithoutRateLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,14 +79,14 @@ func TestAnnouncedLengthIsNotTrusted(t *testing.T) {
 		t.Fatal("a body cut short decoded without error")
 	}
 	if grown := after.TotalAlloc - before.TotalAlloc; grown > 4<<20 {
-		t.Errorf("a 6-byte answer announcing %d bytes allocated %d bytes", MaxResponseSize, grown)
+		t.Errorf("a 6-byte answer announcing %d bytes allocated %d bytes", maxResponseSize, grown)
 	}
 }
 
-// TestSuccessBodyIsCapped: a body past MaxResponseSize, announced or not,
+// TestSuccessBodyIsCapped: a body past maxResponseSize, announced or not,
 // is an error, and a POST is not sent again.
 func TestSuccessBodyIsCapped(t *testing.T) {
-	big := strings.Repeat(" ", MaxResponseSize) + "{}"
+	big := strings.Repeat(" ", maxResponseSize) + "{}"
 	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, big) // chunked: no length announced

@@ -76,8 +76,6 @@ type seatsService service
 
 var _ SeatsService = (*seatsService)(nil)
 
-func (*seatsService) sdkService() {}
-
 const seatsPath = "/v1/customer-portal/seats"
 
 var (

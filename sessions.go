@@ -63,8 +63,6 @@ type sessionsService service
 
 var _ SessionsService = (*sessionsService)(nil)
 
-func (*sessionsService) sdkService() {}
-
 const customerSessionPath = "/v1/customer-portal/customer-session/"
 
 var (

@@ -95,8 +95,6 @@ type subscriptionsService service
 
 var _ SubscriptionsService = (*subscriptionsService)(nil)
 
-func (*subscriptionsService) sdkService() {}
-
 const subscriptionsPath = "/v1/customer-portal/subscriptions/"
 
 var (

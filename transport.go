@@ -174,28 +174,29 @@ func (b *bufferedBody) take() *bytes.Buffer {
 	return buf
 }
 
-// MaxResponseSize bounds the body of a successful answer that is read.
+// maxResponseSize bounds the body of a successful answer that is read.
 // The largest answers of the API (a page of 100 subscriptions with their
 // products) are well under a megabyte.
-const MaxResponseSize = 32 << 20
+const maxResponseSize = 32 << 20
 
-// ErrResponseTooLarge matches the error of an answer whose body exceeds
-// MaxResponseSize.
-var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxResponseSize)
+// ErrResponseTooLarge matches the error of a successful answer whose body
+// exceeds 32 MiB, the most a call reads. The largest answers of the API
+// are well under a megabyte.
+var ErrResponseTooLarge = fmt.Errorf("response body exceeds %d bytes", maxResponseSize)
 
-// readCapped reads a 2xx body of at most MaxResponseSize bytes into a
+// readCapped reads a 2xx body of at most maxResponseSize bytes into a
 // pooled buffer. Memory follows the bytes that arrive, not the
 // Content-Length the server announces.
 func readCapped(body io.Reader, contentLength int64) (*bytes.Buffer, error) {
-	if contentLength > MaxResponseSize {
+	if contentLength > maxResponseSize {
 		return nil, fmt.Errorf("%w (Content-Length %d)", ErrResponseTooLarge, contentLength)
 	}
 	buf := getBuffer()
 	if contentLength > 0 {
 		buf.Grow(int(min(contentLength, 1<<20)))
 	}
-	n, err := buf.ReadFrom(io.LimitReader(body, MaxResponseSize+1))
-	if err == nil && n > MaxResponseSize {
+	n, err := buf.ReadFrom(io.LimitReader(body, maxResponseSize+1))
+	if err == nil && n > maxResponseSize {
 		err = ErrResponseTooLarge
 	}
 	if err != nil {

@@ -38,8 +38,6 @@ type walletsService service
 
 var _ WalletsService = (*walletsService)(nil)
 
-func (*walletsService) sdkService() {}
-
 const walletsPath = "/v1/customer-portal/wallets/"
 
 var (

@@ -19,7 +19,7 @@
 //
 // # Behaviour
 //
-//   - Routing: one route per operation of polar.Operations(), on the path
+//   - Routing: one route per operation the polar package implements, on the path
 //     as the API document writes it. A path that differs by its trailing
 //     slash is redirected (307) to the other form, as Polar does; a path no
 //     operation serves is 404 {"detail":"Not Found"}, a method it does not
@@ -56,7 +56,7 @@
 //     Server.InjectFault (Close drops the requests waiting in a latency
 //     fault rather than waiting for them).
 //
-// Every operation of polar.Operations() is served.
+// Every operation the polar package implements is served.
 //
 // The source is laid out for adding services: see the comment at the top
 // of routes.go.

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 	"github.com/polarportal/polar-go/polartest"
 )
 
@@ -107,7 +108,7 @@ func TestCustomerIsolation(t *testing.T) {
 	}
 
 	checked := map[string]int{}
-	for _, op := range polar.Operations() {
+	for _, op := range operations.All() {
 		kind := objectKind(op.Path)
 		if kind == "" || kind == "organizations" { // an organization's page is public, by slug
 			continue

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // rateLimiter counts requests in fixed windows of the server's clock, per
@@ -53,9 +54,9 @@ func newRateLimiter(sandbox bool) *rateLimiter {
 // rateLimited counts r and answers 429 when its caller is over a limit or
 // blocked: an empty body, no Content-Type, Retry-After in whole seconds
 // (the rest of the block, or else the window's length).
-func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, op polar.OperationInfo) bool {
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, op operations.Operation) bool {
 	s.mu.Lock()
-	retry := s.limiter.take(s.callerKey(r), op.Zone, s.now())
+	retry := s.limiter.take(s.callerKey(r), polar.Zone(op.Zone), s.now())
 	s.mu.Unlock()
 	if retry == 0 {
 		return false

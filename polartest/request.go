@@ -11,6 +11,7 @@ import (
 	"time"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // call is one request being served: what a handler reads and writes.
@@ -22,7 +23,7 @@ type call struct {
 	st  *store // locked for the handler's whole run
 	w   http.ResponseWriter
 	r   *http.Request
-	op  polar.OperationInfo
+	op  operations.Operation
 	who *principal // nil on public operations called without a token
 	now time.Time
 

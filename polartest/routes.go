@@ -4,7 +4,7 @@ import (
 	"maps"
 )
 
-// The route table: one route per operationId of polar.Operations(). Each
+// The route table: one route per operationId the polar package declares. Each
 // service file declares its routes in a routes value (ordersRoutes in
 // orders.go, ...), and allRoutes merges them. NewServer panics when an
 // operation has no route, and TestRouteTable checks that none is missing
@@ -52,7 +52,7 @@ import (
 // Fixture does, and Demo (demo.go) seeds them. Behaviour particular to
 // one operation (such as the receipt's 202 polls) is state in the store
 // row (orderState) and, when tests must tune it, an Option in server.go.
-// NewServer panics when an operation of polar.Operations() has no route,
+// NewServer panics when an operation of the polar package has no route,
 // so a newly declared operation needs a route before any test passes.
 
 // A route is how the server serves one operation: who may call it, and

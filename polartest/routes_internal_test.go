@@ -10,14 +10,15 @@ import (
 	"testing"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // TestRouteTable checks that the route table has exactly one route per
-// operation of polar.Operations(), and that each has a handler.
+// operation of operations.All(), and that each has a handler.
 func TestRouteTable(t *testing.T) {
 	all := allRoutes()
 	var ids []string
-	for _, op := range polar.Operations() {
+	for _, op := range operations.All() {
 		ids = append(ids, op.ID)
 		rt, ok := all[op.ID]
 		if !ok {
@@ -33,11 +34,11 @@ func TestRouteTable(t *testing.T) {
 	}
 	for id := range all {
 		if !slices.Contains(ids, id) {
-			t.Errorf("route %s is no operation of polar.Operations()", id)
+			t.Errorf("route %s is no operation of operations.All()", id)
 		}
 	}
 	if len(ids) != 48 {
-		t.Errorf("polar.Operations() has %d operations, want 48", len(ids))
+		t.Errorf("operations.All() has %d operations, want 48", len(ids))
 	}
 }
 

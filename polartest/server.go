@@ -12,6 +12,7 @@ import (
 	"time"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // Server is a fake Customer Portal API server on the loopback interface.
@@ -24,8 +25,8 @@ type Server struct {
 
 	ts      *httptest.Server
 	mux     *http.ServeMux
-	ops     map[string]polar.OperationInfo // by mux pattern
-	byID    map[string]polar.OperationInfo
+	ops     map[string]operations.Operation // by mux pattern
+	byID    map[string]operations.Operation
 	routes  map[string]route // by operation ID
 	cfg     config
 	mu      sync.Mutex // guards everything below
@@ -156,8 +157,8 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{
 		cfg:    cfg,
 		mux:    http.NewServeMux(),
-		ops:    map[string]polar.OperationInfo{},
-		byID:   map[string]polar.OperationInfo{},
+		ops:    map[string]operations.Operation{},
+		byID:   map[string]operations.Operation{},
 		routes: allRoutes(),
 		store:  newStore(),
 		calls:  map[string]int{},
@@ -165,7 +166,7 @@ func NewServer(opts ...Option) *Server {
 		closing: make(chan struct{}),
 	}
 	s.limiter = newRateLimiter(cfg.sandbox)
-	for _, op := range polar.Operations() {
+	for _, op := range operations.All() {
 		rt, ok := s.routes[op.ID]
 		if !ok {
 			panic("polartest: no handler for operation " + op.ID + " (" + op.Method + " " + op.Path + ")")
@@ -197,7 +198,7 @@ func NewTestServer(tb testing.TB, opts ...Option) *Server {
 
 // muxPattern turns an operation into its ServeMux pattern: the path as the
 // API document writes it, a trailing slash matching itself only.
-func muxPattern(op polar.OperationInfo) string {
+func muxPattern(op operations.Operation) string {
 	p := op.Method + " " + op.Path
 	if strings.HasSuffix(p, "/") {
 		p += "{$}"
@@ -284,7 +285,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // serve answers a request past the faults.
-func (s *Server) serve(w http.ResponseWriter, r *http.Request, op polar.OperationInfo, routed bool, version string) {
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, op operations.Operation, routed bool, version string) {
 	if !s.cfg.versions[version] {
 		writeError(w, errNotFoundPath())
 		return
@@ -315,7 +316,7 @@ const maxBody = 10 << 20
 
 // operationHandler serves one operation: it checks the caller against the
 // route's access rule, then runs the handler with the store locked.
-func (s *Server) operationHandler(op polar.OperationInfo, rt route) http.Handler {
+func (s *Server) operationHandler(op operations.Operation, rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		who, _ := r.Context().Value(principalKey{}).(*principal)
 		if err := rt.access.check(who); err != nil {

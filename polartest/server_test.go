@@ -9,14 +9,15 @@ import (
 	"testing"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 	"github.com/polarportal/polar-go/polartest"
 )
 
-// TestEveryOperationRouted sends each operation of polar.Operations() on
+// TestEveryOperationRouted sends each operation of operations.All() on
 // its path: none may fall through to the server's 404, 405 or redirect.
 func TestEveryOperationRouted(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo())
-	for _, op := range polar.Operations() {
+	for _, op := range operations.All() {
 		path := op.Path
 		if i := strings.Index(path, "{"); i >= 0 {
 			j := strings.Index(path, "}")

@@ -23,6 +23,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 	"github.com/polarportal/polar-go/polartest"
 )
 
@@ -51,14 +52,14 @@ func TestMain(m *testing.M) {
 // runs an operation of the registry.
 func TestEveryOperationHasACommand(t *testing.T) {
 	ops := map[string]bool{}
-	for _, op := range operations() {
+	for _, op := range operations.All() {
 		ops[op.ID] = true
 	}
 	byOp := map[string]string{}
 	names := map[string]bool{}
 	for _, c := range commands {
 		if !ops[c.op] {
-			t.Errorf("%s %s runs %q, not an operation of polar.Operations()", c.service, c.verb, c.op)
+			t.Errorf("%s %s runs %q, not an operation of operations.All()", c.service, c.verb, c.op)
 		}
 		if prev, dup := byOp[c.op]; dup {
 			t.Errorf("%s is run by %s and by %s %s", c.op, prev, c.service, c.verb)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	polar "github.com/polarportal/polar-go"
+	"github.com/polarportal/polar-go/internal/operations"
 )
 
 // A command runs one operation of the SDK: polarportal SERVICE VERB.
@@ -70,7 +71,7 @@ func (c *command) auth() auth {
 	if c.op == sessionsCreateOp {
 		return authOrganization
 	}
-	for _, op := range operations() {
+	for _, op := range operations.All() {
 		if op.ID == c.op && op.Public {
 			return authNone
 		}

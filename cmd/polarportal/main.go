@@ -90,10 +90,6 @@ func main() {
 	os.Exit(status)
 }
 
-// operations is the SDK's operation registry, the list of what the
-// commands must cover.
-func operations() []polar.OperationInfo { return polar.Operations() }
-
 // errUsage marks errors in the command line.
 var errUsage = errors.New("usage")
 

@@ -35,13 +35,9 @@ import (
 // followed within an attempt a span of its own with the attempt's
 // resend count.
 func Middleware(tp trace.TracerProvider, opts ...otelhttp.Option) polar.Middleware {
-	templates := map[string]string{}
-	for _, op := range polar.Operations() {
-		templates[op.ID] = op.Path
-	}
 	all := append([]otelhttp.Option{otelhttp.WithTracerProvider(tp), otelhttp.WithSpanNameFormatter(spanName)}, opts...)
 	return polar.TransportMiddleware(func(next http.RoundTripper) http.RoundTripper {
-		return otelhttp.NewTransport(annotate{next: next, templates: templates}, all...)
+		return otelhttp.NewTransport(annotate{next: next}, all...)
 	})
 }
 
@@ -56,8 +52,7 @@ func spanName(_ string, req *http.Request) string {
 // annotate runs under otelhttp's transport, within the span it started,
 // and adds what only package polar knows to it.
 type annotate struct {
-	next      http.RoundTripper
-	templates map[string]string
+	next http.RoundTripper
 }
 
 func (a annotate) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -65,7 +60,7 @@ func (a annotate) RoundTrip(req *http.Request) (*http.Response, error) {
 	span := trace.SpanFromContext(ctx)
 	u := url.URL{Scheme: req.URL.Scheme, Host: req.URL.Host, Path: req.URL.Path, RawPath: req.URL.RawPath}
 	attrs := []attribute.KeyValue{attribute.String("url.full", u.String())}
-	if tmpl, ok := a.templates[polar.OperationID(ctx)]; ok {
+	if tmpl := polar.OperationPath(ctx); tmpl != "" {
 		attrs = append(attrs, attribute.String("url.template", tmpl))
 	}
 	if n := polar.Attempt(ctx); n > 1 {
