@@ -124,21 +124,21 @@ func benchOrder(i int) *CustomerOrder {
 	)
 	meter := ProductPriceMeter{ID: meterID, Name: "API calls", Unit: MeterUnitCustom, CustomLabel: ptr("call"), CustomMultiplier: ptr[int64](1000)}
 	prices := []Price{
-		&ProductPriceFixed{PriceBase: PriceBase{CreatedAt: t0.Add(-400 * time.Hour), ModifiedAt: t(-300 * time.Hour), ID: "p-fixed-0001", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionExclusive), ProductID: productID}, PriceAmount: 2900},
-		&ProductPriceCustom{PriceBase: PriceBase{CreatedAt: t0.Add(-400 * time.Hour), ID: "p-custom-0002", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID}, MinimumAmount: 500, MaximumAmount: ptr[int64](100000), PresetAmount: ptr[int64](2500)},
-		&ProductPriceSeatBased{PriceBase: PriceBase{CreatedAt: t0.Add(-380 * time.Hour), ID: "p-seat-0003", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionInclusive), ProductID: productID}, SeatTiers: ProductPriceSeatTiers{
+		&ProductPriceFixed{PriceCommon: PriceCommon{CreatedAt: t0.Add(-400 * time.Hour), ModifiedAt: t(-300 * time.Hour), ID: "p-fixed-0001", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionExclusive), ProductID: productID}, PriceAmount: 2900},
+		&ProductPriceCustom{PriceCommon: PriceCommon{CreatedAt: t0.Add(-400 * time.Hour), ID: "p-custom-0002", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID}, MinimumAmount: 500, MaximumAmount: ptr[int64](100000), PresetAmount: ptr[int64](2500)},
+		&ProductPriceSeatBased{PriceCommon: PriceCommon{CreatedAt: t0.Add(-380 * time.Hour), ID: "p-seat-0003", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", TaxBehavior: ptr(TaxBehaviorOptionInclusive), ProductID: productID}, SeatTiers: ProductPriceSeatTiers{
 			SeatTierType: ptr(SeatTierTypeGraduated),
 			Tiers:        []ProductPriceSeatTier{{MinSeats: 1, MaxSeats: ptr[int64](10), PricePerSeat: 1200}, {MinSeats: 11, MaxSeats: ptr[int64](50), PricePerSeat: 1000}, {MinSeats: 51, PricePerSeat: 800}},
 			MinimumSeats: 1,
 		}},
-		&ProductPriceMeteredUnit{PriceBase: PriceBase{CreatedAt: t0.Add(-360 * time.Hour), ID: "p-metered-0004", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID}, UnitAmount: "0.05", CapAmount: ptr[int64](50000), MeterID: meterID, Meter: meter},
-		&ProductPriceUnitBased{PriceBase: PriceBase{CreatedAt: t0.Add(-350 * time.Hour), ID: "p-unit-0005", Source: ProductPriceSourceAdHoc, PriceCurrency: "usd", ProductID: productID},
+		&ProductPriceMeteredUnit{PriceCommon: PriceCommon{CreatedAt: t0.Add(-360 * time.Hour), ID: "p-metered-0004", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: productID}, UnitAmount: "0.05", CapAmount: ptr[int64](50000), MeterID: meterID, Meter: meter},
+		&ProductPriceUnitBased{PriceCommon: PriceCommon{CreatedAt: t0.Add(-350 * time.Hour), ID: "p-unit-0005", Source: ProductPriceSourceAdHoc, PriceCurrency: "usd", ProductID: productID},
 			Tiers:        Tiers{Type: TierTypeVolume, Tiers: []Tier{{Bound: ptr[int64](100), UnitAmount: "150"}, {UnitAmount: "120"}}},
 			MinimumUnits: ptr[int64](1), MaximumUnits: ptr[int64](1000),
 			UnitLabel: map[string]map[string]string{"en": {"one": "seat", "other": "seats"}, "de": {"one": "Platz", "other": "Plätze"}},
 		},
-		&LegacyRecurringProductPriceFixed{PriceBase: PriceBase{CreatedAt: t0.Add(-9000 * time.Hour), ModifiedAt: t(-8000 * time.Hour), ID: "p-legacy-fixed-0006", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID}, RecurringInterval: RecurringIntervalMonth, PriceAmount: 1900},
-		&LegacyRecurringProductPriceCustom{PriceBase: PriceBase{CreatedAt: t0.Add(-9000 * time.Hour), ID: "p-legacy-custom-0007", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID}, RecurringInterval: RecurringIntervalYear, MinimumAmount: 1000, PresetAmount: ptr[int64](19000)},
+		&LegacyRecurringProductPriceFixed{PriceCommon: PriceCommon{CreatedAt: t0.Add(-9000 * time.Hour), ModifiedAt: t(-8000 * time.Hour), ID: "p-legacy-fixed-0006", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID}, RecurringInterval: RecurringIntervalMonth, PriceAmount: 1900},
+		&LegacyRecurringProductPriceCustom{PriceCommon: PriceCommon{CreatedAt: t0.Add(-9000 * time.Hour), ID: "p-legacy-custom-0007", Source: ProductPriceSourceCatalog, PriceCurrency: "usd", IsArchived: true, ProductID: productID}, RecurringInterval: RecurringIntervalYear, MinimumAmount: 1000, PresetAmount: ptr[int64](19000)},
 	}
 	return &CustomerOrder{
 		ID:                   id,
@@ -197,8 +197,8 @@ func benchOrder(i int) *CustomerOrder {
 				{ID: "b-discord-0002", CreatedAt: t0.Add(-8000 * time.Hour), Type: BenefitTypeDiscord, Description: "Access to the #pro Discord channel", Selectable: true, Deletable: true, OrganizationID: orgID},
 				{ID: "b-credit-0003", CreatedAt: t0.Add(-700 * time.Hour), Type: BenefitTypeMeterCredit, Description: "10,000 API calls a month", Selectable: true, OrganizationID: orgID},
 			},
-			Medias: []ProductMediaFileRead{{
-				FileBase: FileBase{
+			Medias: []ProductMediaFile{{
+				FileCommon: FileCommon{
 					ID: "m-0001", OrganizationID: orgID, Name: "hero.png", Path: orgID + "/product_media/hero.png", MIMEType: "image/png", Size: 482113,
 					StorageVersion: ptr("v1"), ChecksumEtag: ptr("\"5d41402abc4b2a76b9719d911017c592\""), ChecksumSHA256Base64: ptr("LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564="),
 					ChecksumSHA256Hex: ptr("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"), LastModifiedAt: t(-9000 * time.Hour), Version: ptr("3"),
@@ -253,7 +253,7 @@ func benchOrder(i int) *CustomerOrder {
 			CustomerCancellationComment: ptr("Reconsidered after the discount."),
 			Units:                       ptr[int64](3),
 		},
-		Items: []OrderItemSchema{
+		Items: []OrderItem{
 			{CreatedAt: t0, ModifiedAt: t(time.Minute), ID: "i-0001", Label: "Analytics Pro (Team) — 5 seats", Amount: 3000, TaxAmount: 540, ProductPriceID: ptr("p-seat-0003"), StartTimestamp: ptr(t0), EndTimestamp: ptr(t0.AddDate(0, 1, 0))},
 			{CreatedAt: t0, ID: "i-0002", Label: "API calls (12,400 × $0.05 / 1,000)", Amount: 620, TaxAmount: 112, ProductPriceID: ptr("p-metered-0004"), StartTimestamp: t(-30 * 24 * time.Hour), EndTimestamp: ptr(t0)},
 			{CreatedAt: t0, ID: "i-0003", Label: "Remaining time on 2 seats after 14 March 2026", Amount: 480, TaxAmount: 86, Proration: true, ProductPriceID: ptr("p-seat-0003")},

@@ -150,7 +150,7 @@ var _ = newUnion("CustomerBenefitGrant", []string{"benefit", "type"}, "",
 	is[CustomerBenefitGrant, CustomerBenefitGrantDiscord](string(BenefitTypeDiscord)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantDownloadables](string(BenefitTypeDownloadables)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantFeatureFlag](string(BenefitTypeFeatureFlag)),
-	is[CustomerBenefitGrant, CustomerBenefitGrantGitHubRepository](string(BenefitTypeGithubRepository)),
+	is[CustomerBenefitGrant, CustomerBenefitGrantGitHubRepository](string(BenefitTypeGitHubRepository)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantLicenseKeys](string(BenefitTypeLicenseKeys)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantMeterCredit](string(BenefitTypeMeterCredit)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantSlackSharedChannel](string(BenefitTypeSlackSharedChannel)),
@@ -623,7 +623,7 @@ func (b BenefitFeatureFlagSubscriber) MarshalJSON() ([]byte, error) {
 // MarshalJSON writes the benefit with its type.
 func (b BenefitGitHubRepositorySubscriber) MarshalJSON() ([]byte, error) {
 	type plain BenefitGitHubRepositorySubscriber
-	return marshalBenefit(BenefitTypeGithubRepository, plain(b))
+	return marshalBenefit(BenefitTypeGitHubRepository, plain(b))
 }
 
 // MarshalJSON writes the benefit with its type.
@@ -744,7 +744,7 @@ func (u CustomerBenefitGrantDiscordUpdate) MarshalJSON() ([]byte, error) {
 // MarshalJSON writes the update with its benefit_type.
 func (u CustomerBenefitGrantGitHubRepositoryUpdate) MarshalJSON() ([]byte, error) {
 	type plain CustomerBenefitGrantGitHubRepositoryUpdate
-	return marshalGrantUpdate(BenefitTypeGithubRepository, plain(u))
+	return marshalGrantUpdate(BenefitTypeGitHubRepository, plain(u))
 }
 
 // MarshalJSON writes the update with its benefit_type.

@@ -31,7 +31,7 @@ type BenefitType string
 const (
 	BenefitTypeCustom             BenefitType = "custom"
 	BenefitTypeDiscord            BenefitType = "discord"
-	BenefitTypeGithubRepository   BenefitType = "github_repository"
+	BenefitTypeGitHubRepository   BenefitType = "github_repository"
 	BenefitTypeDownloadables      BenefitType = "downloadables"
 	BenefitTypeLicenseKeys        BenefitType = "license_keys"
 	BenefitTypeMeterCredit        BenefitType = "meter_credit"

@@ -34,9 +34,9 @@ const (
 	RecurringIntervalYear  RecurringInterval = "year"
 )
 
-// ProductMediaFileRead is a file shown with a product.
-type ProductMediaFileRead struct {
-	FileBase
+// ProductMediaFile is a file shown with a product.
+type ProductMediaFile struct {
+	FileCommon
 	// The service the file belongs to (product_media).
 	Service string `json:"service"`
 	// Creation timestamp of the file.
@@ -87,5 +87,5 @@ type CustomerProduct struct {
 	// List of benefits granted by the product.
 	Benefits []BenefitPublic `json:"benefits"`
 	// The medias associated to the product.
-	Medias []ProductMediaFileRead `json:"medias"`
+	Medias []ProductMediaFile `json:"medias"`
 }

@@ -423,11 +423,11 @@ type CustomerPortalCustomerUpdate struct {
 //		fmt.Println("payment method type not known to this SDK:", pm.Type)
 //	}
 //
-// Base reaches the fields every payment method has without a type switch.
+// Common reaches the fields every payment method has without a type switch.
 type CustomerPaymentMethod interface {
-	// Base returns the fields every payment method has; nil for
+	// Common returns the fields every payment method has; nil for
 	// *CustomerPaymentMethodUnknown, whose Raw holds them.
-	Base() *PaymentMethodBase
+	Common() *PaymentMethodCommon
 	isCustomerPaymentMethod()
 }
 
@@ -461,9 +461,9 @@ func paymentMethodVariants() []variant[CustomerPaymentMethod] {
 	return vs
 }
 
-// PaymentMethodBase holds the fields every saved payment method has; each
+// PaymentMethodCommon holds the fields every saved payment method has; each
 // variant of CustomerPaymentMethod embeds it.
-type PaymentMethodBase struct {
+type PaymentMethodCommon struct {
 	// The ID of the object.
 	ID string `json:"id"`
 	// Creation timestamp of the object.
@@ -476,14 +476,14 @@ type PaymentMethodBase struct {
 	CustomerID string `json:"customer_id"`
 }
 
-// Base returns b: every payment method variant has it through its
-// embedded PaymentMethodBase.
-func (b *PaymentMethodBase) Base() *PaymentMethodBase { return b }
+// Common returns b: every payment method variant has it through its
+// embedded PaymentMethodCommon.
+func (b *PaymentMethodCommon) Common() *PaymentMethodCommon { return b }
 
 // PaymentMethodCard is a saved card (type card), Apple Pay and Google Pay
 // included.
 type PaymentMethodCard struct {
-	PaymentMethodBase
+	PaymentMethodCommon
 	// MethodMetadata describes the card.
 	MethodMetadata PaymentMethodCardMetadata `json:"method_metadata"`
 }
@@ -512,7 +512,7 @@ type PaymentMethodCardMetadata struct {
 
 // PaymentMethodKrCard is a saved Korean card (type kr_card).
 type PaymentMethodKrCard struct {
-	PaymentMethodBase
+	PaymentMethodCommon
 	// MethodMetadata describes the card.
 	MethodMetadata PaymentMethodKrCardMetadata `json:"method_metadata"`
 }
@@ -541,7 +541,7 @@ type PaymentMethodKrCardMetadata struct {
 // *CustomerPaymentMethodUnknown instead, so that details a newer server
 // may send with it are kept.
 type PaymentMethodGeneric struct {
-	PaymentMethodBase
+	PaymentMethodCommon
 	// Type is the payment method's type, such as "sepa_debit"; it is
 	// written back as decoded.
 	Type string `json:"type"`
@@ -556,8 +556,8 @@ type CustomerPaymentMethodUnknown struct{ UnknownVariant }
 
 func (*CustomerPaymentMethodUnknown) isCustomerPaymentMethod() {}
 
-// Base returns nil: the payment method's fields are in Raw.
-func (*CustomerPaymentMethodUnknown) Base() *PaymentMethodBase { return nil }
+// Common returns nil: the payment method's fields are in Raw.
+func (*CustomerPaymentMethodUnknown) Common() *PaymentMethodCommon { return nil }
 
 // CustomerPaymentMethodCreate is the body of Customers.AddPaymentMethod.
 type CustomerPaymentMethodCreate struct {

@@ -109,8 +109,8 @@ func TestCustomersUpdateValidationError(t *testing.T) {
 }
 
 func wantPaymentMethods(t *testing.T) []CustomerPaymentMethod {
-	base := func(id, created string, modified *string) PaymentMethodBase {
-		b := PaymentMethodBase{ID: id, CreatedAt: rfc3339(created), Processor: PaymentProcessorStripe, CustomerID: portalCustomerID}
+	base := func(id, created string, modified *string) PaymentMethodCommon {
+		b := PaymentMethodCommon{ID: id, CreatedAt: rfc3339(created), Processor: PaymentProcessorStripe, CustomerID: portalCustomerID}
 		if modified != nil {
 			b.ModifiedAt = ptr(rfc3339(*modified))
 		}
@@ -118,27 +118,27 @@ func wantPaymentMethods(t *testing.T) []CustomerPaymentMethod {
 	}
 	return []CustomerPaymentMethod{
 		&PaymentMethodCard{
-			PaymentMethodBase: base(portalPaymentMethodID, "2026-03-01T10:00:00Z", nil),
-			MethodMetadata:    PaymentMethodCardMetadata{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2029},
+			PaymentMethodCommon: base(portalPaymentMethodID, "2026-03-01T10:00:00Z", nil),
+			MethodMetadata:      PaymentMethodCardMetadata{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: 2029},
 		},
 		&PaymentMethodCard{
-			PaymentMethodBase: base("0314f497-d42a-4d05-b1fd-b3f0f85a6e86", "2026-04-11T08:30:12.25Z", ptr("2026-05-02T17:45:00.000001Z")),
-			MethodMetadata:    PaymentMethodCardMetadata{Brand: "mastercard", Last4: "4444", ExpMonth: 1, ExpYear: 2031, Wallet: ptr("apple_pay")},
+			PaymentMethodCommon: base("0314f497-d42a-4d05-b1fd-b3f0f85a6e86", "2026-04-11T08:30:12.25Z", ptr("2026-05-02T17:45:00.000001Z")),
+			MethodMetadata:      PaymentMethodCardMetadata{Brand: "mastercard", Last4: "4444", ExpMonth: 1, ExpYear: 2031, Wallet: ptr("apple_pay")},
 		},
 		&PaymentMethodKrCard{
-			PaymentMethodBase: base("2e33d087-a981-4352-be70-e0633764ec9f", "2026-06-20T01:02:03Z", nil),
-			MethodMetadata:    PaymentMethodKrCardMetadata{Brand: ptr("hyundai"), Last4: ptr("0007")},
+			PaymentMethodCommon: base("2e33d087-a981-4352-be70-e0633764ec9f", "2026-06-20T01:02:03Z", nil),
+			MethodMetadata:      PaymentMethodKrCardMetadata{Brand: ptr("hyundai"), Last4: ptr("0007")},
 		},
 		&PaymentMethodKrCard{
-			PaymentMethodBase: base("74998f48-6c2f-4069-ba69-1000a034f387", "2026-06-21T01:02:03Z", nil),
+			PaymentMethodCommon: base("74998f48-6c2f-4069-ba69-1000a034f387", "2026-06-21T01:02:03Z", nil),
 		},
 		&PaymentMethodGeneric{
-			PaymentMethodBase: base("2bcfa1ea-5f6e-4d42-89ba-b76b26e7c5c4", "2026-07-07T07:07:07Z", nil),
-			Type:              "sepa_debit",
+			PaymentMethodCommon: base("2bcfa1ea-5f6e-4d42-89ba-b76b26e7c5c4", "2026-07-07T07:07:07Z", nil),
+			Type:                "sepa_debit",
 		},
 		&PaymentMethodGeneric{
-			PaymentMethodBase: base("219b8645-3c78-4675-8b72-ae1da10d3af2", "2026-08-08T08:08:08Z", ptr("2026-08-09T08:08:08Z")),
-			Type:              "link",
+			PaymentMethodCommon: base("219b8645-3c78-4675-8b72-ae1da10d3af2", "2026-08-08T08:08:08Z", ptr("2026-08-09T08:08:08Z")),
+			Type:                "link",
 		},
 		&CustomerPaymentMethodUnknown{UnknownVariant{Type: "stablecoin"}}, // Raw compared apart
 	}
@@ -222,7 +222,7 @@ func TestCustomersAddPaymentMethod(t *testing.T) {
 	}{
 		{"payment_method_created.json", &CustomerPaymentMethodCreateSucceededResponse{
 			PaymentMethod: &PaymentMethodCard{
-				PaymentMethodBase: PaymentMethodBase{
+				PaymentMethodCommon: PaymentMethodCommon{
 					ID: portalPaymentMethodID, CreatedAt: rfc3339("2026-03-01T10:00:00Z"),
 					Processor: PaymentProcessorStripe, CustomerID: portalCustomerID,
 				},

@@ -20,28 +20,28 @@ type DownloadablesService interface {
 	// List returns one page of the customer's downloadable files.
 	//
 	// API: GET /v1/customer-portal/downloadables/
-	List(ctx context.Context, opts *DownloadableListOptions) (*Page[DownloadableRead], error)
+	List(ctx context.Context, opts *DownloadableListOptions) (*Page[Downloadable], error)
 	// All iterates over every downloadable file of every page, 100 at a
 	// time unless opts sets Limit. Download URLs expire (see
 	// S3DownloadURL.ExpiresAt): fetch the files soon after listing them.
 	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/downloadables/
-	All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[DownloadableRead, error]
+	All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[Downloadable, error]
 }
 
 type downloadablesService service
 
 var _ DownloadablesService = (*downloadablesService)(nil)
 
-var downloadablesList = declare[DownloadableListOptions, none, *Page[DownloadableRead]](operation{
+var downloadablesList = declare[DownloadableListOptions, none, *Page[Downloadable]](operation{
 	id: "customer_portal:downloadables:list", method: http.MethodGet, path: "/v1/customer-portal/downloadables/"})
 
-func (s *downloadablesService) List(ctx context.Context, opts *DownloadableListOptions) (*Page[DownloadableRead], error) {
+func (s *downloadablesService) List(ctx context.Context, opts *DownloadableListOptions) (*Page[Downloadable], error) {
 	return downloadablesList.query(ctx, s.client, opts)
 }
 
-func (s *downloadablesService) All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[DownloadableRead, error] {
+func (s *downloadablesService) All(ctx context.Context, opts *DownloadableListOptions) iter.Seq2[Downloadable, error] {
 	return listAll(ctx, s.client, opts, s.List)
 }
 
@@ -53,9 +53,9 @@ type DownloadableListOptions struct {
 	BenefitID []string `url:"benefit_id,omitempty"`
 }
 
-// DownloadableRead is a file the customer may download, granted by a
+// Downloadable is a file the customer may download, granted by a
 // downloadables benefit.
-type DownloadableRead struct {
+type Downloadable struct {
 	// ID is the ID of the downloadable.
 	ID string `json:"id"`
 	// BenefitID is the ID of the benefit that grants the file.
@@ -67,11 +67,11 @@ type DownloadableRead struct {
 // FileDownload is a downloadable file: its name, type and size, its
 // checksums when known, and a presigned URL to download it from.
 type FileDownload struct {
-	FileBase
+	FileCommon
 	// Download is where to download the file from, until it expires.
 	Download S3DownloadURL `json:"download"`
 	// Service is the kind of file.
-	Service FileServiceTypes `json:"service"`
+	Service FileServiceType `json:"service"`
 }
 
 // S3DownloadURL is a presigned URL to download a file from, with the
@@ -86,13 +86,13 @@ type S3DownloadURL struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-// FileServiceTypes is the kind of a stored file.
-type FileServiceTypes string
+// FileServiceType is the kind of a stored file.
+type FileServiceType string
 
-// Values of FileServiceTypes.
+// Values of FileServiceType.
 const (
-	FileServiceTypesDownloadable          FileServiceTypes = "downloadable"
-	FileServiceTypesProductMedia          FileServiceTypes = "product_media"
-	FileServiceTypesOrganizationAvatar    FileServiceTypes = "organization_avatar"
-	FileServiceTypesSupportCaseAttachment FileServiceTypes = "support_case_attachment"
+	FileServiceTypeDownloadable          FileServiceType = "downloadable"
+	FileServiceTypeProductMedia          FileServiceType = "product_media"
+	FileServiceTypeOrganizationAvatar    FileServiceType = "organization_avatar"
+	FileServiceTypeSupportCaseAttachment FileServiceType = "support_case_attachment"
 )

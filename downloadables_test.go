@@ -13,16 +13,16 @@ import (
 // wantDownloadablesPage is testdata/downloadables_page.json decoded: a
 // file with every field set, one with every nullable field null and no
 // download headers, and one whose download has no headers member.
-func wantDownloadablesPage() *Page[DownloadableRead] {
+func wantDownloadablesPage() *Page[Downloadable] {
 	const org = "3f0c1a52-8b7d-4e21-9c4a-6d2e8f1b7a30"
 	const s3 = "https://s3.us-east-2.amazonaws.com/polar-customer-files/"
-	return &Page[DownloadableRead]{
-		Items: []DownloadableRead{
+	return &Page[Downloadable]{
+		Items: []Downloadable{
 			{
 				ID:        "c97e9b08-6454-4fcf-9a58-d46d50eb2bee",
 				BenefitID: "34e433d2-4cc1-487f-824b-e06966a4cd8e",
 				File: FileDownload{
-					FileBase: FileBase{
+					FileCommon: FileCommon{
 						ID:                   "23211971-d403-4cec-abe6-b79eb114509d",
 						OrganizationID:       org,
 						Name:                 "acme-pro-2.4.1.dmg",
@@ -46,14 +46,14 @@ func wantDownloadablesPage() *Page[DownloadableRead] {
 						},
 						ExpiresAt: rfc3339("2026-10-01T13:00:00Z"),
 					},
-					Service: FileServiceTypesDownloadable,
+					Service: FileServiceTypeDownloadable,
 				},
 			},
 			{
 				ID:        "f5ee0f3d-1c23-447c-97fb-4b1b94a302ef",
 				BenefitID: "34e433d2-4cc1-487f-824b-e06966a4cd8e",
 				File: FileDownload{
-					FileBase: FileBase{
+					FileCommon: FileCommon{
 						ID:             "d8254741-5884-4680-b2b7-a82c18336114",
 						OrganizationID: org,
 						Name:           "LICENSE.txt",
@@ -66,14 +66,14 @@ func wantDownloadablesPage() *Page[DownloadableRead] {
 						Headers:   map[string]string{},
 						ExpiresAt: rfc3339("2026-10-01T13:00:00.5Z"),
 					},
-					Service: FileServiceTypesDownloadable,
+					Service: FileServiceTypeDownloadable,
 				},
 			},
 			{
 				ID:        "5b9e4713-2819-459d-9232-dae407b9a018",
 				BenefitID: "8807ce5a-8a6e-4d6b-8bf2-e2c40ee23593",
 				File: FileDownload{
-					FileBase: FileBase{
+					FileCommon: FileCommon{
 						ID:             "7f65668b-3fa2-4e9f-9bc6-fbf71a646fb7",
 						OrganizationID: org,
 						Name:           "notes.pdf",
@@ -86,7 +86,7 @@ func wantDownloadablesPage() *Page[DownloadableRead] {
 						URL:       s3 + "notes.pdf?X-Amz-Signature=19fe",
 						ExpiresAt: rfc3339("2026-10-01T13:00:00Z"),
 					},
-					Service: FileServiceTypesDownloadable,
+					Service: FileServiceTypeDownloadable,
 				},
 			},
 		},
@@ -155,7 +155,7 @@ func TestDownloadablesErrors(t *testing.T) {
 }
 
 func TestDownloadablesRoundTrip(t *testing.T) {
-	roundTrip[Page[DownloadableRead]](t, "downloadables_page.json")
+	roundTrip[Page[Downloadable]](t, "downloadables_page.json")
 }
 
 // TestDownloadableUnknownsSurvive: a file kind this SDK does not know and
@@ -190,9 +190,9 @@ var _ = addOps(
 			}},
 		},
 		schemas: map[string]reflect.Type{
-			"DownloadableRead":               reflect.TypeFor[DownloadableRead](),
+			"DownloadableRead":               reflect.TypeFor[Downloadable](),
 			"FileDownload":                   reflect.TypeFor[FileDownload](),
-			"ListResource_DownloadableRead_": reflect.TypeFor[Page[DownloadableRead]](),
+			"ListResource_DownloadableRead_": reflect.TypeFor[Page[Downloadable]](),
 			"S3DownloadURL":                  reflect.TypeFor[S3DownloadURL](),
 		},
 	},

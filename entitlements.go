@@ -208,7 +208,7 @@ func grantBenefitType(g CustomerBenefitGrant) BenefitType {
 	case *CustomerBenefitGrantFeatureFlag:
 		return BenefitTypeFeatureFlag
 	case *CustomerBenefitGrantGitHubRepository:
-		return BenefitTypeGithubRepository
+		return BenefitTypeGitHubRepository
 	case *CustomerBenefitGrantLicenseKeys:
 		return BenefitTypeLicenseKeys
 	case *CustomerBenefitGrantMeterCredit:

@@ -138,7 +138,7 @@ func TestEntitlementsDemoGrants(t *testing.T) {
 
 	types := []polar.BenefitType{
 		polar.BenefitTypeCustom, polar.BenefitTypeDiscord, polar.BenefitTypeDownloadables, polar.BenefitTypeFeatureFlag,
-		polar.BenefitTypeGithubRepository, polar.BenefitTypeLicenseKeys, polar.BenefitTypeMeterCredit, polar.BenefitTypeSlackSharedChannel,
+		polar.BenefitTypeGitHubRepository, polar.BenefitTypeLicenseKeys, polar.BenefitTypeMeterCredit, polar.BenefitTypeSlackSharedChannel,
 	}
 	for i, typ := range types {
 		id := demoBenefitID(i + 1)

@@ -18,7 +18,7 @@ func ExampleMetersService_All() {
 		panic(err)
 	}
 
-	opts := &polar.MeterListOptions{Sorting: []polar.CustomerCustomerMeterSortProperty{polar.CustomerCustomerMeterSortPropertyMeterName}}
+	opts := &polar.MeterListOptions{Sorting: []polar.CustomerMeterSortProperty{polar.CustomerMeterSortPropertyMeterName}}
 	for m, err := range client.Meters.All(context.Background(), opts) {
 		if err != nil {
 			fmt.Println("error:", err)

@@ -2,9 +2,9 @@ package polar
 
 import "time"
 
-// FileBase holds the fields every file of the API has: a product's media
+// FileCommon holds the fields every file of the API has: a product's media
 // and a downloadable file embed it.
-type FileBase struct {
+type FileCommon struct {
 	// ID is the ID of the file.
 	ID string `json:"id"`
 	// OrganizationID is the ID of the organization the file belongs to.

@@ -25,13 +25,13 @@ type LicenseKeysService interface {
 	// List returns one page of the customer's license keys.
 	//
 	// API: GET /v1/customer-portal/license-keys/
-	List(ctx context.Context, opts *LicenseKeyListOptions) (*Page[LicenseKeyRead], error)
+	List(ctx context.Context, opts *LicenseKeyListOptions) (*Page[LicenseKey], error)
 	// All iterates over every license key of every page, 100 at a time
 	// unless opts sets Limit.
 	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/license-keys/
-	All(ctx context.Context, opts *LicenseKeyListOptions) iter.Seq2[LicenseKeyRead, error]
+	All(ctx context.Context, opts *LicenseKeyListOptions) iter.Seq2[LicenseKey, error]
 	// Get returns a license key by ID, with its activations. It fails with
 	// an error matching ErrResourceNotFound when there is no such key.
 	//
@@ -77,7 +77,7 @@ type LicenseKeysService interface {
 	// activation with Deactivate).
 	//
 	// API: POST /v1/customer-portal/license-keys/activate
-	Activate(ctx context.Context, body *LicenseKeyActivate) (*LicenseKeyActivationRead, error)
+	Activate(ctx context.Context, body *LicenseKeyActivate) (*LicenseKeyActivationWithKey, error)
 	// Deactivate frees an activation of a license key. It needs no token.
 	// An empty Key, OrganizationID or ActivationID fails with
 	// ErrInvalidArgument before anything is sent.
@@ -95,7 +95,7 @@ var _ LicenseKeysService = (*licenseKeysService)(nil)
 const licenseKeysPath = "/v1/customer-portal/license-keys/"
 
 var (
-	licenseKeysList = declare[LicenseKeyListOptions, none, *Page[LicenseKeyRead]](operation{
+	licenseKeysList = declare[LicenseKeyListOptions, none, *Page[LicenseKey]](operation{
 		id: "customer_portal:license_keys:list", method: http.MethodGet, path: licenseKeysPath})
 	licenseKeysGet = declare[none, none, *LicenseKeyWithActivations](operation{
 		id: "customer_portal:license_keys:get", method: http.MethodGet, path: licenseKeysPath + "{id}"})
@@ -104,7 +104,7 @@ var (
 	licenseKeysValidate = declare[none, *LicenseKeyValidate, *ValidatedLicenseKey](operation{
 		id: "customer_portal:license_keys:validate", method: http.MethodPost, path: licenseKeysPath + "validate",
 		public: true, zone: ZoneLicenseKeys})
-	licenseKeysActivate = declare[none, *LicenseKeyActivate, *LicenseKeyActivationRead](operation{
+	licenseKeysActivate = declare[none, *LicenseKeyActivate, *LicenseKeyActivationWithKey](operation{
 		id: "customer_portal:license_keys:activate", method: http.MethodPost, path: licenseKeysPath + "activate",
 		public: true, zone: ZoneLicenseKeys})
 	licenseKeysDeactivate = declare[none, *LicenseKeyDeactivate, none](operation{
@@ -112,11 +112,11 @@ var (
 		public: true, zone: ZoneLicenseKeys})
 )
 
-func (s *licenseKeysService) List(ctx context.Context, opts *LicenseKeyListOptions) (*Page[LicenseKeyRead], error) {
+func (s *licenseKeysService) List(ctx context.Context, opts *LicenseKeyListOptions) (*Page[LicenseKey], error) {
 	return licenseKeysList.query(ctx, s.client, opts)
 }
 
-func (s *licenseKeysService) All(ctx context.Context, opts *LicenseKeyListOptions) iter.Seq2[LicenseKeyRead, error] {
+func (s *licenseKeysService) All(ctx context.Context, opts *LicenseKeyListOptions) iter.Seq2[LicenseKey, error] {
 	return listAll(ctx, s.client, opts, s.List)
 }
 
@@ -132,7 +132,7 @@ func (s *licenseKeysService) Validate(ctx context.Context, body *LicenseKeyValid
 	return licenseKeysValidate.send(ctx, s.client, "", body)
 }
 
-func (s *licenseKeysService) Activate(ctx context.Context, body *LicenseKeyActivate) (*LicenseKeyActivationRead, error) {
+func (s *licenseKeysService) Activate(ctx context.Context, body *LicenseKeyActivate) (*LicenseKeyActivationWithKey, error) {
 	return licenseKeysActivate.send(ctx, s.client, "", body)
 }
 
@@ -148,8 +148,8 @@ type LicenseKeyListOptions struct {
 	BenefitID string `url:"benefit_id,omitempty"`
 }
 
-// LicenseKeyRead is a license key.
-type LicenseKeyRead struct {
+// LicenseKey is a license key.
+type LicenseKey struct {
 	// ID is the ID of the license key.
 	ID string `json:"id"`
 	// CreatedAt is the creation time of the key.
@@ -222,14 +222,14 @@ type LicenseKeyMember struct {
 
 // LicenseKeyWithActivations is a license key with its activations.
 type LicenseKeyWithActivations struct {
-	LicenseKeyRead
+	LicenseKey
 	// Activations are the key's current activations.
-	Activations []LicenseKeyActivationBase `json:"activations"`
+	Activations []LicenseKeyActivation `json:"activations"`
 }
 
 // RotatedLicenseKey is a license key just given a new key string, which
-// Key holds. It has the fields of LicenseKeyRead, and converts to it.
-type RotatedLicenseKey LicenseKeyRead
+// Key holds. It has the fields of LicenseKey, and converts to it.
+type RotatedLicenseKey LicenseKey
 
 // ValidatedLicenseKey is a license key that passed validation, with the
 // activation it was validated against.
@@ -238,9 +238,9 @@ type RotatedLicenseKey LicenseKeyRead
 // (SubscriptionID and Subscription, OrderID and Order); a client made with
 // WithAPIVersion("2027-01") receives them, others leave them nil.
 type ValidatedLicenseKey struct {
-	LicenseKeyRead
+	LicenseKey
 	// Activation is the activation the key was validated against, if any.
-	Activation *LicenseKeyActivationBase `json:"activation,omitempty"`
+	Activation *LicenseKeyActivation `json:"activation,omitempty"`
 	// SubscriptionID is the ID of the subscription that granted the key,
 	// if any (API version 2027-01 and later).
 	SubscriptionID *string `json:"subscription_id,omitempty"`
@@ -286,9 +286,9 @@ type ValidatedLicenseKeyOrder struct {
 	Paid bool `json:"paid"`
 }
 
-// LicenseKeyActivationBase is an activation of a license key: one device or
+// LicenseKeyActivation is an activation of a license key: one device or
 // installation it is in use on.
-type LicenseKeyActivationBase struct {
+type LicenseKeyActivation struct {
 	// ID is the ID of the activation.
 	ID string `json:"id"`
 	// LicenseKeyID is the ID of the license key.
@@ -304,11 +304,11 @@ type LicenseKeyActivationBase struct {
 	ModifiedAt *time.Time `json:"modified_at"`
 }
 
-// LicenseKeyActivationRead is a new activation with its license key.
-type LicenseKeyActivationRead struct {
-	LicenseKeyActivationBase
+// LicenseKeyActivationWithKey is a new activation with its license key.
+type LicenseKeyActivationWithKey struct {
+	LicenseKeyActivation
 	// LicenseKey is the activated license key.
-	LicenseKey LicenseKeyRead `json:"license_key"`
+	LicenseKey LicenseKey `json:"license_key"`
 }
 
 // LicenseKeyValidate is the body of LicenseKeys.Validate. Key and

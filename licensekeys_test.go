@@ -23,10 +23,10 @@ const (
 
 // wantLicenseKey is the key that testdata/license_key.json and the other
 // license key fixtures describe.
-func wantLicenseKey() LicenseKeyRead {
+func wantLicenseKey() LicenseKey {
 	customerID := "f5d3cd1a-2a22-4582-b7ef-4009967fd17c"
 	memberID := "bb91343a-fd06-4f20-80e5-45c56044f2fa"
-	return LicenseKeyRead{
+	return LicenseKey{
 		ID:             licenseKeyID,
 		CreatedAt:      time.Date(2026, 2, 10, 14, 22, 32, 104311000, time.UTC),
 		ModifiedAt:     ptr(time.Date(2026, 3, 1, 9, 12, 44, 0, time.UTC)),
@@ -72,8 +72,8 @@ func wantLicenseKey() LicenseKeyRead {
 }
 
 // wantActivation is the activation with ID id, its meta full or empty.
-func wantActivation(id string, full bool) LicenseKeyActivationBase {
-	a := LicenseKeyActivationBase{
+func wantActivation(id string, full bool) LicenseKeyActivation {
+	a := LicenseKeyActivation{
 		ID: id, LicenseKeyID: licenseKeyID, Label: "build-agent-07", Meta: map[string]any{},
 		CreatedAt: time.Date(2026, 2, 11, 10, 0, 0, 0, time.UTC),
 	}
@@ -158,8 +158,8 @@ func TestLicenseKeysGet(t *testing.T) {
 	}
 	checkCommonHeaders(t, r, true)
 	want := &LicenseKeyWithActivations{
-		LicenseKeyRead: wantLicenseKey(),
-		Activations: []LicenseKeyActivationBase{
+		LicenseKey: wantLicenseKey(),
+		Activations: []LicenseKeyActivation{
 			wantActivation("70cd3c83-7db1-44a3-a287-23c7b6c46fd5", true),
 			wantActivation("0c38f648-6f4a-478a-80b0-13b6db4b95c2", false),
 		},
@@ -218,7 +218,7 @@ func TestLicenseKeysValidate(t *testing.T) {
 		t.Errorf("body = %s\nwant   %s", r.Body, wantBody)
 	}
 	act := wantActivation("e820729e-1414-4169-bd43-fe2c4d9cf7f2", true)
-	if diff := cmp.Diff(&ValidatedLicenseKey{LicenseKeyRead: wantLicenseKey(), Activation: &act}, k); diff != "" {
+	if diff := cmp.Diff(&ValidatedLicenseKey{LicenseKey: wantLicenseKey(), Activation: &act}, k); diff != "" {
 		t.Errorf("validated key (-want +got):\n%s", diff)
 	}
 
@@ -259,7 +259,7 @@ func TestLicenseKeysActivate(t *testing.T) {
 	}
 	key := wantLicenseKey()
 	key.Validations = 49
-	want := &LicenseKeyActivationRead{LicenseKeyActivationBase: wantActivation("b858c6f7-88fe-4e90-ad4f-d4d4c108fc35", true), LicenseKey: key}
+	want := &LicenseKeyActivationWithKey{LicenseKeyActivation: wantActivation("b858c6f7-88fe-4e90-ad4f-d4d4c108fc35", true), LicenseKey: key}
 	if diff := cmp.Diff(want, a); diff != "" {
 		t.Errorf("activation (-want +got):\n%s", diff)
 	}
@@ -438,7 +438,7 @@ func TestValidatedLicenseKey2027(t *testing.T) {
 	subID, orderID := "c1799f7c-63a7-45cf-a755-384d17d35484", "067b02f0-a582-436a-abea-fb1c913bf813"
 	act := wantActivation("1233c875-c525-46e5-b117-341074c4edf1", false)
 	want := &ValidatedLicenseKey{
-		LicenseKeyRead: wantLicenseKey(),
+		LicenseKey:     wantLicenseKey(),
 		Activation:     &act,
 		SubscriptionID: ptr(subID),
 		Subscription: &ValidatedLicenseKeySubscription{
@@ -511,11 +511,11 @@ func wireRoundTrip[T any](t *testing.T, name string) {
 }
 
 func TestLicenseKeysRoundTrip(t *testing.T) {
-	t.Run("license_keys.json", func(t *testing.T) { wireRoundTrip[Page[LicenseKeyRead]](t, "license_keys.json") })
+	t.Run("license_keys.json", func(t *testing.T) { wireRoundTrip[Page[LicenseKey]](t, "license_keys.json") })
 	t.Run("license_key.json", func(t *testing.T) { wireRoundTrip[LicenseKeyWithActivations](t, "license_key.json") })
 	t.Run("rotated_license_key.json", func(t *testing.T) { wireRoundTrip[RotatedLicenseKey](t, "rotated_license_key.json") })
 	t.Run("license_key_activation.json", func(t *testing.T) {
-		wireRoundTrip[LicenseKeyActivationRead](t, "license_key_activation.json")
+		wireRoundTrip[LicenseKeyActivationWithKey](t, "license_key_activation.json")
 	})
 	for _, name := range []string{
 		"validated_license_key.json", "validated_license_key_no_activation.json",
@@ -561,8 +561,8 @@ var _ = addOps(
 		schemas: map[string]reflect.Type{
 			"LicenseKeyCustomer":           reflect.TypeFor[LicenseKeyCustomer](),
 			"LicenseKeyMember":             reflect.TypeFor[LicenseKeyMember](),
-			"LicenseKeyRead":               reflect.TypeFor[LicenseKeyRead](),
-			"ListResource_LicenseKeyRead_": reflect.TypeFor[Page[LicenseKeyRead]](),
+			"LicenseKeyRead":               reflect.TypeFor[LicenseKey](),
+			"ListResource_LicenseKeyRead_": reflect.TypeFor[Page[LicenseKey]](),
 			"Unauthorized":                 apiErrorType,
 		},
 	},
@@ -570,7 +570,7 @@ var _ = addOps(
 		call: func(ctx context.Context, c *Client, id string) error { return onlyErr(c.LicenseKeys.Get(ctx, id)) },
 		rows: []contractRow{{arg: licenseKeyID}},
 		schemas: map[string]reflect.Type{
-			"LicenseKeyActivationBase":  reflect.TypeFor[LicenseKeyActivationBase](),
+			"LicenseKeyActivationBase":  reflect.TypeFor[LicenseKeyActivation](),
 			"LicenseKeyWithActivations": reflect.TypeFor[LicenseKeyWithActivations](),
 		},
 	},
@@ -622,7 +622,7 @@ var _ = addOps(
 		}}},
 		schemas: map[string]reflect.Type{
 			"LicenseKeyActivate":       reflect.TypeFor[LicenseKeyActivate](),
-			"LicenseKeyActivationRead": reflect.TypeFor[LicenseKeyActivationRead](),
+			"LicenseKeyActivationRead": reflect.TypeFor[LicenseKeyActivationWithKey](),
 		},
 	},
 	opSpec{id: "customer_portal:license_keys:deactivate", status: http.StatusNoContent,

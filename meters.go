@@ -19,18 +19,18 @@ type MetersService interface {
 	// List returns one page of the customer's meters.
 	//
 	// API: GET /v1/customer-portal/meters/
-	List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerCustomerMeter], error)
+	List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerMeter], error)
 	// All iterates over every meter of every page, 100 at a time unless
 	// opts sets Limit.
 	// ListOptions tells what a walk sees of a list that changes meanwhile.
 	//
 	// API: GET /v1/customer-portal/meters/
-	All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerCustomerMeter, error]
+	All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerMeter, error]
 	// Get returns a customer meter by ID. It fails with an error matching
 	// ErrResourceNotFound when the customer has no such meter.
 	//
 	// API: GET /v1/customer-portal/meters/{id}
-	Get(ctx context.Context, id string) (*CustomerCustomerMeter, error)
+	Get(ctx context.Context, id string) (*CustomerMeter, error)
 }
 
 type metersService service
@@ -40,21 +40,21 @@ var _ MetersService = (*metersService)(nil)
 const metersPath = "/v1/customer-portal/meters/"
 
 var (
-	metersList = declare[MeterListOptions, none, *Page[CustomerCustomerMeter]](operation{
+	metersList = declare[MeterListOptions, none, *Page[CustomerMeter]](operation{
 		id: "customer_portal:customer_meters:list", method: http.MethodGet, path: metersPath})
-	metersGet = declare[none, none, *CustomerCustomerMeter](operation{
+	metersGet = declare[none, none, *CustomerMeter](operation{
 		id: "customer_portal:customer_meters:get", method: http.MethodGet, path: metersPath + "{id}"})
 )
 
-func (s *metersService) List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerCustomerMeter], error) {
+func (s *metersService) List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerMeter], error) {
 	return metersList.query(ctx, s.client, opts)
 }
 
-func (s *metersService) All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerCustomerMeter, error] {
+func (s *metersService) All(ctx context.Context, opts *MeterListOptions) iter.Seq2[CustomerMeter, error] {
 	return listAll(ctx, s.client, opts, s.List)
 }
 
-func (s *metersService) Get(ctx context.Context, id string) (*CustomerCustomerMeter, error) {
+func (s *metersService) Get(ctx context.Context, id string) (*CustomerMeter, error) {
 	return metersGet.call(ctx, s.client, id)
 }
 
@@ -67,36 +67,36 @@ type MeterListOptions struct {
 	// Query filters by meter name.
 	Query string `url:"query,omitempty"`
 	// Sorting lists sort criteria applied in order; the server's default
-	// is CustomerCustomerMeterSortPropertyModifiedAtDesc.
-	Sorting []CustomerCustomerMeterSortProperty `url:"sorting,omitempty"`
+	// is CustomerMeterSortPropertyModifiedAtDesc.
+	Sorting []CustomerMeterSortProperty `url:"sorting,omitempty"`
 }
 
-// CustomerCustomerMeterSortProperty is a sort criterion of Meters.List;
+// CustomerMeterSortProperty is a sort criterion of Meters.List;
 // the Desc variants sort in descending order.
-type CustomerCustomerMeterSortProperty string
+type CustomerMeterSortProperty string
 
-// Values of CustomerCustomerMeterSortProperty.
+// Values of CustomerMeterSortProperty.
 const (
-	CustomerCustomerMeterSortPropertyCreatedAt         CustomerCustomerMeterSortProperty = "created_at"
-	CustomerCustomerMeterSortPropertyCreatedAtDesc     CustomerCustomerMeterSortProperty = "-created_at"
-	CustomerCustomerMeterSortPropertyModifiedAt        CustomerCustomerMeterSortProperty = "modified_at"
-	CustomerCustomerMeterSortPropertyModifiedAtDesc    CustomerCustomerMeterSortProperty = "-modified_at"
-	CustomerCustomerMeterSortPropertyMeterID           CustomerCustomerMeterSortProperty = "meter_id"
-	CustomerCustomerMeterSortPropertyMeterIDDesc       CustomerCustomerMeterSortProperty = "-meter_id"
-	CustomerCustomerMeterSortPropertyMeterName         CustomerCustomerMeterSortProperty = "meter_name"
-	CustomerCustomerMeterSortPropertyMeterNameDesc     CustomerCustomerMeterSortProperty = "-meter_name"
-	CustomerCustomerMeterSortPropertyConsumedUnits     CustomerCustomerMeterSortProperty = "consumed_units"
-	CustomerCustomerMeterSortPropertyConsumedUnitsDesc CustomerCustomerMeterSortProperty = "-consumed_units"
-	CustomerCustomerMeterSortPropertyCreditedUnits     CustomerCustomerMeterSortProperty = "credited_units"
-	CustomerCustomerMeterSortPropertyCreditedUnitsDesc CustomerCustomerMeterSortProperty = "-credited_units"
-	CustomerCustomerMeterSortPropertyBalance           CustomerCustomerMeterSortProperty = "balance"
-	CustomerCustomerMeterSortPropertyBalanceDesc       CustomerCustomerMeterSortProperty = "-balance"
+	CustomerMeterSortPropertyCreatedAt         CustomerMeterSortProperty = "created_at"
+	CustomerMeterSortPropertyCreatedAtDesc     CustomerMeterSortProperty = "-created_at"
+	CustomerMeterSortPropertyModifiedAt        CustomerMeterSortProperty = "modified_at"
+	CustomerMeterSortPropertyModifiedAtDesc    CustomerMeterSortProperty = "-modified_at"
+	CustomerMeterSortPropertyMeterID           CustomerMeterSortProperty = "meter_id"
+	CustomerMeterSortPropertyMeterIDDesc       CustomerMeterSortProperty = "-meter_id"
+	CustomerMeterSortPropertyMeterName         CustomerMeterSortProperty = "meter_name"
+	CustomerMeterSortPropertyMeterNameDesc     CustomerMeterSortProperty = "-meter_name"
+	CustomerMeterSortPropertyConsumedUnits     CustomerMeterSortProperty = "consumed_units"
+	CustomerMeterSortPropertyConsumedUnitsDesc CustomerMeterSortProperty = "-consumed_units"
+	CustomerMeterSortPropertyCreditedUnits     CustomerMeterSortProperty = "credited_units"
+	CustomerMeterSortPropertyCreditedUnitsDesc CustomerMeterSortProperty = "-credited_units"
+	CustomerMeterSortPropertyBalance           CustomerMeterSortProperty = "balance"
+	CustomerMeterSortPropertyBalanceDesc       CustomerMeterSortProperty = "-balance"
 )
 
-// CustomerCustomerMeter is the customer's usage of one meter. Consumed
+// CustomerMeter is the customer's usage of one meter. Consumed
 // units and the balance are numbers that may be fractional; they decode
 // into float64 and encode back to the same value.
-type CustomerCustomerMeter struct {
+type CustomerMeter struct {
 	// The ID of the object.
 	ID string `json:"id"`
 	// Creation timestamp of the object.
@@ -115,11 +115,11 @@ type CustomerCustomerMeter struct {
 	// consumed units.
 	Balance float64 `json:"balance"`
 	// The meter.
-	Meter CustomerCustomerMeterMeter `json:"meter"`
+	Meter Meter `json:"meter"`
 }
 
-// CustomerCustomerMeterMeter is the meter of a customer meter.
-type CustomerCustomerMeterMeter struct {
+// Meter is a meter, as CustomerMeter and CustomerSubscriptionMeter name it.
+type Meter struct {
 	// Creation timestamp of the object.
 	CreatedAt time.Time `json:"created_at"`
 	// Last modification timestamp of the object.

@@ -17,7 +17,7 @@ import (
 
 const customerMeterID = "a51e0e0c-f114-48cb-892f-0087049e8e4f"
 
-var wantCustomerMeter = CustomerCustomerMeter{
+var wantCustomerMeter = CustomerMeter{
 	ID:            customerMeterID,
 	CreatedAt:     rfc3339("2026-07-14T10:22:31.482913Z"),
 	ModifiedAt:    rfc3339p("2026-09-30T23:59:59.999999Z"),
@@ -26,7 +26,7 @@ var wantCustomerMeter = CustomerCustomerMeter{
 	ConsumedUnits: 1250.75,
 	CreditedUnits: 1000,
 	Balance:       -250.75,
-	Meter: CustomerCustomerMeterMeter{
+	Meter: Meter{
 		CreatedAt:  rfc3339("2026-01-05T12:00:00Z"),
 		ModifiedAt: rfc3339p("2026-03-01T09:30:00.25Z"),
 		ID:         "e2b7a9c4-1d3f-4a86-9b5e-7c0f2d8a6e19",
@@ -45,7 +45,7 @@ func TestMetersList(t *testing.T) {
 			ListOptions: ListOptions{Page: 2, Limit: 2},
 			MeterID:     []string{"m1", "m2"},
 			Query:       "API calls",
-			Sorting:     []CustomerCustomerMeterSortProperty{CustomerCustomerMeterSortPropertyBalanceDesc, CustomerCustomerMeterSortPropertyMeterName},
+			Sorting:     []CustomerMeterSortProperty{CustomerMeterSortPropertyBalanceDesc, CustomerMeterSortPropertyMeterName},
 		}, url.Values{
 			"page": {"2"}, "limit": {"2"}, "meter_id": {"m1", "m2"}, "query": {"API calls"},
 			"sorting": {"-balance", "meter_name"},
@@ -59,8 +59,8 @@ func TestMetersList(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := &Page[CustomerCustomerMeter]{
-				Items: []CustomerCustomerMeter{wantCustomerMeter, {
+			want := &Page[CustomerMeter]{
+				Items: []CustomerMeter{wantCustomerMeter, {
 					ID:            "8f46e144-c558-4acd-819a-c395e9ffa993",
 					CreatedAt:     rfc3339("2026-07-14T10:22:31.482913Z"),
 					CustomerID:    "5d8f1e2a-7c4b-4a9e-8f3d-2b1c0a9e8d7f",
@@ -68,7 +68,7 @@ func TestMetersList(t *testing.T) {
 					ConsumedUnits: 123456789012.5,
 					CreditedUnits: 9007199254740993, // beyond float64's integers: exact in int64
 					Balance:       -0.1,
-					Meter: CustomerCustomerMeterMeter{
+					Meter: Meter{
 						CreatedAt: rfc3339("2026-01-05T12:00:00Z"),
 						ID:        "6b1f3e8d-9a2c-4c57-b04e-3e8d1a7f5c92",
 						Name:      "LLM tokens",
@@ -145,8 +145,8 @@ func TestMetersErrors(t *testing.T) {
 }
 
 func TestMeterRoundTrip(t *testing.T) {
-	roundTrip[CustomerCustomerMeter](t, "meter.json")
-	roundTrip[Page[CustomerCustomerMeter]](t, "meters_page.json")
+	roundTrip[CustomerMeter](t, "meter.json")
+	roundTrip[Page[CustomerMeter]](t, "meters_page.json")
 }
 
 // TestMeterUnitsPrecision: consumed units and balances are JSON numbers.
@@ -159,7 +159,7 @@ func TestMeterUnitsPrecision(t *testing.T) {
 		"9007199254740992", "4503599627370495.5", "1.7976931348623157e+308", "5e-324", "-0", "33.333333333333336",
 	} {
 		in := `{"consumed_units":` + text + `,"credited_units":0,"balance":` + text + `}`
-		var m CustomerCustomerMeter
+		var m CustomerMeter
 		if err := json.Unmarshal([]byte(in), &m); err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
@@ -187,7 +187,7 @@ func TestMeterUnitsPrecision(t *testing.T) {
 	}
 
 	// Python writes whole floats with a trailing .0: the same value comes back.
-	var m CustomerCustomerMeter
+	var m CustomerMeter
 	if err := json.Unmarshal([]byte(`{"consumed_units":25.0}`), &m); err != nil || m.ConsumedUnits != 25 {
 		t.Fatalf("25.0 decodes to %v, %v", m.ConsumedUnits, err)
 	}
@@ -227,14 +227,14 @@ var _ = addOps(
 					ListOptions: ListOptions{Page: 2, Limit: 10},
 					MeterID:     []string{"e2b7a9c4-1d3f-4a86-9b5e-7c0f2d8a6e19", "6b1f3e8d-9a2c-4c57-b04e-3e8d1a7f5c92"},
 					Query:       "API calls",
-					Sorting:     []CustomerCustomerMeterSortProperty{CustomerCustomerMeterSortPropertyBalanceDesc, CustomerCustomerMeterSortPropertyMeterName},
+					Sorting:     []CustomerMeterSortProperty{CustomerMeterSortPropertyBalanceDesc, CustomerMeterSortPropertyMeterName},
 				}))
 			}},
 		},
 		schemas: map[string]reflect.Type{
-			"CustomerCustomerMeter":               reflect.TypeFor[CustomerCustomerMeter](),
-			"CustomerCustomerMeterMeter":          reflect.TypeFor[CustomerCustomerMeterMeter](),
-			"ListResource_CustomerCustomerMeter_": reflect.TypeFor[Page[CustomerCustomerMeter]](),
+			"CustomerCustomerMeter":               reflect.TypeFor[CustomerMeter](),
+			"CustomerCustomerMeterMeter":          reflect.TypeFor[Meter](),
+			"ListResource_CustomerCustomerMeter_": reflect.TypeFor[Page[CustomerMeter]](),
 		},
 	},
 	opSpec{id: "customer_portal:customer_meters:get", answer: testCustomerMeterJSON,

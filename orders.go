@@ -220,7 +220,7 @@ type CustomerOrder struct {
 	// Subscription is the subscription the order belongs to, if any.
 	Subscription *CustomerOrderSubscription `json:"subscription"`
 	// Line items composing the order.
-	Items []OrderItemSchema `json:"items"`
+	Items []OrderItem `json:"items"`
 	// A summary description of the order.
 	Description string `json:"description"`
 	// Amount in cents that can still be refunded (net, before taxes). Accounts for
@@ -258,8 +258,8 @@ const (
 	OrderBillingReasonSubscriptionMeterCycle OrderBillingReason = "subscription_meter_cycle"
 )
 
-// OrderItemSchema is an order line item.
-type OrderItemSchema struct {
+// OrderItem is an order line item.
+type OrderItem struct {
 	// Creation timestamp of the object.
 	CreatedAt time.Time `json:"created_at"`
 	// Last modification timestamp of the object.

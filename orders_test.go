@@ -431,7 +431,7 @@ var _ = addOps(
 			"CustomerOrderProduct":        reflect.TypeFor[CustomerOrderProduct](),
 			"CustomerOrderSubscription":   reflect.TypeFor[CustomerOrderSubscription](),
 			"ListResource_CustomerOrder_": reflect.TypeFor[Page[CustomerOrder]](),
-			"OrderItemSchema":             reflect.TypeFor[OrderItemSchema](),
+			"OrderItemSchema":             reflect.TypeFor[OrderItem](),
 		},
 	},
 	opSpec{id: "customer_portal:orders:get", answer: testOrderJSON,

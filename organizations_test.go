@@ -21,7 +21,7 @@ func wantOrganizationData(t *testing.T) *CustomerOrganizationData {
 	metered.TrialInterval, metered.TrialIntervalCount = ptr(TrialIntervalMonth), ptr[int64](1)
 	metered.Prices = PriceList{pro.Prices[3], pro.Prices[5]}
 	metered.Benefits = []BenefitPublic{pro.Benefits[1]}
-	metered.Medias = []ProductMediaFileRead{}
+	metered.Medias = []ProductMediaFile{}
 	return &CustomerOrganizationData{
 		Organization: CustomerOrganization{
 			BenefitSubscriberOrganization: BenefitSubscriberOrganization{
@@ -55,7 +55,7 @@ func wantOrganizationData(t *testing.T) *CustomerOrganizationData {
 				Visibility:     ProductVisibilityPublic,
 				OrganizationID: org,
 				Prices: PriceList{&ProductPriceFixed{
-					PriceBase: PriceBase{
+					PriceCommon: PriceCommon{
 						CreatedAt:     rfc3339("2026-04-01T00:00:00Z"),
 						ID:            "a31dd22b-9967-4d11-bda8-be7e9733cca8",
 						Source:        ProductPriceSourceCatalog,
@@ -65,7 +65,7 @@ func wantOrganizationData(t *testing.T) *CustomerOrganizationData {
 					PriceAmount: 2900,
 				}},
 				Benefits: []BenefitPublic{},
-				Medias:   []ProductMediaFileRead{},
+				Medias:   []ProductMediaFile{},
 			},
 		},
 	}

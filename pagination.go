@@ -266,7 +266,7 @@ func unionID(v any) string {
 			return c.ID
 		}
 	case CustomerPaymentMethod:
-		if b := v.Base(); b != nil {
+		if b := v.Common(); b != nil {
 			return b.ID
 		}
 	}

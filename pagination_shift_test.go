@@ -122,7 +122,7 @@ func TestUnionIDs(t *testing.T) {
 		t.Errorf("unknown grant ID = %q", got)
 	}
 	card := CustomerPaymentMethod(&PaymentMethodCard{})
-	card.Base().ID = "pm1"
+	card.Common().ID = "pm1"
 	if got := unionID(card); got != "pm1" {
 		t.Errorf("payment method ID = %q", got)
 	}

@@ -17,11 +17,11 @@ import (
 //		fmt.Println("price type not known to this SDK:", p.Type)
 //	}
 //
-// Base reaches the fields every price has without a type switch.
+// Common reaches the fields every price has without a type switch.
 type Price interface {
-	// Base returns the fields every price has; nil for the Unknown
+	// Common returns the fields every price has; nil for the Unknown
 	// variants, whose Raw holds them.
-	Base() *PriceBase
+	Common() *PriceCommon
 	isPrice()
 }
 
@@ -69,9 +69,9 @@ type ProductPriceUnknown struct{ UnknownVariant }
 
 func (*ProductPriceUnknown) isPrice() {}
 
-// Base returns nil: the price's fields are in Raw.
-func (*ProductPriceUnknown) Base() *PriceBase { return nil }
-func (*ProductPriceUnknown) isProductPrice()  {}
+// Common returns nil: the price's fields are in Raw.
+func (*ProductPriceUnknown) Common() *PriceCommon { return nil }
+func (*ProductPriceUnknown) isProductPrice()      {}
 
 // LegacyRecurringProductPriceUnknown is a LegacyRecurringProductPrice whose
 // amount_type this SDK does not know. It keeps the raw JSON, which it
@@ -80,8 +80,8 @@ type LegacyRecurringProductPriceUnknown struct{ UnknownVariant }
 
 func (*LegacyRecurringProductPriceUnknown) isPrice() {}
 
-// Base returns nil: the price's fields are in Raw.
-func (*LegacyRecurringProductPriceUnknown) Base() *PriceBase               { return nil }
+// Common returns nil: the price's fields are in Raw.
+func (*LegacyRecurringProductPriceUnknown) Common() *PriceCommon           { return nil }
 func (*LegacyRecurringProductPriceUnknown) isLegacyRecurringProductPrice() {}
 
 var productPrices = newUnion("ProductPrice", []string{"amount_type"}, "",
@@ -100,9 +100,9 @@ var legacyRecurringProductPrices = newUnion("LegacyRecurringProductPrice", []str
 	is[LegacyRecurringProductPrice, LegacyRecurringProductPriceCustom]("custom"),
 )
 
-// PriceBase holds the fields every price variant has, current and legacy
+// PriceCommon holds the fields every price variant has, current and legacy
 // alike; each variant embeds it.
-type PriceBase struct {
+type PriceCommon struct {
 	// ID is the ID of the price.
 	ID string `json:"id"`
 	// CreatedAt is the creation timestamp of the price.
@@ -123,9 +123,9 @@ type PriceBase struct {
 	ProductID string `json:"product_id"`
 }
 
-// Base returns b: every price variant has it through its embedded
-// PriceBase.
-func (b *PriceBase) Base() *PriceBase { return b }
+// Common returns b: every price variant has it through its embedded
+// PriceCommon.
+func (b *PriceCommon) Common() *PriceCommon { return b }
 
 // decodePrice decodes one element of a mixed prices array. Both unions use
 // amount_type fixed and custom, so legacy: true decides first; one scan
@@ -159,7 +159,7 @@ func (l *PriceList) UnmarshalJSON(b []byte) error {
 // Deprecated: Polar sets the recurring interval on the product itself now;
 // older products still carry these prices.
 type LegacyRecurringProductPriceFixed struct {
-	PriceBase
+	PriceCommon
 	// The recurring interval of the price.
 	RecurringInterval RecurringInterval `json:"recurring_interval"`
 	// The price in cents.
@@ -181,7 +181,7 @@ func (p LegacyRecurringProductPriceFixed) MarshalJSON() ([]byte, error) {
 // Deprecated: Polar sets the recurring interval on the product itself now;
 // older products still carry these prices.
 type LegacyRecurringProductPriceCustom struct {
-	PriceBase
+	PriceCommon
 	// The recurring interval of the price.
 	RecurringInterval RecurringInterval `json:"recurring_interval"`
 	// The minimum amount the customer can pay. If 0, the price is 'free or pay
@@ -204,7 +204,7 @@ func (p LegacyRecurringProductPriceCustom) MarshalJSON() ([]byte, error) {
 
 // ProductPriceFixed is a fixed price for a product.
 type ProductPriceFixed struct {
-	PriceBase
+	PriceCommon
 	// The price in cents.
 	PriceAmount int64 `json:"price_amount"`
 }
@@ -220,7 +220,7 @@ func (p ProductPriceFixed) MarshalJSON() ([]byte, error) {
 
 // ProductPriceCustom is a pay-what-you-want price for a product.
 type ProductPriceCustom struct {
-	PriceBase
+	PriceCommon
 	// The minimum amount the customer can pay. If 0, the price is 'free or pay
 	// what you want'.
 	MinimumAmount int64 `json:"minimum_amount"`
@@ -241,7 +241,7 @@ func (p ProductPriceCustom) MarshalJSON() ([]byte, error) {
 
 // ProductPriceSeatBased is a seat-based price for a product.
 type ProductPriceSeatBased struct {
-	PriceBase
+	PriceCommon
 	// Tiered pricing based on seat quantity
 	SeatTiers ProductPriceSeatTiers `json:"seat_tiers"`
 }
@@ -258,7 +258,7 @@ func (p ProductPriceSeatBased) MarshalJSON() ([]byte, error) {
 // ProductPriceMeteredUnit is a metered, usage-based, price for a product, with a
 // fixed unit price.
 type ProductPriceMeteredUnit struct {
-	PriceBase
+	PriceCommon
 	// The price per unit in cents.
 	UnitAmount string `json:"unit_amount"`
 	// The maximum amount in cents that can be charged, regardless of the number of
@@ -281,7 +281,7 @@ func (p ProductPriceMeteredUnit) MarshalJSON() ([]byte, error) {
 
 // ProductPriceUnitBased is a price per unit bought, in tiers.
 type ProductPriceUnitBased struct {
-	PriceBase
+	PriceCommon
 	// Tiers are the pricing tiers by number of units.
 	Tiers Tiers `json:"tiers"`
 	// MinimumUnits is the smallest number of units that can be bought, if set.
@@ -304,7 +304,7 @@ func (p ProductPriceUnitBased) MarshalJSON() ([]byte, error) {
 
 // ProductPriceMeteredTiers is a metered, usage-based price in tiers.
 type ProductPriceMeteredTiers struct {
-	PriceBase
+	PriceCommon
 	// CapAmount is the most that can be charged in cents, whatever the usage,
 	// if set.
 	CapAmount *int64 `json:"cap_amount"`

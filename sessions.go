@@ -48,7 +48,7 @@ type SessionsService interface {
 	// token the client holds.
 	//
 	// API: GET /v1/customer-portal/customer-session/introspect
-	Introspect(ctx context.Context) (*CustomerCustomerSession, error)
+	Introspect(ctx context.Context) (*IntrospectedSession, error)
 	// AuthenticatedUser returns who the session signs in: the customer, or
 	// a member of a team customer with their role. With the customer
 	// session of a team customer, which signs in no one person, the server
@@ -68,7 +68,7 @@ const customerSessionPath = "/v1/customer-portal/customer-session/"
 var (
 	sessionsCreate = declare[none, CustomerSessionCreate, *CustomerSession](operation{
 		id: "customer-sessions:create", method: http.MethodPost, path: "/v1/customer-sessions/"})
-	sessionsIntrospect = declare[none, none, *CustomerCustomerSession](operation{
+	sessionsIntrospect = declare[none, none, *IntrospectedSession](operation{
 		id: "customer_portal:customer-session:introspect", method: http.MethodGet, path: customerSessionPath + "introspect"})
 	sessionsAuthenticatedUser = declare[none, none, *PortalAuthenticatedUser](operation{
 		id: "customer_portal:customer-session:get_authenticated_user", method: http.MethodGet, path: customerSessionPath + "user"})
@@ -78,7 +78,7 @@ func (s *sessionsService) Create(ctx context.Context, body CustomerSessionCreate
 	return sessionsCreate.send(ctx, s.client, "", body)
 }
 
-func (s *sessionsService) Introspect(ctx context.Context) (*CustomerCustomerSession, error) {
+func (s *sessionsService) Introspect(ctx context.Context) (*IntrospectedSession, error) {
 	return sessionsIntrospect.call(ctx, s.client, "")
 }
 
@@ -169,9 +169,9 @@ func (s *CustomerSession) UnmarshalJSON(b []byte) error {
 	return customerUnion.decodeField(aux.Customer, &s.Customer)
 }
 
-// CustomerCustomerSession is what Sessions.Introspect tells of the current
+// IntrospectedSession is what Sessions.Introspect tells of the current
 // session.
-type CustomerCustomerSession struct {
+type IntrospectedSession struct {
 	// ExpiresAt is when the session's token stops working.
 	ExpiresAt time.Time `json:"expires_at"`
 	// ReturnURL is the URL of the portal's back button, if any.

@@ -63,7 +63,7 @@ func TestSessionsCreateThenUse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &CustomerCustomerSession{ExpiresAt: time.Date(2026, 3, 12, 10, 0, 0, 101112000, time.UTC), ReturnURL: ptr("https://example.com/account")}
+	want := &IntrospectedSession{ExpiresAt: time.Date(2026, 3, 12, 10, 0, 0, 101112000, time.UTC), ReturnURL: ptr("https://example.com/account")}
 	if diff := cmp.Diff(want, info); diff != "" {
 		t.Errorf("introspection (-want +got):\n%s", diff)
 	}
@@ -191,7 +191,7 @@ func TestSessionsIntrospect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(&CustomerCustomerSession{ExpiresAt: time.Date(2026, 3, 12, 10, 5, 0, 0, time.UTC)}, info); diff != "" {
+	if diff := cmp.Diff(&IntrospectedSession{ExpiresAt: time.Date(2026, 3, 12, 10, 5, 0, 0, time.UTC)}, info); diff != "" {
 		t.Errorf("introspection (-want +got):\n%s", diff)
 	}
 	r := srv.requests()[0]
@@ -283,7 +283,7 @@ func TestSessionsRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) { wireRoundTrip[CustomerSession](t, name) })
 	}
 	for _, name := range []string{"customer_customer_session.json", "customer_customer_session_no_return.json"} {
-		t.Run(name, func(t *testing.T) { wireRoundTrip[CustomerCustomerSession](t, name) })
+		t.Run(name, func(t *testing.T) { wireRoundTrip[IntrospectedSession](t, name) })
 	}
 	for _, name := range []string{"portal_user_customer.json", "portal_user_member.json"} {
 		t.Run(name, func(t *testing.T) { wireRoundTrip[PortalAuthenticatedUser](t, name) })
@@ -348,7 +348,7 @@ var _ = addOps(
 	opSpec{id: "customer_portal:customer-session:introspect", answer: `{"expires_at":"2026-03-12T10:00:00Z","return_url":null}`,
 		call:    func(ctx context.Context, c *Client, _ string) error { return onlyErr(c.Sessions.Introspect(ctx)) },
 		rows:    []contractRow{{}},
-		schemas: map[string]reflect.Type{"CustomerCustomerSession": reflect.TypeFor[CustomerCustomerSession]()},
+		schemas: map[string]reflect.Type{"CustomerCustomerSession": reflect.TypeFor[IntrospectedSession]()},
 	},
 	opSpec{id: "customer_portal:customer-session:get_authenticated_user", answer: `{"type":"customer","email":"a@example.com"}`,
 		call: func(ctx context.Context, c *Client, _ string) error {

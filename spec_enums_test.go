@@ -6,8 +6,8 @@ import "reflect"
 // schema's name to that type; every other enum's Go type is named as its
 // schema.
 var enumTypes = map[string]reflect.Type{
-	"CustomerCustomerMeterSortProperty": reflect.TypeFor[CustomerCustomerMeterSortProperty](),
-	"FileServiceTypes":                  reflect.TypeFor[FileServiceTypes](),
+	"CustomerCustomerMeterSortProperty": reflect.TypeFor[CustomerMeterSortProperty](),
+	"FileServiceTypes":                  reflect.TypeFor[FileServiceType](),
 }
 
 // enumGoName returns the name of the Go type of enum schema name.

@@ -68,7 +68,7 @@ var sharedSchemaTypes = map[string]reflect.Type{
 	"LegacyRecurringProductPriceCustom":   reflect.TypeFor[LegacyRecurringProductPriceCustom](),
 	"LegacyRecurringProductPriceFixed":    reflect.TypeFor[LegacyRecurringProductPriceFixed](),
 	"OrganizationCustomerPortalSettings":  reflect.TypeFor[OrganizationCustomerPortalSettings](),
-	"ProductMediaFileRead":                reflect.TypeFor[ProductMediaFileRead](),
+	"ProductMediaFileRead":                reflect.TypeFor[ProductMediaFile](),
 	"ProductPrice":                        reflect.TypeFor[ProductPrice](),
 	"ProductPriceCustom":                  reflect.TypeFor[ProductPriceCustom](),
 	"ProductPriceFixed":                   reflect.TypeFor[ProductPriceFixed](),
@@ -85,7 +85,7 @@ var sharedSchemaTypes = map[string]reflect.Type{
 	// Subscriptions, of the Subscriptions and Seats operations
 	"CustomerSubscription":               reflect.TypeFor[CustomerSubscription](),
 	"CustomerSubscriptionMeter":          reflect.TypeFor[CustomerSubscriptionMeter](),
-	"CustomerSubscriptionMeterMeter":     reflect.TypeFor[CustomerCustomerMeterMeter](),
+	"CustomerSubscriptionMeterMeter":     reflect.TypeFor[Meter](),
 	"CustomerSubscriptionProduct":        reflect.TypeFor[CustomerSubscriptionProduct](),
 	"ListResource_CustomerSubscription_": reflect.TypeFor[Page[CustomerSubscription]](),
 	"PendingSubscriptionUpdate":          reflect.TypeFor[PendingSubscriptionUpdate](),

@@ -210,7 +210,7 @@ type CustomerSubscriptionMeter struct {
 	// The ID of the meter.
 	MeterID string `json:"meter_id"`
 	// The meter.
-	Meter CustomerCustomerMeterMeter `json:"meter"`
+	Meter Meter `json:"meter"`
 }
 
 // PendingSubscriptionUpdate is an update to be applied to a subscription

@@ -45,7 +45,7 @@ func wantMinimalSubscription() CustomerSubscription {
 			OrganizationID:         org,
 			Prices:                 PriceList{},
 			Benefits:               []BenefitPublic{},
-			Medias:                 []ProductMediaFileRead{},
+			Medias:                 []ProductMediaFile{},
 		},
 			Organization: CustomerOrganization{
 				BenefitSubscriberOrganization: BenefitSubscriberOrganization{
@@ -116,7 +116,7 @@ func wantFullSubscription(t *testing.T) CustomerSubscription {
 				CreditedUnits: 1000,
 				Amount:        12538,
 				MeterID:       "e2b7a9c4-1d3f-4a86-9b5e-7c0f2d8a6e19",
-				Meter: CustomerCustomerMeterMeter{
+				Meter: Meter{
 					CreatedAt: rfc3339("2026-01-05T12:00:00Z"),
 					ID:        "e2b7a9c4-1d3f-4a86-9b5e-7c0f2d8a6e19",
 					Name:      "API calls",
@@ -127,7 +127,7 @@ func wantFullSubscription(t *testing.T) CustomerSubscription {
 				ID:            "e9ef206e-77fc-491e-afbf-d6b346d248f6",
 				ConsumedUnits: 123456789012.5,
 				MeterID:       "6b1f3e8d-9a2c-4c57-b04e-3e8d1a7f5c92",
-				Meter: CustomerCustomerMeterMeter{
+				Meter: Meter{
 					CreatedAt:  rfc3339("2026-01-05T12:00:00Z"),
 					ModifiedAt: rfc3339p("2026-03-01T09:30:00.25Z"),
 					ID:         "6b1f3e8d-9a2c-4c57-b04e-3e8d1a7f5c92",

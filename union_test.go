@@ -120,9 +120,9 @@ func TestVariantsReachTheirCommonFields(t *testing.T) {
 	}
 	methods := []CustomerPaymentMethod{&PaymentMethodCard{}, &PaymentMethodKrCard{}, &PaymentMethodGeneric{}}
 	for _, pm := range methods {
-		pm.Base().ID = "set"
-		if reflect.ValueOf(pm).Elem().FieldByName(reflect.TypeFor[PaymentMethodBase]().Name()).FieldByName("ID").String() != "set" {
-			t.Errorf("%T: the accessor is not its embedded %v", pm, reflect.TypeFor[PaymentMethodBase]())
+		pm.Common().ID = "set"
+		if reflect.ValueOf(pm).Elem().FieldByName(reflect.TypeFor[PaymentMethodCommon]().Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: the accessor is not its embedded %v", pm, reflect.TypeFor[PaymentMethodCommon]())
 		}
 	}
 	prices := []Price{
@@ -130,9 +130,9 @@ func TestVariantsReachTheirCommonFields(t *testing.T) {
 		&ProductPriceUnitBased{}, &ProductPriceMeteredTiers{}, &LegacyRecurringProductPriceFixed{}, &LegacyRecurringProductPriceCustom{},
 	}
 	for _, p := range prices {
-		p.Base().ID = "set"
-		if reflect.ValueOf(p).Elem().FieldByName(reflect.TypeFor[PriceBase]().Name()).FieldByName("ID").String() != "set" {
-			t.Errorf("%T: the accessor is not its embedded %v", p, reflect.TypeFor[PriceBase]())
+		p.Common().ID = "set"
+		if reflect.ValueOf(p).Elem().FieldByName(reflect.TypeFor[PriceCommon]().Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: the accessor is not its embedded %v", p, reflect.TypeFor[PriceCommon]())
 		}
 	}
 	customers := []Customer{&CustomerIndividual{}, &CustomerTeam{}}
@@ -145,8 +145,8 @@ func TestVariantsReachTheirCommonFields(t *testing.T) {
 	if (&CustomerUnknown{}).Common() != nil {
 		t.Error("CustomerUnknown returned common fields")
 	}
-	if (&CustomerBenefitGrantUnknown{}).Common() != nil || (&CustomerPaymentMethodUnknown{}).Base() != nil ||
-		(&ProductPriceUnknown{}).Base() != nil || (&LegacyRecurringProductPriceUnknown{}).Base() != nil {
+	if (&CustomerBenefitGrantUnknown{}).Common() != nil || (&CustomerPaymentMethodUnknown{}).Common() != nil ||
+		(&ProductPriceUnknown{}).Common() != nil || (&LegacyRecurringProductPriceUnknown{}).Common() != nil {
 		t.Error("an Unknown variant returned common fields")
 	}
 }

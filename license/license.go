@@ -204,11 +204,11 @@ func (m *Manager) Activated() bool {
 // error when Polar refuses (polar.ErrNotPermitted when all activations are
 // taken). If the store cannot keep the new activation, Activate frees it
 // again and fails.
-func (m *Manager) Activate(ctx context.Context, label string, conditions, meta map[string]any) (*polar.LicenseKeyActivationRead, error) {
+func (m *Manager) Activate(ctx context.Context, label string, conditions, meta map[string]any) (*polar.LicenseKeyActivationWithKey, error) {
 	if m.cfg.Key == "" {
 		return nil, fmt.Errorf("%w: Config.Key is empty", ErrNotActivated)
 	}
-	var a *polar.LicenseKeyActivationRead
+	var a *polar.LicenseKeyActivationWithKey
 	// The store's lock is held across the call, so that processes
 	// started together on a first run activate once.
 	err := m.transact(func(st *State) (*State, error) {

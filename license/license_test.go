@@ -52,7 +52,7 @@ func newEnv(t *testing.T, key string, opts ...polartest.Option) *env {
 	return &env{srv: srv, clk: clk, m: m, st: st}
 }
 
-func (e *env) activate(t *testing.T) *polar.LicenseKeyActivationRead {
+func (e *env) activate(t *testing.T) *polar.LicenseKeyActivationWithKey {
 	t.Helper()
 	a, err := e.m.Activate(context.Background(), "laptop", map[string]any{"machine": "abc", "cores": 8}, map[string]any{"os": "linux"})
 	if err != nil {
@@ -226,12 +226,12 @@ func (s *switcher) RoundTrip(r *http.Request) (*http.Response, error) {
 func revokedFixture(status polar.LicenseKeyStatus) *polartest.Fixture {
 	const keyID, actID = "00000008-0000-4000-8000-0000000000aa", "00000016-0000-4000-8000-0000000000aa"
 	return &polartest.Fixture{LicenseKeys: []polar.LicenseKeyWithActivations{{
-		LicenseKeyRead: polar.LicenseKeyRead{
+		LicenseKey: polar.LicenseKey{
 			ID: keyID, CreatedAt: polartest.DemoTime.Add(-time.Hour), OrganizationID: polartest.DemoOrganizationID,
 			CustomerID: polartest.DemoCustomerID, BenefitID: polartest.UUID("benefit"), Key: "ACME-REVOKE-ME", DisplayKey: "****-E-ME",
 			Status: status, LimitActivations: new(int64(3)),
 		},
-		Activations: []polar.LicenseKeyActivationBase{{ID: actID, LicenseKeyID: keyID, Label: "laptop", CreatedAt: polartest.DemoTime.Add(-time.Hour)}},
+		Activations: []polar.LicenseKeyActivation{{ID: actID, LicenseKeyID: keyID, Label: "laptop", CreatedAt: polartest.DemoTime.Add(-time.Hour)}},
 	}}}
 }
 

@@ -27,7 +27,7 @@ func needProcessLocks(t *testing.T) {
 // limits on: every one is validated online, and none gets a 429.
 func TestProcessesShareTheLicenseKeyZone(t *testing.T) {
 	needProcessLocks(t)
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits())
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits())
 	dir := t.TempDir()
 	lock, storePath := filepath.Join(dir, "keys.lock"), filepath.Join(dir, "state", "license.json")
 
@@ -82,7 +82,7 @@ func TestProcessesShareTheLicenseKeyZone(t *testing.T) {
 // none gets a 429.
 func TestProcessesActivateOnce(t *testing.T) {
 	needProcessLocks(t)
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits())
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits())
 	dir := t.TempDir()
 	lock, storePath := filepath.Join(dir, "keys.lock"), filepath.Join(dir, "state", "license.json")
 	var kids []*child

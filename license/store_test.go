@@ -25,7 +25,7 @@ func TestFileStoreRoundTrip(t *testing.T) {
 	exp := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
 	want := &State{Key: "K", OrganizationID: "O", ActivationID: "A", Label: "laptop",
 		Conditions:  map[string]any{"machine": "abc", "cores": json.Number("8"), "ratio": json.Number("1.5"), "pro": true},
-		Validated:   &polar.ValidatedLicenseKey{LicenseKeyRead: polar.LicenseKeyRead{ID: "k", Status: polar.LicenseKeyStatusGranted, ExpiresAt: &exp}},
+		Validated:   &polar.ValidatedLicenseKey{LicenseKey: polar.LicenseKey{ID: "k", Status: polar.LicenseKeyStatusGranted, ExpiresAt: &exp}},
 		ValidatedAt: time.Date(2026, 8, 1, 12, 0, 0, 0, time.UTC)}
 	if err := s.Save(want); err != nil {
 		t.Fatal(err)

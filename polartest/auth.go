@@ -26,16 +26,16 @@ type TokenKind int
 
 // Kinds of tokens.
 const (
-	// CustomerSession is the token of a customer session (polar_cst_...):
+	// TokenKindCustomerSession is the token of a customer session (polar_cst_...):
 	// the customer's own view of the portal.
-	CustomerSession TokenKind = iota + 1
-	// MemberSession is the token of a member session (polar_mst_...): a
+	TokenKindCustomerSession TokenKind = iota + 1
+	// TokenKindMemberSession is the token of a member session (polar_mst_...): a
 	// member of a customer, with the member's role.
-	MemberSession
-	// OrganizationToken is an organization access token (polar_oat_...):
+	TokenKindMemberSession
+	// TokenKindOrganization is an organization access token (polar_oat_...):
 	// it creates customer sessions, and is refused (401) by the portal
 	// operations.
-	OrganizationToken
+	TokenKindOrganization
 )
 
 // Token is a bearer token the server accepts.
@@ -70,8 +70,8 @@ func (t *Token) hasScope(scope string) bool { return slices.Contains(t.Scopes, s
 // the request arrives.
 type principal struct {
 	token    *Token
-	customer *Customer     // sessions
-	member   *polar.Member // member sessions
+	customer *CustomerRecord // sessions
+	member   *polar.Member   // member sessions
 }
 
 // customerID returns the ID of the customer whose data the caller sees.
@@ -104,13 +104,13 @@ func (s *Server) authenticate(r *http.Request) (*principal, error) {
 		return nil, errInvalidToken()
 	}
 	p := &principal{token: t}
-	if t.Kind == OrganizationToken {
+	if t.Kind == TokenKindOrganization {
 		return p, nil
 	}
 	if p.customer, ok = s.store.customers.get(t.CustomerID); !ok {
 		return nil, errInvalidToken()
 	}
-	if t.Kind == MemberSession {
+	if t.Kind == TokenKindMemberSession {
 		if p.member, ok = s.store.members.get(t.MemberID); !ok {
 			return nil, errInvalidToken()
 		}
@@ -163,7 +163,7 @@ func (a access) check(who *principal) error {
 	case accessPublic:
 		return nil
 	case accessOrg:
-		if who == nil || who.token.Kind != OrganizationToken {
+		if who == nil || who.token.Kind != TokenKindOrganization {
 			return errUnauthorized()
 		}
 		if !who.token.hasScope(a.scope) {
@@ -171,10 +171,10 @@ func (a access) check(who *principal) error {
 		}
 		return nil
 	}
-	if who == nil || who.token.Kind == OrganizationToken {
+	if who == nil || who.token.Kind == TokenKindOrganization {
 		return errUnauthorized()
 	}
-	if a.kind == accessTeamAdmin && who.token.Kind != MemberSession {
+	if a.kind == accessTeamAdmin && who.token.Kind != TokenKindMemberSession {
 		return errUnauthorized()
 	}
 	t := who.token

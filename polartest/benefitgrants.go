@@ -43,7 +43,7 @@ var benefitGrantsRoutes = routes{
 // grantUpdates are the SDK's types of a grant update, by benefit_type.
 var grantUpdates = map[polar.BenefitType]func() any{
 	polar.BenefitTypeDiscord:            func() any { return new(polar.CustomerBenefitGrantDiscordUpdate) },
-	polar.BenefitTypeGithubRepository:   func() any { return new(polar.CustomerBenefitGrantGitHubRepositoryUpdate) },
+	polar.BenefitTypeGitHubRepository:   func() any { return new(polar.CustomerBenefitGrantGitHubRepositoryUpdate) },
 	polar.BenefitTypeDownloadables:      func() any { return new(polar.CustomerBenefitGrantDownloadablesUpdate) },
 	polar.BenefitTypeLicenseKeys:        func() any { return new(polar.CustomerBenefitGrantLicenseKeysUpdate) },
 	polar.BenefitTypeCustom:             func() any { return new(polar.CustomerBenefitGrantCustomUpdate) },

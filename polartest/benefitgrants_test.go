@@ -50,7 +50,7 @@ func strictGrant(t *testing.T, b []byte) polar.CustomerBenefitGrant {
 		return new(strict[polar.CustomerBenefitGrantDownloadables](t, fixed))
 	case polar.BenefitTypeFeatureFlag:
 		return new(strict[polar.CustomerBenefitGrantFeatureFlag](t, fixed))
-	case polar.BenefitTypeGithubRepository:
+	case polar.BenefitTypeGitHubRepository:
 		return new(strict[polar.CustomerBenefitGrantGitHubRepository](t, fixed))
 	case polar.BenefitTypeLicenseKeys:
 		return new(strict[polar.CustomerBenefitGrantLicenseKeys](t, fixed))

@@ -47,14 +47,14 @@ func NewProduct(orgID, name string, amount int64, interval polar.RecurringInterv
 		Visibility:     polar.ProductVisibilityPublic,
 		OrganizationID: orgID,
 		Prices: polar.PriceList{&polar.ProductPriceFixed{
-			PriceBase: polar.PriceBase{
+			PriceCommon: polar.PriceCommon{
 				ID: UUID("price:" + id), CreatedAt: created, Source: polar.ProductPriceSourceCatalog,
 				PriceCurrency: "usd", ProductID: id,
 			},
 			PriceAmount: amount,
 		}},
 		Benefits: []polar.BenefitPublic{},
-		Medias:   []polar.ProductMediaFileRead{},
+		Medias:   []polar.ProductMediaFile{},
 	}
 	if interval != "" {
 		p.RecurringInterval = &interval
@@ -65,8 +65,8 @@ func NewProduct(orgID, name string, amount int64, interval polar.RecurringInterv
 }
 
 // NewCustomer returns an individual customer of the organization orgID.
-func NewCustomer(orgID, email, name string) Customer {
-	return Customer{
+func NewCustomer(orgID, email, name string) CustomerRecord {
+	return CustomerRecord{
 		CustomerPortalCustomer: polar.CustomerPortalCustomer{
 			CreatedAt:     time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC),
 			ID:            UUID("customer:" + orgID + ":" + email),
@@ -83,7 +83,7 @@ func NewCustomer(orgID, email, name string) Customer {
 }
 
 // NewTeam returns a team customer of the organization orgID.
-func NewTeam(orgID, email, name string) Customer {
+func NewTeam(orgID, email, name string) CustomerRecord {
 	c := NewCustomer(orgID, email, name)
 	c.Type = new(polar.CustomerTypeTeam)
 	return c
@@ -124,7 +124,7 @@ func NewOrder(customerID string, product polar.CustomerProduct, created time.Tim
 		ID: id, CreatedAt: created, Status: polar.OrderStatusPaid, Paid: true,
 		SubtotalAmount: amount, NetAmount: amount, TaxAmount: tax, TotalAmount: amount + tax,
 		Currency: "usd", BillingReason: reason, CustomerID: customerID, ProductID: &product.ID,
-		Items: []polar.OrderItemSchema{{
+		Items: []polar.OrderItem{{
 			CreatedAt: created, ID: UUID("order-item:" + id), Label: product.Name,
 			Amount: amount, TaxAmount: tax, ProductPriceID: priceID,
 		}},

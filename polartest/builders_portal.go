@@ -108,7 +108,7 @@ func NewBenefitGrant(org polar.CustomerOrganization, customerID string, t polar.
 	case polar.BenefitTypeFeatureFlag:
 		return &polar.CustomerBenefitGrantFeatureFlag{CustomerBenefitGrantCommon: common,
 			Benefit: polar.BenefitFeatureFlagSubscriber{BenefitSubscriberCommon: benefit}}
-	case polar.BenefitTypeGithubRepository:
+	case polar.BenefitTypeGitHubRepository:
 		return &polar.CustomerBenefitGrantGitHubRepository{CustomerBenefitGrantCommon: common,
 			Benefit: polar.BenefitGitHubRepositorySubscriber{BenefitSubscriberCommon: benefit,
 				Properties: polar.BenefitGitHubRepositorySubscriberProperties{RepositoryOwner: org.Slug, RepositoryName: "private"}},
@@ -133,7 +133,7 @@ func NewBenefitGrant(org polar.CustomerOrganization, customerID string, t polar.
 // NewBenefitGrant), with one activation for each label, in order. It
 // allows 3 activations, or as many as there are labels if more; set
 // LimitActivations, LimitUsage, ExpiresAt or Status to change that.
-func NewLicenseKey(customer Customer, benefitID, key string, labels ...string) polar.LicenseKeyWithActivations {
+func NewLicenseKey(customer CustomerRecord, benefitID, key string, labels ...string) polar.LicenseKeyWithActivations {
 	id := UUID("license-key:" + customer.OrganizationID + ":" + key)
 	created := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
 	display := key
@@ -141,16 +141,16 @@ func NewLicenseKey(customer Customer, benefitID, key string, labels ...string) p
 		display = "****-" + key[len(key)-4:]
 	}
 	k := polar.LicenseKeyWithActivations{
-		LicenseKeyRead: polar.LicenseKeyRead{
+		LicenseKey: polar.LicenseKey{
 			ID: id, CreatedAt: created, OrganizationID: customer.OrganizationID, CustomerID: customer.ID,
 			Customer:  polar.LicenseKeyCustomer{CustomerCommon: customer.common(), Email: customer.Email, Type: deref(customer.Type)},
 			BenefitID: benefitID, Key: key, DisplayKey: display, Status: polar.LicenseKeyStatusGranted,
 			LimitActivations: new(int64(max(3, len(labels)))),
 		},
-		Activations: []polar.LicenseKeyActivationBase{},
+		Activations: []polar.LicenseKeyActivation{},
 	}
 	for i, label := range labels {
-		k.Activations = append(k.Activations, polar.LicenseKeyActivationBase{
+		k.Activations = append(k.Activations, polar.LicenseKeyActivation{
 			ID: UUID(fmt.Sprintf("activation:%s:%d", id, i)), LicenseKeyID: id, Label: label,
 			Meta: map[string]any{}, CreatedAt: created.Add(time.Duration(i+1) * time.Hour),
 		})
@@ -160,14 +160,14 @@ func NewLicenseKey(customer Customer, benefitID, key string, labels ...string) p
 
 // NewMeter returns the customer customerID's usage of the meter called
 // name: consumed units used of credited, the balance their difference.
-func NewMeter(customerID, name string, consumed float64, credited int64) polar.CustomerCustomerMeter {
+func NewMeter(customerID, name string, consumed float64, credited int64) polar.CustomerMeter {
 	created := time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC)
 	meterID := UUID("meter:" + name)
-	return polar.CustomerCustomerMeter{
+	return polar.CustomerMeter{
 		ID: UUID("customer-meter:" + customerID + ":" + meterID), CreatedAt: created,
 		CustomerID: customerID, MeterID: meterID,
 		ConsumedUnits: consumed, CreditedUnits: credited, Balance: float64(credited) - consumed,
-		Meter: polar.CustomerCustomerMeterMeter{CreatedAt: created, ID: meterID, Name: name},
+		Meter: polar.Meter{CreatedAt: created, ID: meterID, Name: name},
 	}
 }
 
@@ -187,7 +187,7 @@ func NewWallet(customerID, currency string, balance int64) polar.CustomerWallet 
 // Stripe's test cards.
 func NewCard(customerID, brand, last4 string) *polar.PaymentMethodCard {
 	return &polar.PaymentMethodCard{
-		PaymentMethodBase: polar.PaymentMethodBase{
+		PaymentMethodCommon: polar.PaymentMethodCommon{
 			ID: UUID("payment-method:" + customerID + ":card:" + brand + ":" + last4), CreatedAt: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
 			Processor: polar.PaymentProcessorStripe, CustomerID: customerID,
 		},
@@ -200,7 +200,7 @@ func NewCard(customerID, brand, last4 string) *polar.PaymentMethodCard {
 // or "paypal"; see polar.PaymentMethodGeneric), held by Stripe.
 func NewPaymentMethod(customerID, typ string) *polar.PaymentMethodGeneric {
 	return &polar.PaymentMethodGeneric{
-		PaymentMethodBase: polar.PaymentMethodBase{
+		PaymentMethodCommon: polar.PaymentMethodCommon{
 			ID: UUID("payment-method:" + customerID + ":" + typ), CreatedAt: time.Date(2025, 4, 1, 0, 0, 0, 0, time.UTC),
 			Processor: polar.PaymentProcessorStripe, CustomerID: customerID,
 		},

@@ -13,7 +13,7 @@ import (
 
 var allBenefitTypes = []polar.BenefitType{
 	polar.BenefitTypeCustom, polar.BenefitTypeDiscord, polar.BenefitTypeDownloadables, polar.BenefitTypeFeatureFlag,
-	polar.BenefitTypeGithubRepository, polar.BenefitTypeLicenseKeys, polar.BenefitTypeMeterCredit, polar.BenefitTypeSlackSharedChannel,
+	polar.BenefitTypeGitHubRepository, polar.BenefitTypeLicenseKeys, polar.BenefitTypeMeterCredit, polar.BenefitTypeSlackSharedChannel,
 }
 
 var allStatuses = []polar.SubscriptionStatus{
@@ -37,8 +37,8 @@ func TestSeedBillingBuilders(t *testing.T) {
 	f := &polartest.Fixture{
 		Organizations: []polar.CustomerOrganization{org},
 		Products:      []polar.CustomerProduct{monthly, yearly},
-		Customers:     []polartest.Customer{cust},
-		Tokens:        []polartest.Token{{Token: "polar_cst_fay", Kind: polartest.CustomerSession, CustomerID: cust.ID}},
+		Customers:     []polartest.CustomerRecord{cust},
+		Tokens:        []polartest.Token{{Token: "polar_cst_fay", Kind: polartest.TokenKindCustomerSession, CustomerID: cust.ID}},
 	}
 	for i, st := range allStatuses {
 		f.Subscriptions = append(f.Subscriptions, polartest.NewSubscription(cust.ID, monthly, st, start.AddDate(0, 0, -i)))
@@ -63,7 +63,7 @@ func TestSeedBillingBuilders(t *testing.T) {
 
 	key := polartest.NewLicenseKey(cust, licenseBenefit, "KIT-0001-ABCD", "Laptop", "Desktop")
 	f.LicenseKeys = []polar.LicenseKeyWithActivations{key}
-	f.Meters = []polar.CustomerCustomerMeter{polartest.NewMeter(cust.ID, "API calls", 12.5, 100)}
+	f.Meters = []polar.CustomerMeter{polartest.NewMeter(cust.ID, "API calls", 12.5, 100)}
 	f.Wallets = []polar.CustomerWallet{polartest.NewWallet(cust.ID, "usd", 2500)}
 	f.PaymentMethods = []polar.CustomerPaymentMethod{polartest.NewCard(cust.ID, "visa", "4242"), polartest.NewPaymentMethod(cust.ID, "sepa_debit")}
 
@@ -155,7 +155,7 @@ func TestSeedBillingBuilders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict[polar.Page[polar.CustomerCustomerMeter]](t, tp.body())
+	strict[polar.Page[polar.CustomerMeter]](t, tp.body())
 	if len(meters.Items) != 1 || meters.Items[0].Balance != 87.5 || meters.Items[0].Meter.Name != "API calls" {
 		t.Errorf("meters: %+v", meters.Items)
 	}

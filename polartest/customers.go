@@ -263,7 +263,7 @@ func (s *Server) EmailUpdateToken(customerID string) (token string, ok bool) {
 }
 
 func paymentMethodOwner(pm polar.CustomerPaymentMethod) string {
-	return deref(pm.Base()).CustomerID
+	return deref(pm.Common()).CustomerID
 }
 
 // customerPaymentMethods returns the customer's payment methods in the
@@ -280,7 +280,7 @@ func customersListPaymentMethods(c *call) error {
 	}
 	items := c.st.customerPaymentMethods(c.who.customerID())
 	slices.SortStableFunc(items, func(a, b polar.CustomerPaymentMethod) int {
-		ba, bb := a.Base(), b.Base()
+		ba, bb := a.Common(), b.Common()
 		if n := bb.CreatedAt.Compare(ba.CreatedAt); n != 0 {
 			return n
 		}
@@ -348,7 +348,7 @@ func customersConfirmPaymentMethod(c *call) error {
 // savePaymentMethod saves pm (again, if it was deleted), as the default
 // one if asked.
 func (c *call) savePaymentMethod(pm polar.CustomerPaymentMethod, setDefault bool) *polar.CustomerPaymentMethodCreateSucceededResponse {
-	id := pm.Base().ID
+	id := pm.Common().ID
 	c.st.paymentMethods.put(id, pm)
 	if setDefault {
 		cust := c.who.customer
@@ -378,19 +378,19 @@ var trailingLast4 = regexp.MustCompile(`[^0-9]([0-9]{4})$`)
 // for (see customersRoutes).
 func newPaymentMethod(token, id, customerID string, now time.Time) polar.CustomerPaymentMethod {
 	lower := strings.ToLower(token)
-	base := polar.PaymentMethodBase{ID: id, CreatedAt: now, Processor: polar.PaymentProcessorStripe, CustomerID: customerID}
+	base := polar.PaymentMethodCommon{ID: id, CreatedAt: now, Processor: polar.PaymentProcessorStripe, CustomerID: customerID}
 	last4 := ""
 	if m := trailingLast4.FindStringSubmatch(lower); m != nil {
 		last4 = m[1]
 	}
 	if strings.Contains(lower, "kr_card") {
-		return &polar.PaymentMethodKrCard{PaymentMethodBase: base, MethodMetadata: polar.PaymentMethodKrCardMetadata{
+		return &polar.PaymentMethodKrCard{PaymentMethodCommon: base, MethodMetadata: polar.PaymentMethodKrCardMetadata{
 			Brand: new("shinhan"), Last4: new(cmp.Or(last4, "0012")),
 		}}
 	}
 	for _, t := range genericPaymentMethodTypes {
 		if strings.Contains(lower, t) {
-			return &polar.PaymentMethodGeneric{PaymentMethodBase: base, Type: t}
+			return &polar.PaymentMethodGeneric{PaymentMethodCommon: base, Type: t}
 		}
 	}
 	meta := polar.PaymentMethodCardMetadata{Brand: "visa", Last4: "4242", ExpMonth: 12, ExpYear: int64(now.Year() + 3)}
@@ -408,7 +408,7 @@ func newPaymentMethod(token, id, customerID string, now time.Time) polar.Custome
 			meta.Wallet = new(w)
 		}
 	}
-	return &polar.PaymentMethodCard{PaymentMethodBase: base, MethodMetadata: meta}
+	return &polar.PaymentMethodCard{PaymentMethodCommon: base, MethodMetadata: meta}
 }
 
 func customersDeletePaymentMethod(c *call) error {
@@ -479,7 +479,7 @@ func (st *store) billingMethod(s *polar.CustomerSubscription) string {
 		return *cust.DefaultPaymentMethodID
 	}
 	if pms := st.customerPaymentMethods(s.CustomerID); len(pms) > 0 {
-		return pms[0].Base().ID
+		return pms[0].Common().ID
 	}
 	return ""
 }
@@ -487,10 +487,10 @@ func (st *store) billingMethod(s *polar.CustomerSubscription) string {
 // alternativePaymentMethod returns the method that takes over the
 // subscriptions of the deleted one: the customer's default method if it
 // is another, or else their first other one ("" without any).
-func (st *store) alternativePaymentMethod(cust *Customer, deleted string) string {
+func (st *store) alternativePaymentMethod(cust *CustomerRecord, deleted string) string {
 	var others []string
 	for _, pm := range st.customerPaymentMethods(cust.ID) {
-		if id := pm.Base().ID; id != deleted {
+		if id := pm.Common().ID; id != deleted {
 			others = append(others, id)
 		}
 	}
@@ -595,7 +595,7 @@ func customersVerifyEmailUpdate(c *call) error {
 	}
 	session := &Token{
 		Token:      "polar_cst_" + sessionSecret(c.st.newID("customer_session")),
-		Kind:       CustomerSession,
+		Kind:       TokenKindCustomerSession,
 		CustomerID: cust.ID,
 		Scopes:     []string{ScopeCustomerPortalRead, ScopeCustomerPortalWrite},
 		ExpiresAt:  c.now.Add(SessionDuration),

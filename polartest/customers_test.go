@@ -270,7 +270,7 @@ func listPaymentMethods(t *testing.T, c *polar.Client) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ids = append(ids, pm.Base().ID)
+		ids = append(ids, pm.Common().ID)
 	}
 	return ids
 }
@@ -294,8 +294,8 @@ func TestCustomersListPaymentMethods(t *testing.T) {
 	// saved together, by ID.
 	want := []string{aliceKrCard, aliceSEPA, polartest.DemoPaymentMethodID, polartest.DemoDeclinedPaymentMethodID, polartest.DemoActionPaymentMethodID}
 	for i, pm := range page.Items {
-		if pm.Base().ID != want[i] {
-			t.Errorf("item %d: %s, want %s", i, pm.Base().ID, want[i])
+		if pm.Common().ID != want[i] {
+			t.Errorf("item %d: %s, want %s", i, pm.Common().ID, want[i])
 		}
 	}
 	kr, ok := page.Items[0].(*polar.PaymentMethodKrCard)
@@ -311,7 +311,7 @@ func TestCustomersListPaymentMethods(t *testing.T) {
 
 	// Pages are windows; limit is clamped to 100; 0 is refused.
 	p3, err := c.Customers.ListPaymentMethods(ctx, &polar.PaymentMethodListOptions{ListOptions: polar.ListOptions{Page: 3, Limit: 2}})
-	if err != nil || len(p3.Items) != 1 || p3.Items[0].Base().ID != polartest.DemoActionPaymentMethodID || p3.Pagination.MaxPage != 3 {
+	if err != nil || len(p3.Items) != 1 || p3.Items[0].Common().ID != polartest.DemoActionPaymentMethodID || p3.Pagination.MaxPage != 3 {
 		t.Fatalf("page 3 of 2: %+v, %v", p3, err)
 	}
 	status, _, b := raw(t, srv, http.MethodGet, pmPath+"?limit=1000", polartest.DemoCustomerToken, nil)
@@ -500,7 +500,7 @@ func TestCustomersConfirmPaymentMethod(t *testing.T) {
 	}
 	// Confirming again answers the same method.
 	again, err := c.Customers.ConfirmPaymentMethod(ctx, &polar.CustomerPaymentMethodConfirm{SetupIntentID: intent})
-	if err != nil || again.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod.Base().ID != amex.ID || len(listPaymentMethods(t, c)) != 6 {
+	if err != nil || again.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod.Common().ID != amex.ID || len(listPaymentMethods(t, c)) != 6 {
 		t.Errorf("confirming twice: %+v, %v", again, err)
 	}
 
@@ -520,8 +520,8 @@ func TestCustomersConfirmPaymentMethod(t *testing.T) {
 	// A customer without a Stripe customer is not ready, until they try
 	// to add a payment method.
 	dave := polartest.NewCustomer(polartest.DemoOrganizationID, "dave@example.com", "Dave New")
-	if err := srv.Seed(&polartest.Fixture{Customers: []polartest.Customer{dave},
-		Tokens: []polartest.Token{{Token: "polar_cst_dave", Kind: polartest.CustomerSession, CustomerID: dave.ID}}}); err != nil {
+	if err := srv.Seed(&polartest.Fixture{Customers: []polartest.CustomerRecord{dave},
+		Tokens: []polartest.Token{{Token: "polar_cst_dave", Kind: polartest.TokenKindCustomerSession, CustomerID: dave.ID}}}); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := client(t, srv, "polar_cst_dave")
@@ -588,7 +588,7 @@ func TestCustomersDeletePaymentMethod(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := res.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod.Base().ID
+	second := res.(*polar.CustomerPaymentMethodCreateSucceededResponse).PaymentMethod.Common().ID
 	if err := bob.Customers.DeletePaymentMethod(ctx, bobsCard); err != nil {
 		t.Fatalf("deleting a card with another to take over: %v", err)
 	}
@@ -747,7 +747,7 @@ func TestCustomersEmailUpdate(t *testing.T) {
 	err = request(ro, "x@example.com")
 	wantAPIError(t, err, http.StatusForbidden, "insufficient_scope")
 	// umbrella does not let its customers change their address.
-	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{{Token: "polar_cst_carol", Kind: polartest.CustomerSession,
+	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{{Token: "polar_cst_carol", Kind: polartest.TokenKindCustomerSession,
 		CustomerID: polartest.DemoOtherOrganizationCustomerID}}}); err != nil {
 		t.Fatal(err)
 	}
@@ -781,7 +781,7 @@ func TestCustomersEmailUpdateExpiryAndOwner(t *testing.T) {
 	// Alice's owner member, whose address follows hers.
 	owner := polar.Member{ID: polartest.DemoCustomerMemberID}
 	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{
-		{Token: "polar_mst_alice", Kind: polartest.MemberSession, CustomerID: polartest.DemoCustomerID, MemberID: owner.ID}}}); err != nil {
+		{Token: "polar_mst_alice", Kind: polartest.TokenKindMemberSession, CustomerID: polartest.DemoCustomerID, MemberID: owner.ID}}}); err != nil {
 		t.Fatal(err)
 	}
 	m, _ := client(t, srv, "polar_mst_alice")
@@ -821,7 +821,7 @@ func TestCustomersEmailUpdateExpiryAndOwner(t *testing.T) {
 
 func TestCustomersEmailUpdateRateLimit(t *testing.T) {
 	clk := newClock()
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithClock(clk.Now), polartest.WithRateLimits())
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithClock(clk.Now), polartest.WithPolarRateLimits())
 	c, _ := client(t, srv, polartest.DemoCustomerToken)
 	anon, _ := client(t, srv, "")
 	for i := range 6 {

@@ -175,8 +175,8 @@ func DemoAt(now time.Time) *Fixture {
 	f.Organizations = append(f.Organizations, acme, umbrella)
 
 	// Meters (definitions) and benefits.
-	apiMeter := polar.CustomerCustomerMeterMeter{CreatedAt: at(400), ID: demoID(17, 1), Name: "API calls"}
-	storageMeter := polar.CustomerCustomerMeterMeter{CreatedAt: at(400), ID: demoID(17, 2), Name: "Storage (GB)"}
+	apiMeter := polar.Meter{CreatedAt: at(400), ID: demoID(17, 1), Name: "API calls"}
+	storageMeter := polar.Meter{CreatedAt: at(400), ID: demoID(17, 2), Name: "Storage (GB)"}
 	orgView := acme.BenefitSubscriberOrganization
 	benefit := func(n int, desc string) polar.BenefitSubscriberCommon {
 		return polar.BenefitSubscriberCommon{
@@ -186,7 +186,7 @@ func DemoAt(now time.Time) *Fixture {
 	}
 	benefitTypes := []polar.BenefitType{
 		polar.BenefitTypeCustom, polar.BenefitTypeDiscord, polar.BenefitTypeDownloadables, polar.BenefitTypeFeatureFlag,
-		polar.BenefitTypeGithubRepository, polar.BenefitTypeLicenseKeys, polar.BenefitTypeMeterCredit, polar.BenefitTypeSlackSharedChannel,
+		polar.BenefitTypeGitHubRepository, polar.BenefitTypeLicenseKeys, polar.BenefitTypeMeterCredit, polar.BenefitTypeSlackSharedChannel,
 	}
 	benefitNames := []string{"Priority support", "Discord role", "Desktop installers", "Beta features", "Source access", "License key", "Monthly API credits", "Shared Slack channel"}
 	publicBenefit := func(i int) polar.BenefitPublic {
@@ -208,7 +208,7 @@ func DemoAt(now time.Time) *Fixture {
 	proYearly := product(2, "Pro Yearly", 15000, polar.RecurringIntervalYear)
 	teamSeats := product(3, "Team Seats", 1000, polar.RecurringIntervalMonth)
 	teamSeats.Prices = polar.PriceList{&polar.ProductPriceSeatBased{
-		PriceBase: polar.PriceBase{ID: demoID(15, 3), CreatedAt: teamSeats.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: teamSeats.ID},
+		PriceCommon: polar.PriceCommon{ID: demoID(15, 3), CreatedAt: teamSeats.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: teamSeats.ID},
 		SeatTiers: polar.ProductPriceSeatTiers{SeatTierType: new(polar.SeatTierTypeVolume), MinimumSeats: 2, MaximumSeats: new(int64(50)), Tiers: []polar.ProductPriceSeatTier{
 			{MinSeats: 2, MaxSeats: new(int64(10)), PricePerSeat: 1000}, {MinSeats: 11, MaxSeats: new(int64(50)), PricePerSeat: 800},
 		}},
@@ -218,8 +218,8 @@ func DemoAt(now time.Time) *Fixture {
 	ebook := product(5, "E-book", 1900, "")
 	apiUsage := product(6, "API Usage", 0, polar.RecurringIntervalMonth)
 	apiUsage.Prices = polar.PriceList{&polar.ProductPriceMeteredUnit{
-		PriceBase:  polar.PriceBase{ID: demoID(15, 6), CreatedAt: apiUsage.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: apiUsage.ID},
-		UnitAmount: "0.5", CapAmount: new(int64(10000)), MeterID: apiMeter.ID,
+		PriceCommon: polar.PriceCommon{ID: demoID(15, 6), CreatedAt: apiUsage.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: apiUsage.ID},
+		UnitAmount:  "0.5", CapAmount: new(int64(10000)), MeterID: apiMeter.ID,
 		Meter: polar.ProductPriceMeter{ID: apiMeter.ID, Name: apiMeter.Name, Unit: polar.MeterUnitScalar},
 	}}
 	apiUsage.Benefits = []polar.BenefitPublic{publicBenefit(6)}
@@ -227,7 +227,7 @@ func DemoAt(now time.Time) *Fixture {
 	legacy.IsArchived = true
 	//lint:ignore SA1019 older products still carry legacy prices, and so does the demo
 	legacy.Prices = polar.PriceList{&polar.LegacyRecurringProductPriceFixed{
-		PriceBase:         polar.PriceBase{ID: demoID(15, 7), CreatedAt: legacy.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: legacy.ID, IsArchived: true},
+		PriceCommon:       polar.PriceCommon{ID: demoID(15, 7), CreatedAt: legacy.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: legacy.ID, IsArchived: true},
 		RecurringInterval: polar.RecurringIntervalMonth, PriceAmount: 900,
 	}}
 	private := product(8, "Private Beta", 0, "")
@@ -238,14 +238,14 @@ func DemoAt(now time.Time) *Fixture {
 	storage := product(10, "Storage Pack", 0, polar.RecurringIntervalMonth)
 	storage.Visibility = polar.ProductVisibilityPrivate // offered to some customers only
 	storage.Prices = polar.PriceList{&polar.ProductPriceUnitBased{
-		PriceBase:    polar.PriceBase{ID: demoID(15, 10), CreatedAt: storage.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: storage.ID},
+		PriceCommon:  polar.PriceCommon{ID: demoID(15, 10), CreatedAt: storage.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: storage.ID},
 		Tiers:        polar.Tiers{Type: polar.TierTypeGraduated, Tiers: []polar.Tier{{Bound: new(int64(100)), UnitAmount: "50"}, {UnitAmount: "25"}}},
 		MinimumUnits: new(int64(10)), MaximumUnits: new(int64(1000)), UnitLabel: map[string]map[string]string{"en": {"one": "GB", "other": "GB"}},
 	}}
 	f.Products = append(f.Products, storage)
 
 	// Customers and members.
-	customer := func(n int, c Customer) Customer {
+	customer := func(n int, c CustomerRecord) CustomerRecord {
 		c.ID = demoID(3, n)
 		c.CreatedAt = at(370 - float64(n))
 		return c
@@ -281,7 +281,7 @@ func DemoAt(now time.Time) *Fixture {
 	aliceOwner.ID, aliceOwner.CreatedAt, aliceOwner.ExternalID = DemoCustomerMemberID, alice.CreatedAt, alice.ExternalID
 	f.Members = append(f.Members, aliceOwner)
 	// ownedBy is the member a customer's grants go to: Alice's owner.
-	ownedBy := func(cust Customer) *string {
+	ownedBy := func(cust CustomerRecord) *string {
 		if cust.ID == alice.ID {
 			return new(aliceOwner.ID)
 		}
@@ -289,16 +289,16 @@ func DemoAt(now time.Time) *Fixture {
 	}
 
 	f.Tokens = []Token{
-		{Token: DemoCustomerToken, Kind: CustomerSession, CustomerID: alice.ID, ReturnURL: new("https://acme.example/account")},
-		{Token: DemoOtherCustomerToken, Kind: CustomerSession, CustomerID: bob.ID},
-		{Token: DemoReadOnlyToken, Kind: CustomerSession, CustomerID: alice.ID, Scopes: []string{ScopeCustomerPortalRead}},
-		{Token: DemoExpiredToken, Kind: CustomerSession, CustomerID: alice.ID, ExpiresAt: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)},
-		{Token: DemoTeamCustomerToken, Kind: CustomerSession, CustomerID: globex.ID},
-		{Token: DemoMemberToken, Kind: MemberSession, CustomerID: globex.ID, MemberID: owner.ID},
-		{Token: DemoBillingManagerToken, Kind: MemberSession, CustomerID: globex.ID, MemberID: billingManager.ID},
-		{Token: DemoPlainMemberToken, Kind: MemberSession, CustomerID: globex.ID, MemberID: plain.ID},
-		{Token: DemoOrganizationToken, Kind: OrganizationToken, OrganizationID: acme.ID},
-		{Token: DemoOtherOrganizationToken, Kind: OrganizationToken, OrganizationID: umbrella.ID},
+		{Token: DemoCustomerToken, Kind: TokenKindCustomerSession, CustomerID: alice.ID, ReturnURL: new("https://acme.example/account")},
+		{Token: DemoOtherCustomerToken, Kind: TokenKindCustomerSession, CustomerID: bob.ID},
+		{Token: DemoReadOnlyToken, Kind: TokenKindCustomerSession, CustomerID: alice.ID, Scopes: []string{ScopeCustomerPortalRead}},
+		{Token: DemoExpiredToken, Kind: TokenKindCustomerSession, CustomerID: alice.ID, ExpiresAt: time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Token: DemoTeamCustomerToken, Kind: TokenKindCustomerSession, CustomerID: globex.ID},
+		{Token: DemoMemberToken, Kind: TokenKindMemberSession, CustomerID: globex.ID, MemberID: owner.ID},
+		{Token: DemoBillingManagerToken, Kind: TokenKindMemberSession, CustomerID: globex.ID, MemberID: billingManager.ID},
+		{Token: DemoPlainMemberToken, Kind: TokenKindMemberSession, CustomerID: globex.ID, MemberID: plain.ID},
+		{Token: DemoOrganizationToken, Kind: TokenKindOrganization, OrganizationID: acme.ID},
+		{Token: DemoOtherOrganizationToken, Kind: TokenKindOrganization, OrganizationID: umbrella.ID},
 	}
 
 	// Subscriptions: Alice has one in every status.
@@ -308,7 +308,7 @@ func DemoAt(now time.Time) *Fixture {
 		polar.SubscriptionStatusIncomplete, polar.SubscriptionStatusIncompleteExpired,
 	}
 	subProducts := []polar.CustomerProduct{proMonthly, proYearly, proMonthly, proYearly, apiUsage, proMonthly, proYearly, proMonthly}
-	subscription := func(n int, cust Customer, p polar.CustomerProduct, status polar.SubscriptionStatus) polar.CustomerSubscription {
+	subscription := func(n int, cust CustomerRecord, p polar.CustomerProduct, status polar.SubscriptionStatus) polar.CustomerSubscription {
 		start := at(float64(20 + n))
 		interval := polar.RecurringIntervalMonth
 		if p.RecurringInterval != nil {
@@ -372,7 +372,7 @@ func DemoAt(now time.Time) *Fixture {
 
 	// Orders: Alice's 250, a few of Bob, Globex and Carol.
 	rotation := []polar.CustomerProduct{proMonthly, ebook, desktop, proYearly, apiUsage}
-	order := func(id string, cust Customer, p polar.CustomerProduct, created time.Time) polar.CustomerOrder {
+	order := func(id string, cust CustomerRecord, p polar.CustomerProduct, created time.Time) polar.CustomerOrder {
 		o := NewOrder(cust.ID, p, created)
 		o.ID = id
 		o.Items[0].ID = UUID("order-item:" + id)
@@ -438,7 +438,7 @@ func DemoAt(now time.Time) *Fixture {
 	f.Orders = append(f.Orders, teamOrder, order(demoID(5, 3001), carol, umbrellaProduct, at(3)))
 
 	// Benefit grants of every type to Alice, and a license key to Mia.
-	grant := func(n int, cust Customer, b int) polar.CustomerBenefitGrantCommon {
+	grant := func(n int, cust CustomerRecord, b int) polar.CustomerBenefitGrantCommon {
 		return polar.CustomerBenefitGrantCommon{
 			CreatedAt: at(100), ID: demoID(7, n), GrantedAt: new(at(100)), CustomerID: cust.ID,
 			BenefitID: demoID(14, b), SubscriptionID: new(DemoSubscriptionID), IsGranted: true, Customer: *cust.portal(),
@@ -483,13 +483,13 @@ func DemoAt(now time.Time) *Fixture {
 
 	// License keys: at the activation limit, one use short of the usage
 	// limit, expiring tomorrow, revoked; and Mia's.
-	licenseKey := func(n int, cust Customer, key string) polar.LicenseKeyWithActivations {
-		k := polar.LicenseKeyWithActivations{LicenseKeyRead: polar.LicenseKeyRead{
+	licenseKey := func(n int, cust CustomerRecord, key string) polar.LicenseKeyWithActivations {
+		k := polar.LicenseKeyWithActivations{LicenseKey: polar.LicenseKey{
 			ID: demoID(8, n), CreatedAt: at(100), OrganizationID: acme.ID, CustomerID: cust.ID,
 			Customer:  polar.LicenseKeyCustomer{CustomerCommon: cust.common(), Email: cust.Email, Type: deref(cust.Type)},
 			BenefitID: demoID(14, 6), Key: key, DisplayKey: "****-" + key[len(key)-4:], Status: polar.LicenseKeyStatusGranted,
 			LimitActivations: new(int64(3)), LimitUsage: new(int64(100)),
-		}, Activations: []polar.LicenseKeyActivationBase{}}
+		}, Activations: []polar.LicenseKeyActivation{}}
 		if m := ownedBy(cust); m != nil {
 			k.MemberID, k.Member = m, &polar.LicenseKeyMember{ID: aliceOwner.ID, Email: aliceOwner.Email}
 		}
@@ -497,7 +497,7 @@ func DemoAt(now time.Time) *Fixture {
 	}
 	atLimit := licenseKey(1, alice, DemoLicenseKey)
 	for i := 1; i <= 3; i++ {
-		atLimit.Activations = append(atLimit.Activations, polar.LicenseKeyActivationBase{
+		atLimit.Activations = append(atLimit.Activations, polar.LicenseKeyActivation{
 			ID: demoID(16, i), LicenseKeyID: atLimit.ID, Label: fmt.Sprintf("Laptop %d", i),
 			Meta: map[string]any{"os": "linux"}, CreatedAt: at(float64(50 - i)),
 		})
@@ -515,7 +515,7 @@ func DemoAt(now time.Time) *Fixture {
 	f.LicenseKeys = append(f.LicenseKeys, atLimit, nearUsage, expiring, revoked, mias)
 
 	// Meters, wallets.
-	f.Meters = []polar.CustomerCustomerMeter{
+	f.Meters = []polar.CustomerMeter{
 		{ID: demoID(9, 1), CreatedAt: at(100), ModifiedAt: new(at(1)), CustomerID: alice.ID, MeterID: apiMeter.ID, ConsumedUnits: 1234.5, CreditedUnits: 1000, Balance: -234.5, Meter: apiMeter},
 		{ID: demoID(9, 2), CreatedAt: at(90), ModifiedAt: new(at(2)), CustomerID: alice.ID, MeterID: storageMeter.ID, ConsumedUnits: 12.25, CreditedUnits: 50, Balance: 37.75, Meter: storageMeter},
 		{ID: demoID(9, 3), CreatedAt: at(80), CustomerID: globex.ID, MeterID: apiMeter.ID, ConsumedUnits: 10, CreditedUnits: 0, Balance: -10, Meter: apiMeter},
@@ -527,20 +527,20 @@ func DemoAt(now time.Time) *Fixture {
 	}
 
 	// Payment methods.
-	card := func(id string, cust Customer, brand, last4 string) *polar.PaymentMethodCard {
+	card := func(id string, cust CustomerRecord, brand, last4 string) *polar.PaymentMethodCard {
 		return &polar.PaymentMethodCard{
-			PaymentMethodBase: polar.PaymentMethodBase{ID: id, CreatedAt: at(60), Processor: polar.PaymentProcessorStripe, CustomerID: cust.ID},
-			MethodMetadata:    polar.PaymentMethodCardMetadata{Brand: brand, Last4: last4, ExpMonth: 12, ExpYear: int64(now.Year() + 4)},
+			PaymentMethodCommon: polar.PaymentMethodCommon{ID: id, CreatedAt: at(60), Processor: polar.PaymentProcessorStripe, CustomerID: cust.ID},
+			MethodMetadata:      polar.PaymentMethodCardMetadata{Brand: brand, Last4: last4, ExpMonth: 12, ExpYear: int64(now.Year() + 4)},
 		}
 	}
 	f.PaymentMethods = []polar.CustomerPaymentMethod{
 		card(DemoPaymentMethodID, alice, "visa", "4242"),
 		card(DemoDeclinedPaymentMethodID, alice, "visa", "0002"),
 		card(DemoActionPaymentMethodID, alice, "visa", "3155"),
-		&polar.PaymentMethodGeneric{PaymentMethodBase: polar.PaymentMethodBase{ID: demoID(11, 4), CreatedAt: at(50), Processor: polar.PaymentProcessorStripe, CustomerID: alice.ID}, Type: "sepa_debit"},
+		&polar.PaymentMethodGeneric{PaymentMethodCommon: polar.PaymentMethodCommon{ID: demoID(11, 4), CreatedAt: at(50), Processor: polar.PaymentProcessorStripe, CustomerID: alice.ID}, Type: "sepa_debit"},
 		card(demoID(11, 5), globex, "mastercard", "4444"),
 		card(demoID(11, 6), bob, "amex", "8431"),
-		&polar.PaymentMethodKrCard{PaymentMethodBase: polar.PaymentMethodBase{ID: demoID(11, 7), CreatedAt: at(40), Processor: polar.PaymentProcessorStripe, CustomerID: alice.ID},
+		&polar.PaymentMethodKrCard{PaymentMethodCommon: polar.PaymentMethodCommon{ID: demoID(11, 7), CreatedAt: at(40), Processor: polar.PaymentProcessorStripe, CustomerID: alice.ID},
 			MethodMetadata: polar.PaymentMethodKrCardMetadata{Brand: new("shinhan"), Last4: new("0012")}},
 	}
 
@@ -574,24 +574,24 @@ func DemoAt(now time.Time) *Fixture {
 	}
 
 	// Downloadables: Alice's three files, Mia's one.
-	download := func(n int, cust Customer, memberID, name string, size int64) Downloadable {
+	download := func(n int, cust CustomerRecord, memberID, name string, size int64) DownloadableRecord {
 		id := demoID(18, n)
 		sum := sha256.Sum256([]byte(id + "/" + name))
-		return Downloadable{CustomerID: cust.ID, MemberID: memberID, DownloadableRead: polar.DownloadableRead{
+		return DownloadableRecord{CustomerID: cust.ID, MemberID: memberID, Downloadable: polar.Downloadable{
 			ID: demoID(13, n), BenefitID: demoID(14, 3),
 			File: polar.FileDownload{
-				FileBase: polar.FileBase{
+				FileCommon: polar.FileCommon{
 					ID: id, OrganizationID: acme.ID, Name: name, Path: acme.ID + "/" + id + "/" + name,
 					MIMEType: "application/octet-stream", Size: size, ChecksumSHA256Hex: new(hex.EncodeToString(sum[:])),
 					ChecksumSHA256Base64: new(base64.StdEncoding.EncodeToString(sum[:])), ChecksumEtag: new(`"` + hex.EncodeToString(sum[:16]) + `"`), LastModifiedAt: new(at(40)),
 					IsUploaded: true, SizeReadable: fmt.Sprintf("%.1f MB", float64(size)/1e6), Version: new("1.0." + fmt.Sprint(n)),
 				},
 				Download: polar.S3DownloadURL{URL: "https://files.polartest.invalid/downloads/" + id + "/" + name, Headers: map[string]string{}, ExpiresAt: now.Add(time.Hour)},
-				Service:  polar.FileServiceTypesDownloadable,
+				Service:  polar.FileServiceTypeDownloadable,
 			},
 		}}
 	}
-	f.Downloadables = []Downloadable{
+	f.Downloadables = []DownloadableRecord{
 		download(1, alice, aliceOwner.ID, "acme-setup.exe", 48_200_000),
 		download(2, alice, aliceOwner.ID, "acme.dmg", 51_700_000),
 		download(3, alice, aliceOwner.ID, "acme.tar.gz", 39_100_000),

@@ -24,7 +24,7 @@
 //     slash is redirected (307) to the other form, as Polar does; a path no
 //     operation serves is 404 {"detail":"Not Found"}, a method it does not
 //     serve 405.
-//   - Every answer echoes Polar-Version (DefaultAPIVersion when the request
+//   - Every answer echoes Polar-Version (ServerDefaultAPIVersion when the request
 //     sends none) and carries Cache-Control: private, no-store. An unknown
 //     version is 404 {"detail":"Not Found"} on every path.
 //   - Authentication: customer and member session tokens with scopes, and
@@ -51,7 +51,7 @@
 //     clamped and a page past the last is empty, however large. A POST,
 //     PUT or PATCH without Content-Length is 411 LengthRequired, one over
 //     10 MiB 413.
-//   - Rate limits as Polar's with WithRateLimits, counted per customer or
+//   - Rate limits as Polar's with WithPolarRateLimits, counted per customer or
 //     member; failures, latency and dropped connections with
 //     Server.InjectFault (Close drops the requests waiting in a latency
 //     fault rather than waiting for them).

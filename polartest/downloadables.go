@@ -32,7 +32,7 @@ func downloadablesList(c *call) error {
 		return err
 	}
 	page, benefitIDs := pageOf(o.ListOptions), o.BenefitID
-	items := c.st.downloadables.where(func(d *Downloadable) bool {
+	items := c.st.downloadables.where(func(d *DownloadableRecord) bool {
 		if d.CustomerID != c.who.customerID() || (c.who.member != nil && d.MemberID != c.who.member.ID) {
 			return false
 		}
@@ -43,9 +43,9 @@ func downloadablesList(c *call) error {
 	})
 	slices.Reverse(items)
 	p := paginate(items, page)
-	out := &polar.Page[polar.DownloadableRead]{Items: make([]polar.DownloadableRead, len(p.Items)), Pagination: p.Pagination}
+	out := &polar.Page[polar.Downloadable]{Items: make([]polar.Downloadable, len(p.Items)), Pagination: p.Pagination}
 	for i, d := range p.Items {
-		r := d.DownloadableRead
+		r := d.Downloadable
 		dl := &r.File.Download
 		if dl.URL == "" {
 			dl.URL = "https://files.polartest.invalid/downloads/" + r.File.ID + "/" + r.File.Name

@@ -20,7 +20,7 @@ const (
 
 func dlID(n int) string { return "00000013-0000-4000-8000-00000000000" + string(rune('0'+n)) }
 
-func dlIDs(items []polar.DownloadableRead) []string {
+func dlIDs(items []polar.Downloadable) []string {
 	ids := make([]string, len(items))
 	for i, d := range items {
 		ids[i] = d.ID
@@ -36,7 +36,7 @@ func TestDownloadablesList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict[polar.Page[polar.DownloadableRead]](t, tp.body())
+	strict[polar.Page[polar.Downloadable]](t, tp.body())
 	if got := dlIDs(page.Items); !slices.Equal(got, []string{dlID(3), dlID(2), dlID(1)}) ||
 		page.Pagination != (polar.Pagination{TotalCount: 3, MaxPage: 1}) {
 		t.Fatalf("Alice's files: %v, %+v", got, page.Pagination)
@@ -44,7 +44,7 @@ func TestDownloadablesList(t *testing.T) {
 	for _, d := range page.Items {
 		f := d.File
 		if d.BenefitID != dlBenefitID || f.Size == 0 || f.SizeReadable == "" || f.MIMEType == "" || !f.IsUploaded ||
-			f.Service != polar.FileServiceTypesDownloadable || f.ChecksumSHA256Hex == nil || f.ChecksumSHA256Base64 == nil || f.ChecksumEtag == nil {
+			f.Service != polar.FileServiceTypeDownloadable || f.ChecksumSHA256Hex == nil || f.ChecksumSHA256Base64 == nil || f.ChecksumEtag == nil {
 			t.Errorf("file: %+v", d)
 			continue
 		}
@@ -123,7 +123,7 @@ func TestDownloadablesMembers(t *testing.T) {
 			t.Errorf("%s: %v", tok, err)
 			continue
 		}
-		strict[polar.Page[polar.DownloadableRead]](t, tp.body())
+		strict[polar.Page[polar.Downloadable]](t, tp.body())
 		if got := dlIDs(p.Items); !slices.Equal(got, want) {
 			t.Errorf("%s: %v, want %v", tok, got, want)
 		}
@@ -134,16 +134,16 @@ func TestDownloadablesMembers(t *testing.T) {
 // gets one.
 func TestDownloadablesSeeded(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo())
-	file := func(n int, name string, uploaded bool) polartest.Downloadable {
+	file := func(n int, name string, uploaded bool) polartest.DownloadableRecord {
 		id := polartest.UUID("file:" + name)
-		return polartest.Downloadable{CustomerID: polartest.DemoOtherCustomerID, DownloadableRead: polar.DownloadableRead{
+		return polartest.DownloadableRecord{CustomerID: polartest.DemoOtherCustomerID, Downloadable: polar.Downloadable{
 			ID: polartest.UUID("downloadable:" + name), BenefitID: dlBenefitID,
-			File: polar.FileDownload{FileBase: polar.FileBase{ID: id, OrganizationID: polartest.DemoOrganizationID, Name: name,
+			File: polar.FileDownload{FileCommon: polar.FileCommon{ID: id, OrganizationID: polartest.DemoOrganizationID, Name: name,
 				Path: name, MIMEType: "application/pdf", Size: int64(n), IsUploaded: uploaded, SizeReadable: "1 KB"},
-				Service: polar.FileServiceTypesDownloadable},
+				Service: polar.FileServiceTypeDownloadable},
 		}}
 	}
-	if err := srv.Seed(&polartest.Fixture{Downloadables: []polartest.Downloadable{file(1000, "guide.pdf", true), file(2000, "draft.pdf", false)}}); err != nil {
+	if err := srv.Seed(&polartest.Fixture{Downloadables: []polartest.DownloadableRecord{file(1000, "guide.pdf", true), file(2000, "draft.pdf", false)}}); err != nil {
 		t.Fatal(err)
 	}
 	c, tp := client(t, srv, polartest.DemoOtherCustomerToken)
@@ -151,7 +151,7 @@ func TestDownloadablesSeeded(t *testing.T) {
 	if err != nil || len(p.Items) != 1 || p.Items[0].File.Name != "guide.pdf" {
 		t.Fatalf("Bob's files: %+v, %v", p, err)
 	}
-	strict[polar.Page[polar.DownloadableRead]](t, tp.body())
+	strict[polar.Page[polar.Downloadable]](t, tp.body())
 	if d := p.Items[0].File.Download; !strings.HasSuffix(d.URL, "/guide.pdf") || d.Headers == nil || d.ExpiresAt.IsZero() {
 		t.Errorf("download: %+v", d)
 	}

@@ -94,7 +94,7 @@ func TestFaults(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	clk := newClock()
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits(), polartest.WithClock(clk.Now))
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits(), polartest.WithClock(clk.Now))
 	alice, _ := client(t, srv, polartest.DemoCustomerToken)
 	bob, _ := client(t, srv, polartest.DemoOtherCustomerToken)
 
@@ -168,7 +168,7 @@ func TestRateLimits(t *testing.T) {
 }
 
 func TestSandboxRateLimit(t *testing.T) {
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits(), polartest.WithSandbox(),
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits(), polartest.WithSandbox(),
 		polartest.WithClock(newClock().Now))
 	c, _ := client(t, srv, polartest.DemoCustomerToken)
 	for i := range 100 {
@@ -205,12 +205,12 @@ func TestClientOptions(t *testing.T) {
 // member, not per token: two sessions of one customer share one budget,
 // and each member of a team has their own.
 func TestRateLimitsPerCustomer(t *testing.T) {
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits(), polartest.WithClock(newClock().Now))
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits(), polartest.WithClock(newClock().Now))
 	const second = "polar_cst_alice_second_session"
 	const ownerAgain = "polar_mst_globex_owner_again"
 	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{
-		{Token: second, Kind: polartest.CustomerSession, CustomerID: polartest.DemoCustomerID},
-		{Token: ownerAgain, Kind: polartest.MemberSession, CustomerID: polartest.DemoTeamID, MemberID: polartest.DemoOwnerMemberID},
+		{Token: second, Kind: polartest.TokenKindCustomerSession, CustomerID: polartest.DemoCustomerID},
+		{Token: ownerAgain, Kind: polartest.TokenKindMemberSession, CustomerID: polartest.DemoTeamID, MemberID: polartest.DemoOwnerMemberID},
 	}}); err != nil {
 		t.Fatal(err)
 	}

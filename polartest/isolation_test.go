@@ -71,9 +71,9 @@ func initech() (*polartest.Fixture, string) {
 	owner := polartest.NewMember(team.ID, "peter@initech.example", "Peter Gibbons", polar.MemberRoleOwner)
 	plain := polartest.NewMember(team.ID, "milton@initech.example", "Milton Waddams", polar.MemberRoleMember)
 	return &polartest.Fixture{
-		Customers: []polartest.Customer{team},
+		Customers: []polartest.CustomerRecord{team},
 		Members:   []polar.Member{owner, plain},
-		Tokens:    []polartest.Token{{Token: initechOwnerToken, Kind: polartest.MemberSession, CustomerID: team.ID, MemberID: owner.ID}},
+		Tokens:    []polartest.Token{{Token: initechOwnerToken, Kind: polartest.TokenKindMemberSession, CustomerID: team.ID, MemberID: owner.ID}},
 	}, team.ID
 }
 

@@ -111,13 +111,13 @@ func (st *store) licenseKeyBenefit(k *polar.LicenseKeyWithActivations) *polar.Be
 	return nil
 }
 
-// licenseKeyRead returns the key as LicenseKeyRead, with its customer as
+// licenseKeyRead returns the key as LicenseKey, with its customer as
 // it is now.
-func (st *store) licenseKeyRead(k *polar.LicenseKeyWithActivations) polar.LicenseKeyRead {
+func (st *store) licenseKeyRead(k *polar.LicenseKeyWithActivations) polar.LicenseKey {
 	if cust, ok := st.customers.get(k.CustomerID); ok {
 		k.Customer = polar.LicenseKeyCustomer{CustomerCommon: cust.common(), Email: cust.Email, Type: deref(cust.Type)}
 	}
-	return k.LicenseKeyRead
+	return k.LicenseKey
 }
 
 func licenseKeysList(c *call) error {
@@ -149,7 +149,7 @@ func licenseKeysGet(c *call) error {
 	if err != nil {
 		return err
 	}
-	out := polar.LicenseKeyWithActivations{LicenseKeyRead: c.st.licenseKeyRead(k), Activations: []polar.LicenseKeyActivationBase{}}
+	out := polar.LicenseKeyWithActivations{LicenseKey: c.st.licenseKeyRead(k), Activations: []polar.LicenseKeyActivation{}}
 	if b := c.st.licenseKeyBenefit(k); b == nil || (b.Activations != nil && b.Activations.EnableCustomerAdmin) {
 		out.Activations = append(out.Activations, k.Activations...)
 	}
@@ -181,7 +181,7 @@ func licenseKeysRotate(c *call) error {
 // activation null when there is none.
 type validatedLicenseKey struct {
 	*polar.ValidatedLicenseKey
-	Activation *polar.LicenseKeyActivationBase `json:"activation"`
+	Activation *polar.LicenseKeyActivation `json:"activation"`
 }
 
 // validatedLicenseKey2027 is ValidatedLicenseKey as API version 2027-01
@@ -224,7 +224,7 @@ func licenseKeysValidate(c *call) error {
 	}
 	out := &polar.ValidatedLicenseKey{}
 	if req.ActivationID != "" {
-		i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivationBase) bool { return a.ID == req.ActivationID })
+		i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivation) bool { return a.ID == req.ActivationID })
 		if i < 0 {
 			return notFound()
 		}
@@ -251,10 +251,10 @@ func licenseKeysValidate(c *call) error {
 	k.LastValidatedAt = touch(c.now)
 	k.Usage += increment
 	k.ModifiedAt = touch(c.now)
-	out.LicenseKeyRead = c.st.licenseKeyRead(k)
+	out.LicenseKey = c.st.licenseKeyRead(k)
 	version := c.r.Header.Get("Polar-Version")
 	if version == "" {
-		version = DefaultAPIVersion
+		version = ServerDefaultAPIVersion
 	}
 	base := validatedLicenseKey{ValidatedLicenseKey: out, Activation: out.Activation}
 	if version < "2027-01" {
@@ -309,12 +309,12 @@ func licenseKeysActivate(c *call) error {
 	if meta == nil {
 		meta = map[string]any{}
 	}
-	a := polar.LicenseKeyActivationBase{ID: c.st.newID("activation"), LicenseKeyID: k.ID, Label: req.Label, Meta: meta, CreatedAt: c.now}
+	a := polar.LicenseKeyActivation{ID: c.st.newID("activation"), LicenseKeyID: k.ID, Label: req.Label, Meta: meta, CreatedAt: c.now}
 	k.Activations = append(slices.Clip(k.Activations), a)
 	if len(conditions) > 0 {
 		c.st.conditions[a.ID] = conditions
 	}
-	return c.ok(&polar.LicenseKeyActivationRead{LicenseKeyActivationBase: a, LicenseKey: c.st.licenseKeyRead(k)})
+	return c.ok(&polar.LicenseKeyActivationWithKey{LicenseKeyActivation: a, LicenseKey: c.st.licenseKeyRead(k)})
 }
 
 func licenseKeysDeactivate(c *call) error {
@@ -332,7 +332,7 @@ func licenseKeysDeactivate(c *call) error {
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivationBase) bool { return a.ID == activationID })
+	i := slices.IndexFunc(k.Activations, func(a polar.LicenseKeyActivation) bool { return a.ID == activationID })
 	if i < 0 {
 		return notFound()
 	}

@@ -35,11 +35,11 @@ const (
 func keyFixture() *polartest.Fixture {
 	alice := polartest.Demo().Customers[0]
 	key := func(name string, benefitID string) polar.LicenseKeyWithActivations {
-		return polar.LicenseKeyWithActivations{LicenseKeyRead: polar.LicenseKeyRead{
+		return polar.LicenseKeyWithActivations{LicenseKey: polar.LicenseKey{
 			ID: polartest.UUID(name), CreatedAt: polartest.DemoTime.Add(-time.Hour), OrganizationID: polartest.DemoOrganizationID,
 			CustomerID: alice.ID, BenefitID: benefitID, Key: strings.ToUpper(name), DisplayKey: "****-" + strings.ToUpper(name[len(name)-6:]),
 			Status: polar.LicenseKeyStatusGranted,
-		}, Activations: []polar.LicenseKeyActivationBase{}}
+		}, Activations: []polar.LicenseKeyActivation{}}
 	}
 	unlimited := key("no-activations", demoBenefitID(6))
 	disabled := key("disabled-key", demoBenefitID(6))
@@ -47,7 +47,7 @@ func keyFixture() *polartest.Fixture {
 	noAdminBenefit := polartest.UUID("benefit:no admin")
 	noAdmin := key("no-admin-key", noAdminBenefit)
 	noAdmin.LimitActivations = new(int64(2))
-	noAdmin.Activations = []polar.LicenseKeyActivationBase{{ID: polartest.UUID("no admin activation"), LicenseKeyID: noAdmin.ID, Label: "Desktop", Meta: map[string]any{}, CreatedAt: polartest.DemoTime}}
+	noAdmin.Activations = []polar.LicenseKeyActivation{{ID: polartest.UUID("no admin activation"), LicenseKeyID: noAdmin.ID, Label: "Desktop", Meta: map[string]any{}, CreatedAt: polartest.DemoTime}}
 	grant := &polar.CustomerBenefitGrantLicenseKeys{
 		CustomerBenefitGrantCommon: polar.CustomerBenefitGrantCommon{
 			ID: polartest.UUID("no admin grant"), CreatedAt: polartest.DemoTime, CustomerID: alice.ID, BenefitID: noAdminBenefit,
@@ -65,7 +65,7 @@ func keyFixture() *polartest.Fixture {
 	}
 }
 
-func keyIDs(keys []polar.LicenseKeyRead) []string {
+func keyIDs(keys []polar.LicenseKey) []string {
 	ids := make([]string, len(keys))
 	for i, k := range keys {
 		ids[i] = k.ID
@@ -81,7 +81,7 @@ func TestLicenseKeysList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict[polar.Page[polar.LicenseKeyRead]](t, tp.body())
+	strict[polar.Page[polar.LicenseKey]](t, tp.body())
 	want := []string{demoKeyID(1), demoKeyID(2), demoKeyID(3), demoKeyID(4)}
 	if got := keyIDs(page.Items); !slices.Equal(got, want) || page.Pagination != (polar.Pagination{TotalCount: 4, MaxPage: 1}) {
 		t.Fatalf("Alice's keys: %v, %+v", got, page.Pagination)
@@ -138,7 +138,7 @@ func TestLicenseKeysList(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tc.token, err)
 		}
-		strict[polar.Page[polar.LicenseKeyRead]](t, tp.body())
+		strict[polar.Page[polar.LicenseKey]](t, tp.body())
 		if got := keyIDs(p.Items); !slices.Equal(got, tc.want) {
 			t.Errorf("%s sees %v, want %v", tc.token, got, tc.want)
 		}
@@ -379,7 +379,7 @@ func TestLicenseKeysActivation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict[polar.LicenseKeyActivationRead](t, tp.body())
+	strict[polar.LicenseKeyActivationWithKey](t, tp.body())
 	if a.Label != "Desktop" || a.LicenseKeyID != polartest.DemoLicenseKeyID || a.Meta["hostname"] != "ws-1" || a.Meta["cores"] != 8.0 || a.Meta["arm"] != false ||
 		!a.CreatedAt.Equal(clk.Now()) || a.LicenseKey.ID != polartest.DemoLicenseKeyID || a.LicenseKey.Key != polartest.DemoLicenseKey {
 		t.Errorf("activation: %+v", a)
@@ -540,7 +540,7 @@ func TestLicenseKeysPublicTokens(t *testing.T) {
 // blocks the caller on the whole API for 60 s.
 func TestLicenseKeysRateLimits(t *testing.T) {
 	clk := newClock()
-	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithRateLimits(), polartest.WithClock(clk.Now))
+	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits(), polartest.WithClock(clk.Now))
 	c, _ := client(t, srv, "")
 	org := polartest.DemoOrganizationID
 	validate := func() error {

@@ -121,12 +121,12 @@ func seedOtherTeam(t *testing.T, srv *polartest.Server) {
 	aliceOwner := polartest.NewMember(polartest.DemoCustomerID, "alice@example.com", "Alice Martin", polar.MemberRoleOwner)
 	aliceOwner.ID = aliceOwnerMemberID
 	err := srv.Seed(&polartest.Fixture{
-		Customers: []polartest.Customer{initech},
+		Customers: []polartest.CustomerRecord{initech},
 		Members:   []polar.Member{owner, aliceOwner},
 		Tokens: []polartest.Token{
-			{Token: otherTeamOwnerToken, Kind: polartest.MemberSession, CustomerID: initech.ID, MemberID: owner.ID},
-			{Token: aliceOwnerToken, Kind: polartest.MemberSession, CustomerID: polartest.DemoCustomerID, MemberID: aliceOwner.ID},
-			{Token: memberReadOnlyToken, Kind: polartest.MemberSession, CustomerID: polartest.DemoTeamID, MemberID: polartest.DemoOwnerMemberID,
+			{Token: otherTeamOwnerToken, Kind: polartest.TokenKindMemberSession, CustomerID: initech.ID, MemberID: owner.ID},
+			{Token: aliceOwnerToken, Kind: polartest.TokenKindMemberSession, CustomerID: polartest.DemoCustomerID, MemberID: aliceOwner.ID},
+			{Token: memberReadOnlyToken, Kind: polartest.TokenKindMemberSession, CustomerID: polartest.DemoTeamID, MemberID: polartest.DemoOwnerMemberID,
 				Scopes: []string{polartest.ScopeCustomerPortalRead}},
 		},
 	})

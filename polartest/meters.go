@@ -21,14 +21,14 @@ var metersRoutes = routes{
 	"customer_portal:customer_meters:get":  {portalRead, metersGet},
 }
 
-var meterSorts = sorter[*polar.CustomerCustomerMeter]{
-	"created_at":     func(a, b *polar.CustomerCustomerMeter) int { return a.CreatedAt.Compare(b.CreatedAt) },
-	"modified_at":    func(a, b *polar.CustomerCustomerMeter) int { return compareNullableTimes(a.ModifiedAt, b.ModifiedAt) },
-	"meter_id":       func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.MeterID, b.MeterID) },
-	"meter_name":     func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.Meter.Name, b.Meter.Name) },
-	"consumed_units": func(a, b *polar.CustomerCustomerMeter) int { return cmp.Compare(a.ConsumedUnits, b.ConsumedUnits) },
-	"credited_units": func(a, b *polar.CustomerCustomerMeter) int { return cmp.Compare(a.CreditedUnits, b.CreditedUnits) },
-	"balance":        func(a, b *polar.CustomerCustomerMeter) int { return cmp.Compare(a.Balance, b.Balance) },
+var meterSorts = sorter[*polar.CustomerMeter]{
+	"created_at":     func(a, b *polar.CustomerMeter) int { return a.CreatedAt.Compare(b.CreatedAt) },
+	"modified_at":    func(a, b *polar.CustomerMeter) int { return compareNullableTimes(a.ModifiedAt, b.ModifiedAt) },
+	"meter_id":       func(a, b *polar.CustomerMeter) int { return strings.Compare(a.MeterID, b.MeterID) },
+	"meter_name":     func(a, b *polar.CustomerMeter) int { return strings.Compare(a.Meter.Name, b.Meter.Name) },
+	"consumed_units": func(a, b *polar.CustomerMeter) int { return cmp.Compare(a.ConsumedUnits, b.ConsumedUnits) },
+	"credited_units": func(a, b *polar.CustomerMeter) int { return cmp.Compare(a.CreditedUnits, b.CreditedUnits) },
+	"balance":        func(a, b *polar.CustomerMeter) int { return cmp.Compare(a.Balance, b.Balance) },
 }
 
 func metersList(c *call) error {
@@ -38,7 +38,7 @@ func metersList(c *call) error {
 		return err
 	}
 	meterIDs, query := o.MeterID, strings.ToLower(o.Query)
-	meters := c.st.meters.where(func(m *polar.CustomerCustomerMeter) bool {
+	meters := c.st.meters.where(func(m *polar.CustomerMeter) bool {
 		if m.CustomerID != c.who.customerID() {
 			return false
 		}
@@ -47,7 +47,7 @@ func metersList(c *call) error {
 		}
 		return strings.Contains(strings.ToLower(m.Meter.Name), query)
 	})
-	sortItems(meters, sortOrder(o.Sorting, "-modified_at"), meterSorts, func(a, b *polar.CustomerCustomerMeter) int { return strings.Compare(a.ID, b.ID) })
+	sortItems(meters, sortOrder(o.Sorting, "-modified_at"), meterSorts, func(a, b *polar.CustomerMeter) int { return strings.Compare(a.ID, b.ID) })
 	out := paginateMap(meters, pageOf(o.ListOptions), deref)
 	return c.ok(out)
 }
@@ -57,7 +57,7 @@ func metersGet(c *call) error {
 	if err != nil {
 		return err
 	}
-	m, err := owned(c.st.meters, id, c.who.customerID(), func(m *polar.CustomerCustomerMeter) string { return m.CustomerID })
+	m, err := owned(c.st.meters, id, c.who.customerID(), func(m *polar.CustomerMeter) string { return m.CustomerID })
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,7 @@ const (
 	meterDefStorage = "00000017-0000-4000-8000-000000000002"
 )
 
-func meterIDs(items []polar.CustomerCustomerMeter) []string {
+func meterIDs(items []polar.CustomerMeter) []string {
 	ids := make([]string, len(items))
 	for i, m := range items {
 		ids[i] = m.ID
@@ -33,7 +33,7 @@ func TestMetersList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict[polar.Page[polar.CustomerCustomerMeter]](t, tp.body())
+	strict[polar.Page[polar.CustomerMeter]](t, tp.body())
 	// Most recently updated first.
 	if got := meterIDs(page.Items); !slices.Equal(got, []string{meterAPICalls, meterStorage}) || page.Pagination.TotalCount != 2 {
 		t.Fatalf("Alice's meters: %v, %+v", got, page.Pagination)
@@ -56,7 +56,7 @@ func TestMetersList(t *testing.T) {
 		}
 		return meterIDs(p.Items)
 	}
-	sortBy := func(s ...polar.CustomerCustomerMeterSortProperty) polar.MeterListOptions {
+	sortBy := func(s ...polar.CustomerMeterSortProperty) polar.MeterListOptions {
 		return polar.MeterListOptions{Sorting: s}
 	}
 	both, rev := []string{meterAPICalls, meterStorage}, []string{meterStorage, meterAPICalls}
@@ -68,22 +68,22 @@ func TestMetersList(t *testing.T) {
 		"two meters":      {polar.MeterListOptions{MeterID: []string{meterDefStorage, meterDefAPI}}, both},
 		"query":           {polar.MeterListOptions{Query: "gb"}, []string{meterStorage}},
 		"query, no match": {polar.MeterListOptions{Query: "acme"}, []string{}},
-		"created_at":      {sortBy(polar.CustomerCustomerMeterSortPropertyCreatedAt), both},
-		"-created_at":     {sortBy(polar.CustomerCustomerMeterSortPropertyCreatedAtDesc), rev},
-		"modified_at":     {sortBy(polar.CustomerCustomerMeterSortPropertyModifiedAt), rev},
-		"meter_id":        {sortBy(polar.CustomerCustomerMeterSortPropertyMeterID), both},
-		"-meter_name":     {sortBy(polar.CustomerCustomerMeterSortPropertyMeterNameDesc), rev},
-		"consumed_units":  {sortBy(polar.CustomerCustomerMeterSortPropertyConsumedUnits), rev},
-		"-credited_units": {sortBy(polar.CustomerCustomerMeterSortPropertyCreditedUnitsDesc), both},
-		"balance":         {sortBy(polar.CustomerCustomerMeterSortPropertyBalance), both},
-		"-balance":        {sortBy(polar.CustomerCustomerMeterSortPropertyBalanceDesc), rev},
+		"created_at":      {sortBy(polar.CustomerMeterSortPropertyCreatedAt), both},
+		"-created_at":     {sortBy(polar.CustomerMeterSortPropertyCreatedAtDesc), rev},
+		"modified_at":     {sortBy(polar.CustomerMeterSortPropertyModifiedAt), rev},
+		"meter_id":        {sortBy(polar.CustomerMeterSortPropertyMeterID), both},
+		"-meter_name":     {sortBy(polar.CustomerMeterSortPropertyMeterNameDesc), rev},
+		"consumed_units":  {sortBy(polar.CustomerMeterSortPropertyConsumedUnits), rev},
+		"-credited_units": {sortBy(polar.CustomerMeterSortPropertyCreditedUnitsDesc), both},
+		"balance":         {sortBy(polar.CustomerMeterSortPropertyBalance), both},
+		"-balance":        {sortBy(polar.CustomerMeterSortPropertyBalanceDesc), rev},
 	} {
 		if got := list(tc.opts); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", name, got, tc.want)
 		}
 	}
 
-	_, err = c.Meters.List(ctx, &polar.MeterListOptions{MeterID: []string{"api-calls"}, Sorting: []polar.CustomerCustomerMeterSortProperty{"name"}})
+	_, err = c.Meters.List(ctx, &polar.MeterListOptions{MeterID: []string{"api-calls"}, Sorting: []polar.CustomerMeterSortProperty{"name"}})
 	wantValidation(t, err, "query.meter_id.0", "uuid_parsing")
 	wantValidation(t, err, "query.sorting.0", "enum")
 	status, _, b := raw(t, srv, http.MethodGet, "/v1/customer-portal/meters/?page=0", polartest.DemoCustomerToken, nil)
@@ -112,11 +112,11 @@ func TestMetersList(t *testing.T) {
 // default descending order, last in ascending order.
 func TestMetersNeverUpdated(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo())
-	fresh := polar.CustomerCustomerMeter{
+	fresh := polar.CustomerMeter{
 		ID: polartest.UUID("fresh meter"), CreatedAt: polartest.DemoTime.Add(-time.Hour), CustomerID: polartest.DemoCustomerID,
-		MeterID: polartest.UUID("seats meter"), Meter: polar.CustomerCustomerMeterMeter{ID: polartest.UUID("seats meter"), Name: "Seats", CreatedAt: polartest.DemoTime},
+		MeterID: polartest.UUID("seats meter"), Meter: polar.Meter{ID: polartest.UUID("seats meter"), Name: "Seats", CreatedAt: polartest.DemoTime},
 	}
-	if err := srv.Seed(&polartest.Fixture{Meters: []polar.CustomerCustomerMeter{fresh}}); err != nil {
+	if err := srv.Seed(&polartest.Fixture{Meters: []polar.CustomerMeter{fresh}}); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := client(t, srv, polartest.DemoCustomerToken)
@@ -124,7 +124,7 @@ func TestMetersNeverUpdated(t *testing.T) {
 	if err != nil || !slices.Equal(meterIDs(p.Items), []string{fresh.ID, meterAPICalls, meterStorage}) {
 		t.Errorf("-modified_at: %v, %v", meterIDs(p.Items), err)
 	}
-	p, err = c.Meters.List(ctx, &polar.MeterListOptions{Sorting: []polar.CustomerCustomerMeterSortProperty{polar.CustomerCustomerMeterSortPropertyModifiedAt}})
+	p, err = c.Meters.List(ctx, &polar.MeterListOptions{Sorting: []polar.CustomerMeterSortProperty{polar.CustomerMeterSortPropertyModifiedAt}})
 	if err != nil || !slices.Equal(meterIDs(p.Items), []string{meterStorage, meterAPICalls, fresh.ID}) {
 		t.Errorf("modified_at: %v, %v", meterIDs(p.Items), err)
 	}
@@ -137,7 +137,7 @@ func TestMetersGet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	strict[polar.CustomerCustomerMeter](t, tp.body())
+	strict[polar.CustomerMeter](t, tp.body())
 	if m.ID != meterStorage || m.ConsumedUnits != 12.25 || m.CreditedUnits != 50 || m.Balance != 37.75 || m.Meter.Name != "Storage (GB)" || m.ModifiedAt == nil {
 		t.Errorf("meter: %+v", m)
 	}

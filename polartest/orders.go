@@ -91,7 +91,7 @@ func newOrderState(o polar.CustomerOrder) *orderState {
 		st.payment = paymentPending
 	}
 	if st.Items == nil {
-		st.Items = []polar.OrderItemSchema{}
+		st.Items = []polar.OrderItem{}
 	}
 	return st
 }

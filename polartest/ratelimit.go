@@ -114,9 +114,9 @@ func (s *Server) callerKey(r *http.Request) string {
 	if _, tok, ok := strings.Cut(r.Header.Get("Authorization"), " "); ok {
 		if t, ok := s.store.tokens[strings.TrimSpace(tok)]; ok {
 			switch t.Kind {
-			case MemberSession:
+			case TokenKindMemberSession:
 				return "member:" + t.MemberID
-			case OrganizationToken:
+			case TokenKindOrganization:
 				return "organization:" + t.OrganizationID
 			}
 			return "customer:" + t.CustomerID

@@ -402,7 +402,7 @@ type seatTarget struct {
 	member     *polar.Member
 	newMember  bool   // member is to be added
 	linkExtID  string // an external ID to give member
-	customer   *Customer
+	customer   *CustomerRecord
 	newCust    bool // customer is to be created
 }
 
@@ -422,7 +422,7 @@ func (t *seatTarget) commit(st *store) {
 }
 
 // orgCustomer finds a customer of the organization by ID or external ID.
-func (st *store) orgCustomer(orgID string, id, externalID *string) *Customer {
+func (st *store) orgCustomer(orgID string, id, externalID *string) *CustomerRecord {
 	for _, cu := range st.customers.all() {
 		if cu.OrganizationID != orgID {
 			continue
@@ -529,7 +529,7 @@ func (c *call) legacyTarget(k seatContainer, a *seatAssign, orgID string) (*seat
 			}
 		}
 		if t.customer == nil {
-			cu := Customer{
+			cu := CustomerRecord{
 				CustomerPortalCustomer: polar.CustomerPortalCustomer{
 					CreatedAt: c.now, ID: c.st.newID("customer"), Email: new(*a.email),
 					OAuthAccounts: map[string]polar.CustomerPortalOAuthAccount{}, Type: new(polar.CustomerTypeIndividual),

@@ -26,7 +26,7 @@ const (
 func seedCarol(t *testing.T, srv *polartest.Server) {
 	t.Helper()
 	err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{
-		{Token: carolToken, Kind: polartest.CustomerSession, CustomerID: polartest.DemoOtherOrganizationCustomerID},
+		{Token: carolToken, Kind: polartest.TokenKindCustomerSession, CustomerID: polartest.DemoOtherOrganizationCustomerID},
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -382,7 +382,7 @@ func seedLegacy(t *testing.T, srv *polartest.Server) {
 	org.ID = legacyOrgID
 	prod := polartest.NewProduct(org.ID, "Seats", 1000, polar.RecurringIntervalMonth)
 	prod.ID = wayneProdID
-	prod.Prices = polar.PriceList{&polar.ProductPriceSeatBased{PriceBase: polar.PriceBase{
+	prod.Prices = polar.PriceList{&polar.ProductPriceSeatBased{PriceCommon: polar.PriceCommon{
 		ID: polartest.UUID("price:wayne"), CreatedAt: prod.CreatedAt, Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: prod.ID,
 	}, SeatTiers: polar.ProductPriceSeatTiers{Tiers: []polar.ProductPriceSeatTier{{MinSeats: 1, PricePerSeat: 1000}}, MinimumSeats: 1}}}
 	oneTime := polartest.NewProduct(org.ID, "Seats forever", 5000, "")
@@ -402,12 +402,12 @@ func seedLegacy(t *testing.T, srv *polartest.Server) {
 	err := srv.Seed(&polartest.Fixture{
 		Organizations: []polar.CustomerOrganization{org},
 		Products:      []polar.CustomerProduct{prod, oneTime},
-		Customers:     []polartest.Customer{wayne, dana},
+		Customers:     []polartest.CustomerRecord{wayne, dana},
 		Subscriptions: []polar.CustomerSubscription{sub},
 		Orders:        []polar.CustomerOrder{order},
 		Tokens: []polartest.Token{
-			{Token: wayneToken, Kind: polartest.CustomerSession, CustomerID: wayne.ID},
-			{Token: danaToken, Kind: polartest.CustomerSession, CustomerID: dana.ID},
+			{Token: wayneToken, Kind: polartest.TokenKindCustomerSession, CustomerID: wayne.ID},
+			{Token: danaToken, Kind: polartest.TokenKindCustomerSession, CustomerID: dana.ID},
 		},
 	})
 	if err != nil {

@@ -108,15 +108,15 @@ func TestDemoStrictDecoding(t *testing.T) {
 	}
 	for _, m := range f.Meters {
 		b, _ := json.Marshal(m)
-		strict[polar.CustomerCustomerMeter](t, b)
+		strict[polar.CustomerMeter](t, b)
 	}
 	for _, s := range f.Seats {
 		b, _ := json.Marshal(s)
 		strict[polar.CustomerSeat](t, b)
 	}
 	for _, d := range f.Downloadables {
-		b, _ := json.Marshal(d.DownloadableRead)
-		strict[polar.DownloadableRead](t, b)
+		b, _ := json.Marshal(d.Downloadable)
+		strict[polar.Downloadable](t, b)
 	}
 	// Grants carry their benefit's type, which the SDK's union reads.
 	for _, g := range f.BenefitGrants {
@@ -139,13 +139,13 @@ func TestSeedWithBuilders(t *testing.T) {
 	f := &polartest.Fixture{
 		Organizations: []polar.CustomerOrganization{org},
 		Products:      []polar.CustomerProduct{product},
-		Customers:     []polartest.Customer{cust, other},
+		Customers:     []polartest.CustomerRecord{cust, other},
 		Orders: []polar.CustomerOrder{
 			polartest.NewOrder(cust.ID, product, day),
 			polartest.NewOrder(cust.ID, product, day.AddDate(0, 0, 1)),
 			polartest.NewOrder(other.ID, product, day),
 		},
-		Tokens: []polartest.Token{{Token: "polar_cst_dana", Kind: polartest.CustomerSession, CustomerID: cust.ID}},
+		Tokens: []polartest.Token{{Token: "polar_cst_dana", Kind: polartest.TokenKindCustomerSession, CustomerID: cust.ID}},
 	}
 	srv := polartest.NewTestServer(t, polartest.WithFixture(f))
 	c, tp := client(t, srv, "polar_cst_dana")
@@ -160,7 +160,7 @@ func TestSeedWithBuilders(t *testing.T) {
 	}
 
 	// Seed adds to a running server, all or nothing.
-	eveTok := polartest.Token{Token: "polar_cst_eve", Kind: polartest.CustomerSession, CustomerID: other.ID}
+	eveTok := polartest.Token{Token: "polar_cst_eve", Kind: polartest.TokenKindCustomerSession, CustomerID: other.ID}
 	bad := &polartest.Fixture{
 		Tokens: []polartest.Token{eveTok},
 		Orders: []polar.CustomerOrder{polartest.NewOrder("no-such-customer", product, day)},
@@ -174,7 +174,7 @@ func TestSeedWithBuilders(t *testing.T) {
 	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{eveTok}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := srv.Seed(&polartest.Fixture{Customers: []polartest.Customer{cust}}); err == nil || !strings.Contains(err.Error(), "twice") {
+	if err := srv.Seed(&polartest.Fixture{Customers: []polartest.CustomerRecord{cust}}); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("seeding a customer twice: %v", err)
 	}
 	eve, _ := client(t, srv, "polar_cst_eve")

@@ -81,7 +81,7 @@ func WithClock(now func() time.Time) Option {
 	return func(c *config) { c.clock = now }
 }
 
-// WithRateLimits makes the server rate-limit as Polar's servers do: 500
+// WithPolarRateLimits makes the server rate-limit as Polar's servers do: 500
 // requests a minute per customer, or per member for a member session,
 // whatever the number of their sessions
 // (per organization for an organization token, per client address
@@ -92,20 +92,20 @@ func WithClock(now func() time.Time) Option {
 // 429 with an empty body and Retry-After. Windows are fixed, aligned on
 // the server's clock (see WithClock). Polar's stricter group for a token's
 // first request in 300 s is not modelled. Off by default.
-func WithRateLimits() Option {
+func WithPolarRateLimits() Option {
 	return func(c *config) { c.rateLimits = true }
 }
 
 // WithSandbox makes the server answer as the sandbox does: with
-// X-Polar-Sandbox: 1, and the sandbox's limits under WithRateLimits.
+// X-Polar-Sandbox: 1, and the sandbox's limits under WithPolarRateLimits.
 func WithSandbox() Option {
 	return func(c *config) { c.sandbox = true }
 }
 
-// WithAPIVersions replaces the API versions the server knows (by default
+// WithSupportedAPIVersions replaces the API versions the server knows (by default
 // 2026-04, its default when a request sends none, 2026-10 and 2027-01). A
 // request with another Polar-Version is answered 404 {"detail":"Not Found"}.
-func WithAPIVersions(versions ...string) Option {
+func WithSupportedAPIVersions(versions ...string) Option {
 	return func(c *config) {
 		c.versions = map[string]bool{}
 		for _, v := range versions {
@@ -136,10 +136,10 @@ func WithInvoiceDelay(d time.Duration) Option {
 // that asks for the invoice right after generating it must poll.
 const DefaultInvoiceDelay = 500 * time.Millisecond
 
-// DefaultAPIVersion is the version the server uses, and echoes, when a
+// ServerDefaultAPIVersion is the version the server uses, and echoes, when a
 // request sends no Polar-Version header, as Polar's own default at the
 // time of writing.
-const DefaultAPIVersion = "2026-04"
+const ServerDefaultAPIVersion = "2026-04"
 
 // NewServer starts a fake server on the loopback interface. Close it when
 // done, or use NewTestServer. It panics if a declared operation of package
@@ -147,7 +147,7 @@ const DefaultAPIVersion = "2026-04"
 func NewServer(opts ...Option) *Server {
 	cfg := config{
 		clock:        time.Now,
-		versions:     map[string]bool{DefaultAPIVersion: true, polar.DefaultAPIVersion: true, "2027-01": true},
+		versions:     map[string]bool{ServerDefaultAPIVersion: true, polar.DefaultAPIVersion: true, "2027-01": true},
 		receiptPolls: 2,
 		invoiceDelay: DefaultInvoiceDelay,
 	}
@@ -264,7 +264,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	version := r.Header.Get("Polar-Version")
 	if version == "" {
-		version = DefaultAPIVersion
+		version = ServerDefaultAPIVersion
 	}
 	h.Set("Polar-Version", version)
 	h.Set("Cache-Control", "private, no-store")

@@ -46,7 +46,7 @@ func TestHeadersAndVersions(t *testing.T) {
 	}{
 		{"2026-10", "2026-10", http.StatusOK},
 		{"2027-01", "2027-01", http.StatusOK},
-		{"", polartest.DefaultAPIVersion, http.StatusOK},
+		{"", polartest.ServerDefaultAPIVersion, http.StatusOK},
 		{"2019-01", "2019-01", http.StatusNotFound},
 		{"banana", "banana", http.StatusNotFound},
 	} {
@@ -72,7 +72,7 @@ func TestHeadersAndVersions(t *testing.T) {
 		}
 	}
 
-	sandbox := polartest.NewTestServer(t, polartest.WithSandbox(), polartest.WithAPIVersions("2026-10"))
+	sandbox := polartest.NewTestServer(t, polartest.WithSandbox(), polartest.WithSupportedAPIVersions("2026-10"))
 	var resp polar.Response
 	_, err := sandbox.Client("").Organizations.Get(polar.WithResponse(ctx, &resp), "acme")
 	wantAPIError(t, err, http.StatusNotFound, "ResourceNotFound")
@@ -80,7 +80,7 @@ func TestHeadersAndVersions(t *testing.T) {
 		t.Errorf("sandbox answer: Sandbox %v, version %q", resp.Sandbox(), resp.APIVersion())
 	}
 	if status, _, _ := raw(t, sandbox, http.MethodGet, "/v1/customer-portal/organizations/acme", "", nil, "Polar-Version", "2027-01"); status != http.StatusNotFound {
-		t.Errorf("a version left out of WithAPIVersions: %d, want 404", status)
+		t.Errorf("a version left out of WithSupportedAPIVersions: %d, want 404", status)
 	}
 }
 

@@ -94,7 +94,7 @@ func sessionsCreate(c *call) error {
 
 	// The schema holds; now Polar's own checks.
 	orgID := c.who.token.OrganizationID
-	var cust *Customer
+	var cust *CustomerRecord
 	for _, cu := range c.st.customers.all() {
 		if cu.OrganizationID != orgID {
 			continue
@@ -108,13 +108,13 @@ func sessionsCreate(c *call) error {
 		return invalid("Customer does not exist.", idValue, "body", idField)
 	}
 	org, _ := c.st.orgs.get(orgID)
-	kind, prefix := CustomerSession, "polar_cst_"
+	kind, prefix := TokenKindCustomerSession, "polar_cst_"
 	var member *polar.Member
 	if org.OrganizationFeatures != nil && deref(org.OrganizationFeatures.MemberModelEnabled) {
 		if member, err = c.sessionMember(cust, memberIDField, extMemberIDField); err != nil {
 			return err
 		}
-		kind, prefix = MemberSession, "polar_mst_"
+		kind, prefix = TokenKindMemberSession, "polar_mst_"
 	}
 	var returnURL *string
 	if returnURLField != "" {
@@ -149,7 +149,7 @@ func sessionsCreate(c *call) error {
 // member model, as Polar resolves it: by member ID, else by external
 // member ID, else (an individual customer) the owner member, made if the
 // customer has none.
-func (c *call) sessionMember(cust *Customer, memberID, extMemberID string) (*polar.Member, error) {
+func (c *call) sessionMember(cust *CustomerRecord, memberID, extMemberID string) (*polar.Member, error) {
 	members := c.st.customerMembers(cust.ID)
 	switch {
 	case memberID != "":
@@ -193,7 +193,7 @@ func sessionSecret(id string) string {
 }
 
 func sessionsIntrospect(c *call) error {
-	return c.ok(&polar.CustomerCustomerSession{ExpiresAt: c.who.token.ExpiresAt, ReturnURL: c.who.token.ReturnURL})
+	return c.ok(&polar.IntrospectedSession{ExpiresAt: c.who.token.ExpiresAt, ReturnURL: c.who.token.ReturnURL})
 }
 
 func sessionsAuthenticatedUser(c *call) error {

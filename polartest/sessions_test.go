@@ -191,7 +191,7 @@ func TestSessionsCreateErrors(t *testing.T) {
 	}
 
 	// An organization token without the scope.
-	fix := &polartest.Fixture{Tokens: []polartest.Token{{Token: "polar_oat_noscope", Kind: polartest.OrganizationToken, OrganizationID: polartest.DemoOrganizationID, Scopes: []string{}}}}
+	fix := &polartest.Fixture{Tokens: []polartest.Token{{Token: "polar_oat_noscope", Kind: polartest.TokenKindOrganization, OrganizationID: polartest.DemoOrganizationID, Scopes: []string{}}}}
 	if err := srv.Seed(fix); err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestSessionsIntrospectAndUser(t *testing.T) {
 	if err != nil || !in.ExpiresAt.Equal(polartest.NeverExpires) || *in.ReturnURL != "https://acme.example/account" {
 		t.Errorf("introspect: %+v, %v", in, err)
 	}
-	strict[polar.CustomerCustomerSession](t, tp.body())
+	strict[polar.IntrospectedSession](t, tp.body())
 	u, err := alice.Sessions.AuthenticatedUser(ctx)
 	if err != nil || u.Type != polar.PortalUserTypeCustomer || u.Email != "alice@example.com" || u.CustomerID != polartest.DemoCustomerID || u.MemberID != nil {
 		t.Errorf("Alice: %+v, %v", u, err)
@@ -244,8 +244,8 @@ func TestSessionsAuthenticatedUserWithoutEmail(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo())
 	initech := polartest.NewTeam(polartest.DemoOrganizationID, "", "Initech")
 	initech.Email = nil
-	if err := srv.Seed(&polartest.Fixture{Customers: []polartest.Customer{initech},
-		Tokens: []polartest.Token{{Token: "polar_cst_initech", Kind: polartest.CustomerSession, CustomerID: initech.ID}}}); err != nil {
+	if err := srv.Seed(&polartest.Fixture{Customers: []polartest.CustomerRecord{initech},
+		Tokens: []polartest.Token{{Token: "polar_cst_initech", Kind: polartest.TokenKindCustomerSession, CustomerID: initech.ID}}}); err != nil {
 		t.Fatal(err)
 	}
 	c, _ := client(t, srv, "polar_cst_initech")

@@ -92,9 +92,9 @@ func owned[T any](t *table[T], id, customerID string, owner func(T) string) (T, 
 	return v, nil
 }
 
-// Customer is a customer as the server stores it: what the portal shows
+// CustomerRecord is a customer as the server stores it: what the portal shows
 // of them (polar.CustomerPortalCustomer) and what it does not.
-type Customer struct {
+type CustomerRecord struct {
 	polar.CustomerPortalCustomer
 	// OrganizationID is the organization the customer belongs to.
 	OrganizationID string
@@ -107,11 +107,11 @@ type Customer struct {
 	AvatarURL *string
 }
 
-func (c *Customer) isTeam() bool { return c.Type != nil && *c.Type == polar.CustomerTypeTeam }
+func (c *CustomerRecord) isTeam() bool { return c.Type != nil && *c.Type == polar.CustomerTypeTeam }
 
-// Downloadable is a file a customer may download.
-type Downloadable struct {
-	polar.DownloadableRead
+// DownloadableRecord is a file a customer may download.
+type DownloadableRecord struct {
+	polar.Downloadable
 	// CustomerID is the customer the file is granted to.
 	CustomerID string
 	// MemberID is the member the file is granted to, if any.
@@ -135,7 +135,7 @@ type orderState struct {
 type store struct {
 	orgs           *table[*polar.CustomerOrganization]
 	products       *table[*polar.CustomerProduct]
-	customers      *table[*Customer]
+	customers      *table[*CustomerRecord]
 	members        *table[*polar.Member]
 	tokens         map[string]*Token
 	orders         *table[*orderState]
@@ -143,11 +143,11 @@ type store struct {
 	grants         *table[polar.CustomerBenefitGrant]
 	licenseKeys    *table[*polar.LicenseKeyWithActivations]
 	conditions     map[string]map[string]any // of license key activations, by activation ID
-	meters         *table[*polar.CustomerCustomerMeter]
+	meters         *table[*polar.CustomerMeter]
 	wallets        *table[*polar.CustomerWallet]
 	paymentMethods *table[polar.CustomerPaymentMethod]
 	seats          *table[*polar.CustomerSeat]
-	downloadables  *table[*Downloadable]
+	downloadables  *table[*DownloadableRecord]
 	seq            int // for IDs and tokens the server makes
 	// customersExtra is what customers.go tracks beyond the tables:
 	// payment-method setups and email changes.
@@ -158,7 +158,7 @@ func newStore() *store {
 	return &store{
 		orgs:           newTable[*polar.CustomerOrganization](),
 		products:       newTable[*polar.CustomerProduct](),
-		customers:      newTable[*Customer](),
+		customers:      newTable[*CustomerRecord](),
 		members:        newTable[*polar.Member](),
 		tokens:         map[string]*Token{},
 		orders:         newTable[*orderState](),
@@ -166,11 +166,11 @@ func newStore() *store {
 		grants:         newTable[polar.CustomerBenefitGrant](),
 		licenseKeys:    newTable[*polar.LicenseKeyWithActivations](),
 		conditions:     map[string]map[string]any{},
-		meters:         newTable[*polar.CustomerCustomerMeter](),
+		meters:         newTable[*polar.CustomerMeter](),
 		wallets:        newTable[*polar.CustomerWallet](),
 		paymentMethods: newTable[polar.CustomerPaymentMethod](),
 		seats:          newTable[*polar.CustomerSeat](),
-		downloadables:  newTable[*Downloadable](),
+		downloadables:  newTable[*DownloadableRecord](),
 	}
 }
 
@@ -233,7 +233,7 @@ type Fixture struct {
 	// Products of the organizations (OrganizationID).
 	Products []polar.CustomerProduct
 	// Customers of the organizations, individuals and teams.
-	Customers []Customer
+	Customers []CustomerRecord
 	// Members of customers (CustomerID).
 	Members []polar.Member
 	// Tokens the server accepts.
@@ -248,7 +248,7 @@ type Fixture struct {
 	// LicenseKeys of customers (CustomerID), with their activations.
 	LicenseKeys []polar.LicenseKeyWithActivations
 	// Meters of customers (CustomerID).
-	Meters []polar.CustomerCustomerMeter
+	Meters []polar.CustomerMeter
 	// Wallets of customers (CustomerID).
 	Wallets []polar.CustomerWallet
 	// PaymentMethods of customers (CustomerID); the known variants only.
@@ -256,7 +256,7 @@ type Fixture struct {
 	// Seats of subscriptions and orders.
 	Seats []polar.CustomerSeat
 	// Downloadables granted to customers.
-	Downloadables []Downloadable
+	Downloadables []DownloadableRecord
 }
 
 // seed adds f to st, checking IDs and references.
@@ -307,15 +307,15 @@ func (st *store) seed(f *Fixture) error {
 			continue
 		}
 		switch t.Kind {
-		case CustomerSession, MemberSession:
+		case TokenKindCustomerSession, TokenKindMemberSession:
 			customer("token", t.Token, t.CustomerID)
 			if t.Scopes == nil {
 				t.Scopes = []string{ScopeCustomerPortalRead, ScopeCustomerPortalWrite}
 			}
-			if m, ok := st.members.get(t.MemberID); t.Kind == MemberSession && (!ok || m.CustomerID != t.CustomerID) {
+			if m, ok := st.members.get(t.MemberID); t.Kind == TokenKindMemberSession && (!ok || m.CustomerID != t.CustomerID) {
 				bad("token %s: no member %q of customer %s", t.Token, t.MemberID, t.CustomerID)
 			}
-		case OrganizationToken:
+		case TokenKindOrganization:
 			if _, ok := st.orgs.get(t.OrganizationID); !ok {
 				bad("token %s: no organization %q", t.Token, t.OrganizationID)
 			}
@@ -384,11 +384,11 @@ func (st *store) seed(f *Fixture) error {
 		seedRow(st.wallets, "wallet", w.ID, &w, add)
 	}
 	for _, pm := range f.PaymentMethods {
-		if pm == nil || pm.Base() == nil {
+		if pm == nil || pm.Common() == nil {
 			bad("payment method of unknown type %T", pm)
 			continue
 		}
-		b := pm.Base()
+		b := pm.Common()
 		customer("payment method", b.ID, b.CustomerID)
 		seedRow(st.paymentMethods, "payment method", b.ID, pm, add)
 	}
@@ -418,7 +418,7 @@ func (st *store) orderProduct(id string) (*polar.CustomerOrderProduct, bool) {
 
 // customerCommon returns the fields of a customer that the Customer union
 // carries (a created session's customer, a license key's customer).
-func (c *Customer) common() polar.CustomerCommon {
+func (c *CustomerRecord) common() polar.CustomerCommon {
 	return polar.CustomerCommon{
 		ID:                     c.ID,
 		CreatedAt:              c.CreatedAt,
@@ -438,7 +438,7 @@ func (c *Customer) common() polar.CustomerCommon {
 }
 
 // union returns the customer as the Customer union of a created session.
-func (c *Customer) union() polar.Customer {
+func (c *CustomerRecord) union() polar.Customer {
 	if c.isTeam() {
 		return &polar.CustomerTeam{CustomerCommon: c.common(), Email: c.Email}
 	}
@@ -450,7 +450,7 @@ func (c *Customer) union() polar.Customer {
 }
 
 // portal returns the customer as the portal shows it.
-func (c *Customer) portal() *polar.CustomerPortalCustomer {
+func (c *CustomerRecord) portal() *polar.CustomerPortalCustomer {
 	p := c.CustomerPortalCustomer
 	if p.OAuthAccounts == nil {
 		p.OAuthAccounts = map[string]polar.CustomerPortalOAuthAccount{}

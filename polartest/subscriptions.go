@@ -521,7 +521,7 @@ func invalidProduct(msg, productID string) error {
 func currencyPrices(p *polar.CustomerProduct, currency string) polar.PriceList {
 	var out polar.PriceList
 	for _, price := range p.Prices {
-		b := price.Base()
+		b := price.Common()
 		if b != nil && !b.IsArchived && strings.EqualFold(b.PriceCurrency, currency) {
 			out = append(out, price)
 		}
@@ -646,7 +646,7 @@ func subscriptionMeters(c *call, s *polar.CustomerSubscription) []polar.Customer
 		}
 		out = append(out, polar.CustomerSubscriptionMeter{
 			CreatedAt: c.now, ID: c.st.newID("subscription-meter"), MeterID: id,
-			Meter: polar.CustomerCustomerMeterMeter{CreatedAt: c.now, ID: id, Name: name},
+			Meter: polar.Meter{CreatedAt: c.now, ID: id, Name: name},
 		})
 	}
 	return out
@@ -780,13 +780,13 @@ func (st *store) subscriptionAssignedSeats(subscriptionID string) int64 {
 func (st *store) subscriptionPaymentMethod(customerID string) polar.CustomerPaymentMethod {
 	if cust, ok := st.customers.get(customerID); ok && cust.DefaultPaymentMethodID != nil {
 		if pm, ok := st.paymentMethods.get(*cust.DefaultPaymentMethodID); ok {
-			if b := pm.Base(); b != nil && b.CustomerID == customerID {
+			if b := pm.Common(); b != nil && b.CustomerID == customerID {
 				return pm
 			}
 		}
 	}
 	for _, pm := range st.paymentMethods.all() {
-		if b := pm.Base(); b != nil && b.CustomerID == customerID {
+		if b := pm.Common(); b != nil && b.CustomerID == customerID {
 			return pm
 		}
 	}

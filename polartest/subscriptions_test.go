@@ -464,11 +464,11 @@ func TestSubscriptionsUpdateProductRules(t *testing.T) {
 		org := f.Organizations[0].ID
 		legacy := polartest.NewProduct(org, "Legacy", 900, polar.RecurringIntervalMonth)
 		//lint:ignore SA1019 a product that still carries a legacy price
-		legacy.Prices = polar.PriceList{&polar.LegacyRecurringProductPriceFixed{PriceBase: polar.PriceBase{
+		legacy.Prices = polar.PriceList{&polar.LegacyRecurringProductPriceFixed{PriceCommon: polar.PriceCommon{
 			ID: polartest.UUID("legacy price"), Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: legacy.ID},
 			RecurringInterval: polar.RecurringIntervalMonth, PriceAmount: 900}}
 		custom := polartest.NewProduct(org, "Pay what you want", 0, polar.RecurringIntervalMonth)
-		custom.Prices = polar.PriceList{&polar.ProductPriceCustom{PriceBase: polar.PriceBase{
+		custom.Prices = polar.PriceList{&polar.ProductPriceCustom{PriceCommon: polar.PriceCommon{
 			ID: polartest.UUID("custom price"), Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: custom.ID}}}
 		euro := polartest.NewProduct(org, "Euro plan", 900, polar.RecurringIntervalMonth)
 		euro.Prices[0].(*polar.ProductPriceFixed).PriceCurrency = "eur"
@@ -656,7 +656,7 @@ func TestSubscriptionsUpdateSeats(t *testing.T) {
 // of the first 5 seats, 5 USD for each seat after.
 func subSeatPrice(p *polar.CustomerProduct) polar.PriceList {
 	return polar.PriceList{&polar.ProductPriceSeatBased{
-		PriceBase: polar.PriceBase{ID: polartest.UUID("seat price:" + p.ID), Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: p.ID},
+		PriceCommon: polar.PriceCommon{ID: polartest.UUID("seat price:" + p.ID), Source: polar.ProductPriceSourceCatalog, PriceCurrency: "usd", ProductID: p.ID},
 		SeatTiers: polar.ProductPriceSeatTiers{SeatTierType: new(polar.SeatTierTypeGraduated), MinimumSeats: 1, Tiers: []polar.ProductPriceSeatTier{
 			{MinSeats: 1, MaxSeats: new(int64(5)), PricePerSeat: 1000}, {MinSeats: 6, PricePerSeat: 500},
 		}},
@@ -817,7 +817,7 @@ func TestSubscriptionsPauseAndResume(t *testing.T) {
 	}
 
 	// Organizations that do not let customers pause: Carol's umbrella.
-	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{{Token: "polar_cst_test_carol", Kind: polartest.CustomerSession, CustomerID: polartest.DemoOtherOrganizationCustomerID}}}); err != nil {
+	if err := srv.Seed(&polartest.Fixture{Tokens: []polartest.Token{{Token: "polar_cst_test_carol", Kind: polartest.TokenKindCustomerSession, CustomerID: polartest.DemoOtherOrganizationCustomerID}}}); err != nil {
 		t.Fatal(err)
 	}
 	carol, _ := client(t, srv, "polar_cst_test_carol")
@@ -931,8 +931,8 @@ func subSeed(t *testing.T, srv *polartest.Server, name string, tune func(*polart
 	f := &polartest.Fixture{
 		Organizations: []polar.CustomerOrganization{org},
 		Products:      []polar.CustomerProduct{basic, premium, cheap},
-		Customers:     []polartest.Customer{cust},
-		Tokens:        []polartest.Token{{Token: tok, Kind: polartest.CustomerSession, CustomerID: cust.ID}},
+		Customers:     []polartest.CustomerRecord{cust},
+		Tokens:        []polartest.Token{{Token: tok, Kind: polartest.TokenKindCustomerSession, CustomerID: cust.ID}},
 		Subscriptions: []polar.CustomerSubscription{sub},
 	}
 	if tune != nil {
@@ -951,8 +951,8 @@ func subAddCard(f *polartest.Fixture, last4 string) {
 	cust := &f.Customers[0]
 	id := polartest.UUID("card:" + cust.ID + ":" + last4)
 	f.PaymentMethods = append(f.PaymentMethods, &polar.PaymentMethodCard{
-		PaymentMethodBase: polar.PaymentMethodBase{ID: id, CreatedAt: polartest.DemoTime.Add(-time.Hour), Processor: polar.PaymentProcessorStripe, CustomerID: cust.ID},
-		MethodMetadata:    polar.PaymentMethodCardMetadata{Brand: "visa", Last4: last4, ExpMonth: 12, ExpYear: 2030},
+		PaymentMethodCommon: polar.PaymentMethodCommon{ID: id, CreatedAt: polartest.DemoTime.Add(-time.Hour), Processor: polar.PaymentProcessorStripe, CustomerID: cust.ID},
+		MethodMetadata:      polar.PaymentMethodCardMetadata{Brand: "visa", Last4: last4, ExpMonth: 12, ExpYear: 2030},
 	})
 	cust.DefaultPaymentMethodID = &id
 }

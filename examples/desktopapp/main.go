@@ -124,7 +124,7 @@ func start(ctx context.Context, m *license.Manager, out io.Writer) error {
 func demo(ctx context.Context, out io.Writer) error {
 	now := polartest.DemoTime
 	clock := func() time.Time { return now }
-	srv := polartest.NewServer(polartest.WithDemo(), polartest.WithRateLimits(), polartest.WithClock(clock))
+	srv := polartest.NewServer(polartest.WithDemo(), polartest.WithPolarRateLimits(), polartest.WithClock(clock))
 	defer srv.Close()
 	dir, err := os.MkdirTemp("", "desktopapp-")
 	if err != nil {
