@@ -218,10 +218,12 @@ func NewRateLimitError(retryAfter time.Duration) *RateLimitError {
 func newBlockedError(d time.Duration) *RateLimitError { return NewRateLimitError(d) }
 
 // errorName is the type of the sentinels: an *APIError matches the one
-// named by its error member.
+// named by its error member. Like every sentinel of the package, its text
+// has no "polar:" prefix: the error that wraps it names the package and
+// the call.
 type errorName string
 
-func (n errorName) Error() string { return "polar: " + string(n) }
+func (n errorName) Error() string { return string(n) }
 
 // Sentinels for errors.Is, one per error name Polar sends. Each matches
 // the *APIError whose Name is its name, whatever the status, so errors.Is
@@ -353,12 +355,12 @@ var (
 
 var (
 	// ErrRateLimited matches every *RateLimitError.
-	ErrRateLimited = errors.New("polar: rate limited")
+	ErrRateLimited = errors.New("rate limited")
 
 	// ErrNotReady is returned for a 202 answer where a result was expected:
 	// the server is still producing it (an order's receipt). Ask again
 	// later, with backoff.
-	ErrNotReady = errors.New("polar: not ready yet (202 Accepted)")
+	ErrNotReady = errors.New("not ready yet (202 Accepted)")
 )
 
 // ErrInvalidArgument matches the errors of calls refused before anything

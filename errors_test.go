@@ -335,7 +335,7 @@ func TestSentinelsAreListed(t *testing.T) {
 			t.Errorf("%s (%s) is missing from the sentinels table", goName, name)
 			continue
 		}
-		if s.Error() != "polar: "+name {
+		if s.Error() != name {
 			t.Errorf("%s: %q", goName, s)
 		}
 	}

@@ -112,7 +112,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 
 // errNoAnswer is the error of a middleware that returned neither an
 // answer nor an error.
-var errNoAnswer = errors.New("polar: a Middleware returned neither a response nor an error")
+var errNoAnswer = errors.New("a Middleware returned neither a response nor an error")
 
 // roundTrip sends one attempt's request through the middlewares, if any,
 // and the transport under them, and holds what the middlewares return to
