@@ -65,6 +65,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -274,7 +275,8 @@ func execute(ctx context.Context, args []string, getenv func(string) string, std
 // sessionClient returns a client of the customer's session: token itself
 // when it is a session token, else one minted with token as an
 // organization token for the customer (by Polar's ID or the
-// organization's own), or for the member of the customer's team.
+// organization's own), or for the member of the customer's team, through
+// the session source, so the client counts under the customer or member.
 func sessionClient(ctx context.Context, base *polar.Client, token, customer, external, member string) (*polar.Client, error) {
 	if strings.HasPrefix(token, "polar_cst_") || strings.HasPrefix(token, "polar_mst_") {
 		return base.WithToken(token), nil
@@ -282,23 +284,40 @@ func sessionClient(ctx context.Context, base *polar.Client, token, customer, ext
 	if token == "" {
 		return nil, fmt.Errorf("%w: set POLAR_TOKEN to a session token, or to an organization token and -customer", errUsage)
 	}
-	var body polar.CustomerSessionCreate
-	switch {
-	case customer != "" && external != "":
+	if customer != "" && external != "" {
 		return nil, fmt.Errorf("%w: name the customer once: -customer or -external-customer", errUsage)
-	case customer != "":
-		body = &polar.CustomerSessionCustomerIDCreate{CustomerID: customer, MemberID: member}
-	case external != "":
-		body = &polar.CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: external, MemberID: member}
-		customer = external
-	default:
+	}
+	if customer == "" && external == "" {
 		return nil, fmt.Errorf("%w: with an organization token, name the customer: -customer or POLAR_CUSTOMER_ID (or -external-customer)", errUsage)
 	}
-	s, err := base.WithToken(token).Sessions.Create(ctx, body)
-	if err != nil {
-		return nil, fmt.Errorf("creating a session for customer %s: %w", customer, err)
+	admin := base.WithToken(token)
+	var c *polar.Client
+	var err error
+	if external != "" && member != "" {
+		// The session source names members by Polar ID only.
+		var s *polar.CustomerSession
+		s, err = admin.Sessions.Create(ctx, &polar.CustomerSessionCustomerExternalIDCreate{ExternalCustomerID: external, MemberID: member})
+		if err == nil {
+			c = base.ForSession(s)
+		}
+	} else {
+		var sessions *polar.Sessions
+		if sessions, err = polar.NewSessions(admin); err != nil {
+			return nil, err
+		}
+		switch {
+		case external != "":
+			c, err = sessions.ForExternalCustomer(ctx, external)
+		case member != "":
+			c, err = sessions.ForMember(ctx, customer, member)
+		default:
+			c, err = sessions.ForCustomer(ctx, customer)
+		}
 	}
-	return base.WithToken(s.Token), nil
+	if err != nil {
+		return nil, fmt.Errorf("creating a session for customer %s: %w", cmp.Or(customer, external), err)
+	}
+	return c, nil
 }
 
 // isTerminal reports whether w is a terminal, where a progress line
