@@ -22,6 +22,29 @@ func needProcessLocks(t *testing.T) {
 	}
 }
 
+// runChecks starts n "check" children with env at once and returns their
+// reports, once every one has exited.
+func runChecks(t *testing.T, n int, env ...string) []checkReport {
+	t.Helper()
+	var kids []*child
+	for range n {
+		kids = append(kids, startChild(t, "check", env...))
+	}
+	for _, k := range kids {
+		k.release(t)
+	}
+	reps := make([]checkReport, n)
+	for i, k := range kids {
+		if err := json.NewDecoder(k.out).Decode(&reps[i]); err != nil {
+			t.Fatalf("child %d: reading its report: %v", i, err)
+		}
+		if err := k.cmd.Wait(); err != nil {
+			t.Fatalf("child %d: %v", i, err)
+		}
+	}
+	return reps
+}
+
 // TestProcessesShareTheLicenseKeyZone starts 8 processes at once, each
 // validating the machine's activation against polartest with Polar's rate
 // limits on: every one is validated online, and none gets a 429.
@@ -51,22 +74,9 @@ func TestProcessesShareTheLicenseKeyZone(t *testing.T) {
 	}
 
 	const n = 8
-	var kids []*child
-	for range n {
-		kids = append(kids, startChild(t, "check", "LICENSE_TEST_URL="+srv.URL, "LICENSE_TEST_LOCK="+lock,
-			"LICENSE_TEST_STORE="+storePath, "LICENSE_TEST_ORG="+polartest.DemoOrganizationID))
-	}
-	for _, k := range kids {
-		k.release(t)
-	}
-	for i, k := range kids {
-		var rep checkReport
-		if err := json.NewDecoder(k.out).Decode(&rep); err != nil {
-			t.Fatalf("child %d: reading its report: %v", i, err)
-		}
-		if err := k.cmd.Wait(); err != nil {
-			t.Fatalf("child %d: %v", i, err)
-		}
+	reps := runChecks(t, n, "LICENSE_TEST_URL="+srv.URL, "LICENSE_TEST_LOCK="+lock,
+		"LICENSE_TEST_STORE="+storePath, "LICENSE_TEST_ORG="+polartest.DemoOrganizationID)
+	for i, rep := range reps {
 		if rep.Err != "" || rep.Source != Online || rep.Status != string(polar.LicenseKeyStatusGranted) || rep.TooMany != 0 {
 			t.Errorf("child %d: %+v, want an online, granted validation and no 429", i, rep)
 		}
@@ -85,23 +95,10 @@ func TestProcessesActivateOnce(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo(), polartest.WithPolarRateLimits())
 	dir := t.TempDir()
 	lock, storePath := filepath.Join(dir, "keys.lock"), filepath.Join(dir, "state", "license.json")
-	var kids []*child
-	for range 8 {
-		kids = append(kids, startChild(t, "check", "LICENSE_TEST_URL="+srv.URL, "LICENSE_TEST_LOCK="+lock,
-			"LICENSE_TEST_STORE="+storePath, "LICENSE_TEST_ORG="+polartest.DemoOrganizationID,
-			"LICENSE_TEST_KEY="+polartest.DemoUsageLicenseKey))
-	}
-	for _, k := range kids {
-		k.release(t)
-	}
-	for i, k := range kids {
-		var rep checkReport
-		if err := json.NewDecoder(k.out).Decode(&rep); err != nil {
-			t.Fatalf("child %d: reading its report: %v", i, err)
-		}
-		if err := k.cmd.Wait(); err != nil {
-			t.Fatalf("child %d: %v", i, err)
-		}
+	reps := runChecks(t, 8, "LICENSE_TEST_URL="+srv.URL, "LICENSE_TEST_LOCK="+lock,
+		"LICENSE_TEST_STORE="+storePath, "LICENSE_TEST_ORG="+polartest.DemoOrganizationID,
+		"LICENSE_TEST_KEY="+polartest.DemoUsageLicenseKey)
+	for i, rep := range reps {
 		if rep.Err != "" || rep.Source != Online || rep.TooMany != 0 {
 			t.Errorf("child %d: %+v, want an online validation and no 429", i, rep)
 		}

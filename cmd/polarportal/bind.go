@@ -113,15 +113,14 @@ type field struct {
 	typ   reflect.Type
 }
 
-// bodyOf is the body spec of a struct body type T (passed as *T).
-func bodyOf[T any]() *bodySpec { return &bodySpec{shapes: []shape{shapeOf[T]("")}} }
-
 // unionOf is the body spec of a union of shapes.
 func unionOf(shapes ...shape) *bodySpec { return &bodySpec{shapes: shapes} }
 
 // shapeOf describes the struct type T, named name in its union.
-func shapeOf[T any](name string) shape {
-	t := reflect.TypeFor[T]()
+func shapeOf[T any](name string) shape { return shapeFor(reflect.TypeFor[T](), name) }
+
+// shapeFor describes the struct type t, named name in its union.
+func shapeFor(t reflect.Type, name string) shape {
 	s := shape{name: name, typ: t, fields: map[string]field{}, keys: map[string]bool{}, consts: map[string]json.RawMessage{}}
 	var walk func(t reflect.Type, index []int, top, prefix string)
 	walk = func(t reflect.Type, index []int, top, prefix string) {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"go/token"
 	"io"
 	"iter"
+	"reflect"
 	"strings"
 
 	polar "github.com/polarportal/polar-go"
@@ -21,9 +23,11 @@ type command struct {
 	args []arg
 	help string
 	// query makes the options struct whose fields are filter flags; nil
-	// for an operation without query.
+	// for an operation without query. It comes from the SDK's registry.
 	query func() any
-	// body is the request body, nil for an operation without one.
+	// body is the request body, nil for an operation without one. A
+	// struct body comes from the SDK's registry; a row names only the
+	// shapes of a union.
 	body *bodySpec
 	// list walks a paginated list; call runs any other operation.
 	list func(ctx context.Context, c *polar.Client, in *invocation) iter.Seq2[any, error]
@@ -237,8 +241,27 @@ func items[T any](seq iter.Seq2[T, error]) iter.Seq2[any, error] {
 	}
 }
 
-// newOf makes a zero *T.
-func newOf[T any]() any { return new(T) }
+// init gives each command the query options and struct body of its
+// operation, as the SDK's registry records them, so that no row names a
+// type the registry already knows.
+func init() {
+	byID := map[string]operations.Operation{}
+	for _, op := range operations.All() {
+		byID[op.ID] = op
+	}
+	for i := range commands {
+		c := &commands[i]
+		op := byID[c.op]
+		// An unexported options type (a token sent as a query) is filled
+		// from the positional arguments, not from flags.
+		if t := op.Query; c.query == nil && t != nil && token.IsExported(t.Name()) {
+			c.query = func() any { return reflect.New(t).Interface() }
+		}
+		if t := op.Body; c.body == nil && t != nil && t.Kind() == reflect.Pointer {
+			c.body = &bodySpec{shapes: []shape{shapeFor(t.Elem(), "")}}
+		}
+	}
+}
 
 // result drops a typed nil pointer, so that an operation without result
 // prints as one.

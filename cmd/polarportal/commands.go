@@ -22,14 +22,13 @@ type (
 var commands = []command{
 	// Orders.
 	{service: "orders", verb: "list", op: "customer_portal:orders:list", help: "list the orders",
-		query: newOf[polar.OrderListOptions], columns: orderColumns,
+		columns: orderColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Orders.All(x, in.opts.(*polar.OrderListOptions)))
 		}},
 	{service: "orders", verb: "get", op: "customer_portal:orders:get", args: idArg, help: "show an order",
 		call: func(x ctx, c cl, in inv) (any, error) { return result(c.Orders.Get(x, in.args[0])) }},
 	{service: "orders", verb: "update", op: "customer_portal:orders:update", args: idArg, help: "change an order's billing name or address",
-		body: bodyOf[polar.CustomerOrderUpdate](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Orders.Update(x, in.args[0], in.body.(*polar.CustomerOrderUpdate)))
 		}},
@@ -43,14 +42,13 @@ var commands = []command{
 	{service: "orders", verb: "payment-status", op: "customer_portal:orders:get_payment_status", args: idArg, help: "show the payment status of an order",
 		call: func(x ctx, c cl, in inv) (any, error) { return result(c.Orders.PaymentStatus(x, in.args[0])) }},
 	{service: "orders", verb: "confirm-payment", op: "customer_portal:orders:confirm_retry_payment", args: idArg, help: "retry the payment of an order",
-		body: bodyOf[polar.CustomerOrderConfirmPayment](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Orders.ConfirmRetryPayment(x, in.args[0], in.body.(*polar.CustomerOrderConfirmPayment)))
 		}},
 
 	// Subscriptions.
 	{service: "subscriptions", verb: "list", op: "customer_portal:subscriptions:list", help: "list the subscriptions",
-		query: newOf[polar.SubscriptionListOptions], columns: subscriptionColumns,
+		columns: subscriptionColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Subscriptions.All(x, in.opts.(*polar.SubscriptionListOptions)))
 		}},
@@ -75,7 +73,7 @@ var commands = []command{
 
 	// License keys.
 	{service: "license-keys", verb: "list", op: "customer_portal:license_keys:list", help: "list the license keys",
-		query: newOf[polar.LicenseKeyListOptions], columns: licenseKeyColumns, noun: "license keys",
+		columns: licenseKeyColumns, noun: "license keys",
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.LicenseKeys.All(x, in.opts.(*polar.LicenseKeyListOptions)))
 		}},
@@ -84,7 +82,7 @@ var commands = []command{
 	{service: "license-keys", verb: "rotate", op: "customer_portal:license_keys:rotate", args: idArg, help: "replace a license key by a new one",
 		call: func(x ctx, c cl, in inv) (any, error) { return result(c.LicenseKeys.Rotate(x, in.args[0])) }},
 	{service: "license-keys", verb: "validate", op: "customer_portal:license_keys:validate", args: []arg{{"KEY", "key"}},
-		help: "check a license key (no token sent)", body: bodyOf[polar.LicenseKeyValidate](), show: showValidated,
+		help: "check a license key (no token sent)", show: showValidated,
 		call: func(x ctx, c cl, in inv) (any, error) {
 			v, err := c.LicenseKeys.Validate(x, in.body.(*polar.LicenseKeyValidate))
 			if errors.Is(err, polar.ErrResourceNotFound) {
@@ -93,19 +91,19 @@ var commands = []command{
 			return result(v, err)
 		}},
 	{service: "license-keys", verb: "activate", op: "customer_portal:license_keys:activate", args: []arg{{"KEY", "key"}},
-		help: "activate a license key on a device (no token sent)", body: bodyOf[polar.LicenseKeyActivate](),
+		help: "activate a license key on a device (no token sent)",
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.LicenseKeys.Activate(x, in.body.(*polar.LicenseKeyActivate)))
 		}},
 	{service: "license-keys", verb: "deactivate", op: "customer_portal:license_keys:deactivate", args: []arg{{"KEY", "key"}, {"ACTIVATION_ID", "activation-id"}},
-		help: "deactivate an activation of a license key (no token sent)", body: bodyOf[polar.LicenseKeyDeactivate](), done: "Deactivated.",
+		help: "deactivate an activation of a license key (no token sent)", done: "Deactivated.",
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return nil, c.LicenseKeys.Deactivate(x, in.body.(*polar.LicenseKeyDeactivate))
 		}},
 
 	// Benefit grants.
 	{service: "benefit-grants", verb: "list", op: "customer_portal:benefit-grants:list", help: "list the benefit grants",
-		query: newOf[polar.BenefitGrantListOptions], columns: grantColumns, noun: "benefit grants",
+		columns: grantColumns, noun: "benefit grants",
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.BenefitGrants.All(x, in.opts.(*polar.BenefitGrantListOptions)))
 		}},
@@ -131,22 +129,19 @@ var commands = []command{
 	{service: "customers", verb: "get", op: "customer_portal:customers:get", help: "show the customer",
 		call: func(x ctx, c cl, in inv) (any, error) { return result(c.Customers.Get(x)) }},
 	{service: "customers", verb: "update", op: "customer_portal:customers:update", help: "change the customer's billing details",
-		body: bodyOf[polar.CustomerPortalCustomerUpdate](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Customers.Update(x, in.body.(*polar.CustomerPortalCustomerUpdate)))
 		}},
 	{service: "customers", verb: "payment-methods", op: "customer_portal:customers:list_payment_methods", help: "list the saved payment methods",
-		query: newOf[polar.PaymentMethodListOptions], columns: paymentMethodColumns, noun: "payment methods",
+		columns: paymentMethodColumns, noun: "payment methods",
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Customers.AllPaymentMethods(x, in.opts.(*polar.PaymentMethodListOptions)))
 		}},
 	{service: "customers", verb: "add-payment-method", op: "customer_portal:customers:add_payment_method", help: "save a payment method",
-		body: bodyOf[polar.CustomerPaymentMethodCreate](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return union(c.Customers.AddPaymentMethod(x, in.body.(*polar.CustomerPaymentMethodCreate)))
 		}},
 	{service: "customers", verb: "confirm-payment-method", op: "customer_portal:customers:confirm_payment_method", help: "confirm a payment method that needed an action",
-		body: bodyOf[polar.CustomerPaymentMethodConfirm](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return union(c.Customers.ConfirmPaymentMethod(x, in.body.(*polar.CustomerPaymentMethodConfirm)))
 		}},
@@ -154,7 +149,7 @@ var commands = []command{
 		done: "Deleted.",
 		call: func(x ctx, c cl, in inv) (any, error) { return nil, c.Customers.DeletePaymentMethod(x, in.args[0]) }},
 	{service: "customers", verb: "request-email-update", op: "customer_portal:customers:request_email_update", help: "send a link to change the customer's email",
-		body: bodyOf[polar.CustomerEmailUpdateRequest](), done: "Verification email sent.",
+		done: "Verification email sent.",
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return nil, c.Customers.RequestEmailUpdate(x, in.body.(*polar.CustomerEmailUpdateRequest))
 		}},
@@ -162,24 +157,22 @@ var commands = []command{
 		help: "check an email update token (no token sent)", done: "The token is valid.",
 		call: func(x ctx, c cl, in inv) (any, error) { return nil, c.Customers.CheckEmailUpdate(x, in.args[0]) }},
 	{service: "customers", verb: "verify-email-update", op: "customer_portal:customers:verify_email_update", args: []arg{{"TOKEN", "token"}},
-		help: "change the customer's email with its token (no token sent)", body: bodyOf[polar.CustomerEmailUpdateVerifyRequest](),
+		help: "change the customer's email with its token (no token sent)",
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Customers.VerifyEmailUpdate(x, in.body.(*polar.CustomerEmailUpdateVerifyRequest)))
 		}},
 
 	// Members of a team.
 	{service: "members", verb: "list", op: "customer_portal:members:list_members", help: "list the team's members",
-		query: newOf[polar.MemberListOptions], columns: memberColumns,
+		columns: memberColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Members.All(x, in.opts.(*polar.MemberListOptions)))
 		}},
 	{service: "members", verb: "add", op: "customer_portal:members:add_member", help: "add a member to the team",
-		body: bodyOf[polar.CustomerPortalMemberCreate](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Members.Add(x, in.body.(*polar.CustomerPortalMemberCreate)))
 		}},
 	{service: "members", verb: "update", op: "customer_portal:members:update_member", args: idArg, help: "change a member's name or role",
-		body: bodyOf[polar.CustomerPortalMemberUpdate](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Members.Update(x, in.args[0], in.body.(*polar.CustomerPortalMemberUpdate)))
 		}},
@@ -189,12 +182,11 @@ var commands = []command{
 
 	// Seats of a seat-based subscription or order.
 	{service: "seats", verb: "list", op: "customer_portal:seats:list_seats", help: "list the seats of a subscription or order",
-		query: newOf[polar.SeatListOptions], show: showSeats,
+		show: showSeats,
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Seats.List(x, in.opts.(*polar.SeatListOptions)))
 		}},
 	{service: "seats", verb: "assign", op: "customer_portal:seats:assign_seat", help: "assign a seat",
-		body: bodyOf[polar.CustomerSeatAssign](),
 		call: func(x ctx, c cl, in inv) (any, error) {
 			return result(c.Seats.Assign(x, in.body.(*polar.CustomerSeatAssign)))
 		}},
@@ -203,14 +195,14 @@ var commands = []command{
 	{service: "seats", verb: "resend", op: "customer_portal:seats:resend_invitation", args: []arg{{"SEAT_ID", ""}}, help: "send a seat's invitation again",
 		call: func(x ctx, c cl, in inv) (any, error) { return result(c.Seats.ResendInvitation(x, in.args[0])) }},
 	{service: "seats", verb: "subscriptions", op: "customer_portal:seats:list_claimed_subscriptions", help: "list the subscriptions whose seats the member claimed",
-		query: newOf[polar.ClaimedSubscriptionListOptions], columns: subscriptionColumns, noun: "claimed subscriptions",
+		columns: subscriptionColumns, noun: "claimed subscriptions",
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Seats.AllClaimedSubscriptions(x, in.opts.(*polar.ClaimedSubscriptionListOptions)))
 		}},
 
 	// Wallets.
 	{service: "wallets", verb: "list", op: "customer_portal:wallets:list", help: "list the wallets",
-		query: newOf[polar.WalletListOptions], columns: walletColumns,
+		columns: walletColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Wallets.All(x, in.opts.(*polar.WalletListOptions)))
 		}},
@@ -219,7 +211,7 @@ var commands = []command{
 
 	// Meters.
 	{service: "meters", verb: "list", op: "customer_portal:customer_meters:list", help: "list the customer's meters",
-		query: newOf[polar.MeterListOptions], columns: meterColumns,
+		columns: meterColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Meters.All(x, in.opts.(*polar.MeterListOptions)))
 		}},
@@ -228,7 +220,7 @@ var commands = []command{
 
 	// Downloadables.
 	{service: "downloadables", verb: "list", op: "customer_portal:downloadables:list", help: "list the files to download",
-		query: newOf[polar.DownloadableListOptions], columns: downloadableColumns,
+		columns: downloadableColumns,
 		list: func(x ctx, c cl, in inv) iter.Seq2[any, error] {
 			return items(c.Downloadables.All(x, in.opts.(*polar.DownloadableListOptions)))
 		}},
