@@ -78,9 +78,9 @@ func (c *call) rawBody() (json.RawMessage, error) {
 	if len(raw) == 0 {
 		return nil, validationError(problem("missing", nil, "body"))
 	}
-	if err := json.Unmarshal(raw, new(any)); err != nil {
+	if !json.Valid(raw) { // decodeAs builds the tree; this only scans
 		pos := 0
-		if se, ok := err.(*json.SyntaxError); ok { //nolint:errorlint // json.Unmarshal returns it unwrapped
+		if se, ok := json.Unmarshal(raw, new(any)).(*json.SyntaxError); ok { //nolint:errorlint // json.Unmarshal returns it unwrapped
 			pos = int(se.Offset)
 		}
 		return nil, validationError(problem("json_invalid", map[string]any{}, "body", pos))
