@@ -33,10 +33,8 @@ func NewSubscription(customerID string, product polar.CustomerProduct, status po
 	}
 	end := periodEnd(start, interval, count)
 	amount := int64(0)
-	if len(product.Prices) > 0 {
-		if p, ok := product.Prices[0].(*polar.ProductPriceFixed); ok {
-			amount = p.PriceAmount
-		}
+	if p := firstFixedPrice(product); p != nil {
+		amount = p.PriceAmount
 	}
 	s := polar.CustomerSubscription{
 		CustomerOrderSubscription: polar.CustomerOrderSubscription{

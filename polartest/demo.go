@@ -316,7 +316,7 @@ func DemoAt(now time.Time) *Fixture {
 		}
 		end := periodEnd(start, interval, 1)
 		amount := int64(0)
-		if fp, ok := p.Prices[0].(*polar.ProductPriceFixed); ok {
+		if fp := firstFixedPrice(p); fp != nil {
 			amount = fp.PriceAmount
 		}
 		s := polar.CustomerSubscription{CustomerOrderSubscription: polar.CustomerOrderSubscription{
