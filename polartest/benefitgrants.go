@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	polar "github.com/polarportal/polar-go"
@@ -70,12 +71,26 @@ func grantBenefit(g polar.CustomerBenefitGrant) (polar.BenefitType, *polar.Benef
 		return "", nil
 	}
 	benefit := v.Elem().FieldByName("Benefit") // every variant's benefit embeds BenefitSubscriberCommon
+	return benefitType(benefit.Type()), benefit.FieldByName("BenefitSubscriberCommon").Addr().Interface().(*polar.BenefitSubscriberCommon)
+}
+
+// benefitTypes caches benefitType: the type a benefit's MarshalJSON
+// writes depends on its Go type only, so each is marshalled once rather
+// than every grant on every list.
+var benefitTypes sync.Map // reflect.Type → polar.BenefitType
+
+// benefitType is the type the SDK writes for a benefit of Go type t.
+func benefitType(t reflect.Type) polar.BenefitType {
+	if typ, ok := benefitTypes.Load(t); ok {
+		return typ.(polar.BenefitType)
+	}
 	var typed struct {
 		Type polar.BenefitType `json:"type"`
 	}
-	b, _ := json.Marshal(benefit.Interface())
+	b, _ := json.Marshal(reflect.Zero(t).Interface())
 	_ = json.Unmarshal(b, &typed)
-	return typed.Type, benefit.FieldByName("BenefitSubscriberCommon").Addr().Interface().(*polar.BenefitSubscriberCommon)
+	benefitTypes.Store(t, typed.Type)
+	return typed.Type
 }
 
 // grantVisible reports whether who sees the grant in the portal: a grant

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -78,9 +79,9 @@ func (c *call) rawBody() (json.RawMessage, error) {
 	if len(raw) == 0 {
 		return nil, validationError(problem("missing", nil, "body"))
 	}
-	if err := json.Unmarshal(raw, new(any)); err != nil {
+	if !json.Valid(raw) { // decodeAs builds the tree; this only scans
 		pos := 0
-		if se, ok := err.(*json.SyntaxError); ok { //nolint:errorlint // json.Unmarshal returns it unwrapped
+		if se, ok := json.Unmarshal(raw, new(any)).(*json.SyntaxError); ok { //nolint:errorlint // json.Unmarshal returns it unwrapped
 			pos = int(se.Offset)
 		}
 		return nil, validationError(problem("json_invalid", map[string]any{}, "body", pos))
@@ -388,15 +389,19 @@ func sortParam[T any](keys sorter[T]) queryRule {
 // absent; see positiveInt). Each value is checked by the rule of its
 // name, if any; problems are recorded at ["query", name(, index)].
 func (c *call) bindQuery(opts any, rules ...queryRule) {
-	c.bindValue(reflect.ValueOf(opts).Elem(), rules)
+	c.bindValue(c.r.URL.Query(), reflect.ValueOf(opts).Elem(), rules)
 }
 
-func (c *call) bindValue(v reflect.Value, rules []queryRule) {
-	q := c.r.URL.Query()
+// pageDefaults are the page and limit of a list request without them.
+var pageDefaults = map[string]int{"page": 1, "limit": 10}
+
+// bindValue binds q into the struct v (and the structs it embeds): the
+// query is parsed once, by bindQuery.
+func (c *call) bindValue(q url.Values, v reflect.Value, rules []queryRule) {
 	for i := range v.NumField() {
 		f, fv := v.Type().Field(i), v.Field(i)
 		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			c.bindValue(fv, rules)
+			c.bindValue(q, fv, rules)
 			continue
 		}
 		name, opts, _ := strings.Cut(f.Tag.Get("url"), ",")
@@ -404,7 +409,7 @@ func (c *call) bindValue(v reflect.Value, rules []queryRule) {
 			continue
 		}
 		if fv.Kind() == reflect.Int {
-			fv.SetInt(int64(c.positiveInt(name, map[string]int{"page": 1, "limit": 10}[name])))
+			fv.SetInt(int64(c.positiveInt(q, name, pageDefaults[name])))
 			continue
 		}
 		vals := q[name]

@@ -101,6 +101,16 @@ func NewMember(customerID, email, name string, role polar.MemberRole) polar.Memb
 	}
 }
 
+// firstFixedPrice is product's first price if it is a fixed one, else nil:
+// what the builders charge.
+func firstFixedPrice(product polar.CustomerProduct) *polar.ProductPriceFixed {
+	if len(product.Prices) == 0 {
+		return nil
+	}
+	p, _ := product.Prices[0].(*polar.ProductPriceFixed)
+	return p
+}
+
 // NewOrder returns a paid order of the customer customerID for product at
 // its first price, made at created (its ID is derived from the three). A
 // recurring product's order is a subscription cycle without a
@@ -109,10 +119,8 @@ func NewOrder(customerID string, product polar.CustomerProduct, created time.Tim
 	id := UUID(fmt.Sprintf("order:%s:%s:%s", customerID, product.ID, created.Format(time.RFC3339Nano)))
 	amount := int64(0)
 	var priceID *string
-	if len(product.Prices) > 0 {
-		if p, ok := product.Prices[0].(*polar.ProductPriceFixed); ok {
-			amount, priceID = p.PriceAmount, &p.ID
-		}
+	if p := firstFixedPrice(product); p != nil {
+		amount, priceID = p.PriceAmount, &p.ID
 	}
 	tax := amount / 5
 	reason := polar.OrderBillingReasonPurchase

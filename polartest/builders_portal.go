@@ -31,21 +31,10 @@ func NewSubscription(customerID string, product polar.CustomerProduct, status po
 	if product.RecurringIntervalCount != nil && *product.RecurringIntervalCount > 0 {
 		count = *product.RecurringIntervalCount
 	}
-	n := int(count)
-	end := start.AddDate(0, n, 0)
-	switch interval {
-	case polar.RecurringIntervalYear:
-		end = start.AddDate(n, 0, 0)
-	case polar.RecurringIntervalWeek:
-		end = start.AddDate(0, 0, 7*n)
-	case polar.RecurringIntervalDay:
-		end = start.AddDate(0, 0, n)
-	}
+	end := periodEnd(start, interval, count)
 	amount := int64(0)
-	if len(product.Prices) > 0 {
-		if p, ok := product.Prices[0].(*polar.ProductPriceFixed); ok {
-			amount = p.PriceAmount
-		}
+	if p := firstFixedPrice(product); p != nil {
+		amount = p.PriceAmount
 	}
 	s := polar.CustomerSubscription{
 		CustomerOrderSubscription: polar.CustomerOrderSubscription{
@@ -56,7 +45,14 @@ func NewSubscription(customerID string, product polar.CustomerProduct, status po
 		},
 		Meters: []polar.CustomerSubscriptionMeter{},
 	}
-	switch status {
+	stampStatus(&s, start)
+	return s
+}
+
+// stampStatus sets the fields that go with s's status as Polar sets them,
+// dated start (see NewSubscription).
+func stampStatus(s *polar.CustomerSubscription, start time.Time) {
+	switch s.Status {
 	case polar.SubscriptionStatusTrialing:
 		s.TrialStart, s.TrialEnd = new(start), new(start.AddDate(0, 0, 14))
 	case polar.SubscriptionStatusPastDue:
@@ -68,7 +64,6 @@ func NewSubscription(customerID string, product polar.CustomerProduct, status po
 	case polar.SubscriptionStatusIncomplete, polar.SubscriptionStatusIncompleteExpired:
 		s.StartedAt = nil
 	}
-	return s
 }
 
 // NewBenefitGrant returns a grant to the customer customerID, granted at

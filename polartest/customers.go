@@ -508,10 +508,7 @@ func customersRequestEmailUpdate(c *call) error {
 	if err := c.decode(&req); err != nil {
 		return err
 	}
-	email := req.Email
-	if !validEmail(email) {
-		c.fail(problem("value_error", email, "body", "email"))
-	}
+	email := c.checkEmail(req.Email, "body", "email")
 	if err := c.err(); err != nil {
 		return err
 	}

@@ -637,6 +637,24 @@ func TestCustomersDeletePaymentMethod(t *testing.T) {
 	wantAPIError(t, err, http.StatusForbidden, "insufficient_scope")
 }
 
+// TestCustomersEmailUpdateNormalizesAddress: the new address is read as
+// every other email of the portal (Polar's EmailStr): trimmed, its domain
+// in lower case.
+func TestCustomersEmailUpdateNormalizesAddress(t *testing.T) {
+	srv := polartest.NewTestServer(t, polartest.WithDemo())
+	c, _ := client(t, srv, polartest.DemoCustomerToken)
+	if err := c.Customers.RequestEmailUpdate(ctx, &polar.CustomerEmailUpdateRequest{Email: " Alice.New@ACME.Example "}); err != nil {
+		t.Fatal(err)
+	}
+	token, _ := srv.EmailUpdateToken(polartest.DemoCustomerID)
+	if _, err := c.Customers.VerifyEmailUpdate(ctx, &polar.CustomerEmailUpdateVerifyRequest{Token: token}); err != nil {
+		t.Fatal(err)
+	}
+	if me, err := c.Customers.Get(ctx); err != nil || *me.Email != "Alice.New@acme.example" {
+		t.Errorf("after the change: %+v, %v; want Alice.New@acme.example", me, err)
+	}
+}
+
 func TestCustomersEmailUpdate(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo())
 	c, tp := client(t, srv, polartest.DemoCustomerToken)

@@ -314,17 +314,9 @@ func DemoAt(now time.Time) *Fixture {
 		if p.RecurringInterval != nil {
 			interval = *p.RecurringInterval
 		}
-		end := start.AddDate(0, 1, 0)
-		switch interval {
-		case polar.RecurringIntervalYear:
-			end = start.AddDate(1, 0, 0)
-		case polar.RecurringIntervalWeek:
-			end = start.AddDate(0, 0, 7)
-		case polar.RecurringIntervalDay:
-			end = start.AddDate(0, 0, 1)
-		}
+		end := periodEnd(start, interval, 1)
 		amount := int64(0)
-		if fp, ok := p.Prices[0].(*polar.ProductPriceFixed); ok {
+		if fp := firstFixedPrice(p); fp != nil {
 			amount = fp.PriceAmount
 		}
 		s := polar.CustomerSubscription{CustomerOrderSubscription: polar.CustomerOrderSubscription{
@@ -333,18 +325,9 @@ func DemoAt(now time.Time) *Fixture {
 			CurrentPeriodStart: start, CurrentPeriodEnd: end,
 			StartedAt: new(at(float64(200 + n))), CustomerID: cust.ID, ProductID: p.ID,
 		}, Meters: []polar.CustomerSubscriptionMeter{}}
-		switch status {
-		case polar.SubscriptionStatusTrialing:
-			s.TrialStart, s.TrialEnd = new(start), new(start.AddDate(0, 0, 14))
-		case polar.SubscriptionStatusPastDue:
-			s.PastDueAt = new(start)
-		case polar.SubscriptionStatusCanceled:
-			s.CanceledAt, s.EndedAt, s.EndsAt = new(start), new(start), new(start)
+		stampStatus(&s, start)
+		if status == polar.SubscriptionStatusCanceled {
 			s.CustomerCancellationReason = new(polar.CustomerCancellationReason("too_expensive"))
-		case polar.SubscriptionStatusPaused:
-			s.PausedAt = new(start)
-		case polar.SubscriptionStatusIncomplete, polar.SubscriptionStatusIncompleteExpired:
-			s.StartedAt = nil
 		}
 		if p.ID == apiUsage.ID {
 			s.Meters = []polar.CustomerSubscriptionMeter{{

@@ -78,20 +78,26 @@ func TestOrdersList(t *testing.T) {
 	}
 }
 
+// allOrders lists every order o selects, 100 to a page.
+func allOrders(t *testing.T, c *polar.Client, o polar.OrderListOptions) []polar.CustomerOrder {
+	t.Helper()
+	o.Limit = 100
+	var out []polar.CustomerOrder
+	for order, err := range c.Orders.All(ctx, &o) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, order)
+	}
+	return out
+}
+
 func TestOrdersListFiltersAndSorting(t *testing.T) {
 	srv := polartest.NewTestServer(t, polartest.WithDemo())
 	c, _ := client(t, srv, polartest.DemoCustomerToken)
 	list := func(o polar.OrderListOptions) []polar.CustomerOrder {
 		t.Helper()
-		o.Limit = 100
-		var out []polar.CustomerOrder
-		for order, err := range c.Orders.All(ctx, &o) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, order)
-		}
-		return out
+		return allOrders(t, c, o)
 	}
 	byProduct := list(polar.OrderListOptions{ProductID: []string{proMonthlyID, ebookID}})
 	if len(byProduct) != 100 {
@@ -154,15 +160,7 @@ func TestOrdersListSortingAndErrors(t *testing.T) {
 	c, _ := client(t, srv, polartest.DemoCustomerToken)
 	list := func(o polar.OrderListOptions) []polar.CustomerOrder {
 		t.Helper()
-		o.Limit = 100
-		var out []polar.CustomerOrder
-		for order, err := range c.Orders.All(ctx, &o) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, order)
-		}
-		return out
+		return allOrders(t, c, o)
 	}
 
 	asc := list(polar.OrderListOptions{Sorting: []polar.CustomerOrderSortProperty{polar.CustomerOrderSortPropertyAmount, polar.CustomerOrderSortPropertyCreatedAtDesc}})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,11 +82,10 @@ func parseUUID(v string, v4 bool) (id, problemType string) {
 // pageParams are the page and limit of a list request.
 type pageParams struct{ page, limit int }
 
-// positiveInt reads the query parameter name, an integer above 0 (def when
-// absent), as Polar reads page and limit: of any size, those past int
-// being past the last page or over 100.
-func (c *call) positiveInt(name string, def int) int {
-	q := c.r.URL.Query()
+// positiveInt reads the parameter name of the query q, an integer above
+// 0 (def when absent), as Polar reads page and limit: of any size, those
+// past int being past the last page or over 100.
+func (c *call) positiveInt(q url.Values, name string, def int) int {
 	if !q.Has(name) {
 		return def
 	}
