@@ -144,7 +144,7 @@ type CustomerBenefitGrant interface {
 
 // The grant union is chosen by the nested benefit.type; each variant's
 // benefit writes its own type back, so the table serves decoding alone.
-var _ = newUnion("CustomerBenefitGrant", []string{"benefit", "type"}, "",
+var grantUnion = newUnion("CustomerBenefitGrant", []string{"benefit", "type"}, "",
 	func(u UnknownVariant) CustomerBenefitGrant { return &CustomerBenefitGrantUnknown{u} },
 	is[CustomerBenefitGrant, CustomerBenefitGrantCustom](string(BenefitTypeCustom)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantDiscord](string(BenefitTypeDiscord)),
