@@ -54,11 +54,11 @@ const benefitGrantsPath = "/v1/customer-portal/benefit-grants/"
 
 var (
 	benefitGrantsList = declare[BenefitGrantListOptions, none, *Page[CustomerBenefitGrant]](operation{
-		id: "customer_portal:benefit-grants:list", method: http.MethodGet, path: benefitGrantsPath})
+		id: OpBenefitGrantsList, method: http.MethodGet, path: benefitGrantsPath})
 	benefitGrantsGet = declare[none, none, CustomerBenefitGrant](operation{
-		id: "customer_portal:benefit-grants:get", method: http.MethodGet, path: benefitGrantsPath + "{id}"})
+		id: OpBenefitGrantsGet, method: http.MethodGet, path: benefitGrantsPath + "{id}"})
 	benefitGrantsUpdate = declare[none, CustomerBenefitGrantUpdate, CustomerBenefitGrant](operation{
-		id: "customer_portal:benefit-grants:update", method: http.MethodPatch, path: benefitGrantsPath + "{id}"})
+		id: OpBenefitGrantsUpdate, method: http.MethodPatch, path: benefitGrantsPath + "{id}"})
 )
 
 func (s *benefitGrantsService) List(ctx context.Context, opts *BenefitGrantListOptions) (*Page[CustomerBenefitGrant], error) {
@@ -144,7 +144,7 @@ type CustomerBenefitGrant interface {
 
 // The grant union is chosen by the nested benefit.type; each variant's
 // benefit writes its own type back, so the table serves decoding alone.
-var _ = newUnion("CustomerBenefitGrant", []string{"benefit", "type"}, "",
+var grantUnion = newUnion("CustomerBenefitGrant", []string{"benefit", "type"}, "",
 	func(u UnknownVariant) CustomerBenefitGrant { return &CustomerBenefitGrantUnknown{u} },
 	is[CustomerBenefitGrant, CustomerBenefitGrantCustom](string(BenefitTypeCustom)),
 	is[CustomerBenefitGrant, CustomerBenefitGrantDiscord](string(BenefitTypeDiscord)),

@@ -122,25 +122,25 @@ const (
 
 var (
 	customersGet = declare[none, none, *CustomerPortalCustomer](operation{
-		id: "customer_portal:customers:get", method: http.MethodGet, path: customersMePath})
+		id: OpCustomersGet, method: http.MethodGet, path: customersMePath})
 	customersUpdate = declare[none, *CustomerPortalCustomerUpdate, *CustomerPortalCustomer](operation{
-		id: "customer_portal:customers:update", method: http.MethodPatch, path: customersMePath})
+		id: OpCustomersUpdate, method: http.MethodPatch, path: customersMePath})
 	customersListPaymentMethods = declare[PaymentMethodListOptions, none, *Page[CustomerPaymentMethod]](operation{
-		id: "customer_portal:customers:list_payment_methods", method: http.MethodGet, path: paymentMethodsPath})
+		id: OpCustomersListPaymentMethods, method: http.MethodGet, path: paymentMethodsPath})
 	customersAddPaymentMethod = declare[none, *CustomerPaymentMethodCreate, CustomerPaymentMethodCreateResponse](operation{
-		id: "customer_portal:customers:add_payment_method", method: http.MethodPost, path: paymentMethodsPath})
+		id: OpCustomersAddPaymentMethod, method: http.MethodPost, path: paymentMethodsPath})
 	customersConfirmPaymentMethod = declare[none, *CustomerPaymentMethodConfirm, CustomerPaymentMethodCreateResponse](operation{
-		id: "customer_portal:customers:confirm_payment_method", method: http.MethodPost, path: paymentMethodsPath + "/confirm"})
+		id: OpCustomersConfirmPaymentMethod, method: http.MethodPost, path: paymentMethodsPath + "/confirm"})
 	customersDeletePaymentMethod = declare[none, none, none](operation{
-		id: "customer_portal:customers:delete_payment_method", method: http.MethodDelete, path: paymentMethodsPath + "/{id}"})
+		id: OpCustomersDeletePaymentMethod, method: http.MethodDelete, path: paymentMethodsPath + "/{id}"})
 	customersRequestEmailUpdate = declare[none, *CustomerEmailUpdateRequest, none](operation{
-		id: "customer_portal:customers:request_email_update", method: http.MethodPost, path: emailUpdatePath + "request",
+		id: OpCustomersRequestEmailUpdate, method: http.MethodPost, path: emailUpdatePath + "request",
 		zone: ZoneEmailUpdate})
 	customersCheckEmailUpdate = declare[emailUpdateCheckQuery, none, none](operation{
-		id: "customer_portal:customers:check_email_update", method: http.MethodGet, path: emailUpdatePath + "check",
+		id: OpCustomersCheckEmailUpdate, method: http.MethodGet, path: emailUpdatePath + "check",
 		public: true, zone: ZoneEmailUpdate})
 	customersVerifyEmailUpdate = declare[none, *CustomerEmailUpdateVerifyRequest, *CustomerEmailUpdateVerifyResponse](operation{
-		id: "customer_portal:customers:verify_email_update", method: http.MethodPost, path: emailUpdatePath + "verify",
+		id: OpCustomersVerifyEmailUpdate, method: http.MethodPost, path: emailUpdatePath + "verify",
 		public: true, zone: ZoneEmailUpdate})
 )
 

@@ -35,7 +35,7 @@ type downloadablesService service
 var _ DownloadablesService = (*downloadablesService)(nil)
 
 var downloadablesList = declare[DownloadableListOptions, none, *Page[Downloadable]](operation{
-	id: "customer_portal:downloadables:list", method: http.MethodGet, path: "/v1/customer-portal/downloadables/"})
+	id: OpDownloadablesList, method: http.MethodGet, path: "/v1/customer-portal/downloadables/"})
 
 func (s *downloadablesService) List(ctx context.Context, opts *DownloadableListOptions) (*Page[Downloadable], error) {
 	return downloadablesList.query(ctx, s.client, opts)

@@ -196,29 +196,18 @@ func grantFields(g CustomerBenefitGrant) *CustomerBenefitGrantCommon {
 	return &c
 }
 
-// grantBenefitType returns the type of the benefit a grant grants.
+// grantBenefitType returns the type of the benefit a grant grants: the
+// union's table names it, and an unknown grant carries the type it was
+// sent with.
 func grantBenefitType(g CustomerBenefitGrant) BenefitType {
-	switch g := g.(type) {
-	case *CustomerBenefitGrantCustom:
-		return BenefitTypeCustom
-	case *CustomerBenefitGrantDiscord:
-		return BenefitTypeDiscord
-	case *CustomerBenefitGrantDownloadables:
-		return BenefitTypeDownloadables
-	case *CustomerBenefitGrantFeatureFlag:
-		return BenefitTypeFeatureFlag
-	case *CustomerBenefitGrantGitHubRepository:
-		return BenefitTypeGitHubRepository
-	case *CustomerBenefitGrantLicenseKeys:
-		return BenefitTypeLicenseKeys
-	case *CustomerBenefitGrantMeterCredit:
-		return BenefitTypeMeterCredit
-	case *CustomerBenefitGrantSlackSharedChannel:
-		return BenefitTypeSlackSharedChannel
-	case *CustomerBenefitGrantUnknown:
-		return BenefitType(g.Type)
+	if u, ok := g.(*CustomerBenefitGrantUnknown); ok {
+		if u == nil {
+			return ""
+		}
+		return BenefitType(u.Type)
 	}
-	return ""
+	kind, _ := grantUnion.kindOf(g)
+	return BenefitType(kind)
 }
 
 // HasProduct reports whether the customer has an active subscription

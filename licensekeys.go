@@ -96,19 +96,19 @@ const licenseKeysPath = "/v1/customer-portal/license-keys/"
 
 var (
 	licenseKeysList = declare[LicenseKeyListOptions, none, *Page[LicenseKey]](operation{
-		id: "customer_portal:license_keys:list", method: http.MethodGet, path: licenseKeysPath})
+		id: OpLicenseKeysList, method: http.MethodGet, path: licenseKeysPath})
 	licenseKeysGet = declare[none, none, *LicenseKeyWithActivations](operation{
-		id: "customer_portal:license_keys:get", method: http.MethodGet, path: licenseKeysPath + "{id}"})
+		id: OpLicenseKeysGet, method: http.MethodGet, path: licenseKeysPath + "{id}"})
 	licenseKeysRotate = declare[none, none, *RotatedLicenseKey](operation{
-		id: "customer_portal:license_keys:rotate", method: http.MethodPost, path: licenseKeysPath + "{id}/rotate"})
+		id: OpLicenseKeysRotate, method: http.MethodPost, path: licenseKeysPath + "{id}/rotate"})
 	licenseKeysValidate = declare[none, *LicenseKeyValidate, *ValidatedLicenseKey](operation{
-		id: "customer_portal:license_keys:validate", method: http.MethodPost, path: licenseKeysPath + "validate",
+		id: OpLicenseKeysValidate, method: http.MethodPost, path: licenseKeysPath + "validate",
 		public: true, zone: ZoneLicenseKeys})
 	licenseKeysActivate = declare[none, *LicenseKeyActivate, *LicenseKeyActivationWithKey](operation{
-		id: "customer_portal:license_keys:activate", method: http.MethodPost, path: licenseKeysPath + "activate",
+		id: OpLicenseKeysActivate, method: http.MethodPost, path: licenseKeysPath + "activate",
 		public: true, zone: ZoneLicenseKeys})
 	licenseKeysDeactivate = declare[none, *LicenseKeyDeactivate, none](operation{
-		id: "customer_portal:license_keys:deactivate", method: http.MethodPost, path: licenseKeysPath + "deactivate",
+		id: OpLicenseKeysDeactivate, method: http.MethodPost, path: licenseKeysPath + "deactivate",
 		public: true, zone: ZoneLicenseKeys})
 )
 

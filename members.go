@@ -75,13 +75,13 @@ const membersPath = "/v1/customer-portal/members"
 
 var (
 	membersList = declare[MemberListOptions, none, *Page[CustomerPortalMember]](operation{
-		id: "customer_portal:members:list_members", method: http.MethodGet, path: membersPath})
+		id: OpMembersList, method: http.MethodGet, path: membersPath})
 	membersAdd = declare[none, *CustomerPortalMemberCreate, *CustomerPortalMember](operation{
-		id: "customer_portal:members:add_member", method: http.MethodPost, path: membersPath})
+		id: OpMembersAdd, method: http.MethodPost, path: membersPath})
 	membersUpdate = declare[none, *CustomerPortalMemberUpdate, *CustomerPortalMember](operation{
-		id: "customer_portal:members:update_member", method: http.MethodPatch, path: membersPath + "/{id}"})
+		id: OpMembersUpdate, method: http.MethodPatch, path: membersPath + "/{id}"})
 	membersRemove = declare[none, none, none](operation{
-		id: "customer_portal:members:remove_member", method: http.MethodDelete, path: membersPath + "/{id}"})
+		id: OpMembersRemove, method: http.MethodDelete, path: membersPath + "/{id}"})
 )
 
 func (s *membersService) List(ctx context.Context, opts *MemberListOptions) (*Page[CustomerPortalMember], error) {

@@ -41,9 +41,9 @@ const metersPath = "/v1/customer-portal/meters/"
 
 var (
 	metersList = declare[MeterListOptions, none, *Page[CustomerMeter]](operation{
-		id: "customer_portal:customer_meters:list", method: http.MethodGet, path: metersPath})
+		id: OpMetersList, method: http.MethodGet, path: metersPath})
 	metersGet = declare[none, none, *CustomerMeter](operation{
-		id: "customer_portal:customer_meters:get", method: http.MethodGet, path: metersPath + "{id}"})
+		id: OpMetersGet, method: http.MethodGet, path: metersPath + "{id}"})
 )
 
 func (s *metersService) List(ctx context.Context, opts *MeterListOptions) (*Page[CustomerMeter], error) {

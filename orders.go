@@ -78,21 +78,21 @@ const ordersPath = "/v1/customer-portal/orders/"
 
 var (
 	ordersList = declare[OrderListOptions, none, *Page[CustomerOrder]](operation{
-		id: "customer_portal:orders:list", method: http.MethodGet, path: ordersPath})
+		id: OpOrdersList, method: http.MethodGet, path: ordersPath})
 	ordersGet = declare[none, none, *CustomerOrder](operation{
-		id: "customer_portal:orders:get", method: http.MethodGet, path: ordersPath + "{id}"})
+		id: OpOrdersGet, method: http.MethodGet, path: ordersPath + "{id}"})
 	ordersUpdate = declare[none, *CustomerOrderUpdate, *CustomerOrder](operation{
-		id: "customer_portal:orders:update", method: http.MethodPatch, path: ordersPath + "{id}"})
+		id: OpOrdersUpdate, method: http.MethodPatch, path: ordersPath + "{id}"})
 	ordersGenerateInvoice = declare[none, none, none](operation{
-		id: "customer_portal:orders:generate_invoice", method: http.MethodPost, path: ordersPath + "{id}/invoice"})
+		id: OpOrdersGenerateInvoice, method: http.MethodPost, path: ordersPath + "{id}/invoice"})
 	ordersInvoice = declare[none, none, *CustomerOrderInvoice](operation{
-		id: "customer_portal:orders:invoice", method: http.MethodGet, path: ordersPath + "{id}/invoice"})
+		id: OpOrdersInvoice, method: http.MethodGet, path: ordersPath + "{id}/invoice"})
 	ordersReceipt = declare[none, none, *CustomerOrderReceipt](operation{
-		id: "customer_portal:orders:receipt", method: http.MethodGet, path: ordersPath + "{id}/receipt", notReadyOn202: true})
+		id: OpOrdersReceipt, method: http.MethodGet, path: ordersPath + "{id}/receipt", notReadyOn202: true})
 	ordersPaymentStatus = declare[none, none, *CustomerOrderPaymentStatus](operation{
-		id: "customer_portal:orders:get_payment_status", method: http.MethodGet, path: ordersPath + "{id}/payment-status"})
+		id: OpOrdersPaymentStatus, method: http.MethodGet, path: ordersPath + "{id}/payment-status"})
 	ordersConfirmRetryPayment = declare[none, *CustomerOrderConfirmPayment, *CustomerOrderPaymentConfirmation](operation{
-		id: "customer_portal:orders:confirm_retry_payment", method: http.MethodPost, path: ordersPath + "{id}/confirm-payment"})
+		id: OpOrdersConfirmRetryPayment, method: http.MethodPost, path: ordersPath + "{id}/confirm-payment"})
 )
 
 func (s *ordersService) List(ctx context.Context, opts *OrderListOptions) (*Page[CustomerOrder], error) {

@@ -29,7 +29,7 @@ type organizationsService service
 var _ OrganizationsService = (*organizationsService)(nil)
 
 var organizationsGet = declare[none, none, *CustomerOrganizationData](operation{
-	id: "customer_portal:organizations:get", method: http.MethodGet,
+	id: OpOrganizationsGet, method: http.MethodGet,
 	path: "/v1/customer-portal/organizations/{slug}", public: true})
 
 func (s *organizationsService) Get(ctx context.Context, slug string) (*CustomerOrganizationData, error) {

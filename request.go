@@ -68,7 +68,7 @@ var registry = map[string]*operation{}
 // request body (B) and result (R), each named once where it is declared:
 //
 //	var ordersGet = declare[none, none, *CustomerOrder](operation{
-//		id: "customer_portal:orders:get", method: http.MethodGet, path: ordersPath + "{id}",
+//		id: OpOrdersGet, method: http.MethodGet, path: ordersPath + "{id}",
 //	})
 //
 // Q is the options struct (not a pointer), B the body type as callers pass

@@ -80,15 +80,15 @@ const seatsPath = "/v1/customer-portal/seats"
 
 var (
 	seatsList = declare[SeatListOptions, none, *SeatsList](operation{
-		id: "customer_portal:seats:list_seats", method: http.MethodGet, path: seatsPath})
+		id: OpSeatsList, method: http.MethodGet, path: seatsPath})
 	seatsAssign = declare[none, *CustomerSeatAssign, *CustomerSeat](operation{
-		id: "customer_portal:seats:assign_seat", method: http.MethodPost, path: seatsPath})
+		id: OpSeatsAssign, method: http.MethodPost, path: seatsPath})
 	seatsRevoke = declare[none, none, *CustomerSeat](operation{
-		id: "customer_portal:seats:revoke_seat", method: http.MethodDelete, path: seatsPath + "/{seat_id}"})
+		id: OpSeatsRevoke, method: http.MethodDelete, path: seatsPath + "/{seat_id}"})
 	seatsResendInvitation = declare[none, none, *CustomerSeat](operation{
-		id: "customer_portal:seats:resend_invitation", method: http.MethodPost, path: seatsPath + "/{seat_id}/resend"})
+		id: OpSeatsResendInvitation, method: http.MethodPost, path: seatsPath + "/{seat_id}/resend"})
 	seatsListClaimedSubscriptions = declare[ClaimedSubscriptionListOptions, none, *Page[CustomerSubscription]](operation{
-		id: "customer_portal:seats:list_claimed_subscriptions", method: http.MethodGet, path: seatsPath + "/subscriptions"})
+		id: OpSeatsListClaimedSubscriptions, method: http.MethodGet, path: seatsPath + "/subscriptions"})
 )
 
 func (s *seatsService) List(ctx context.Context, opts *SeatListOptions) (*SeatsList, error) {

@@ -67,11 +67,11 @@ const customerSessionPath = "/v1/customer-portal/customer-session/"
 
 var (
 	sessionsCreate = declare[none, CustomerSessionCreate, *CustomerSession](operation{
-		id: "customer-sessions:create", method: http.MethodPost, path: "/v1/customer-sessions/"})
+		id: OpSessionsCreate, method: http.MethodPost, path: "/v1/customer-sessions/"})
 	sessionsIntrospect = declare[none, none, *IntrospectedSession](operation{
-		id: "customer_portal:customer-session:introspect", method: http.MethodGet, path: customerSessionPath + "introspect"})
+		id: OpSessionsIntrospect, method: http.MethodGet, path: customerSessionPath + "introspect"})
 	sessionsAuthenticatedUser = declare[none, none, *PortalAuthenticatedUser](operation{
-		id: "customer_portal:customer-session:get_authenticated_user", method: http.MethodGet, path: customerSessionPath + "user"})
+		id: OpSessionsAuthenticatedUser, method: http.MethodGet, path: customerSessionPath + "user"})
 )
 
 func (s *sessionsService) Create(ctx context.Context, body CustomerSessionCreate) (*CustomerSession, error) {

@@ -99,13 +99,13 @@ const subscriptionsPath = "/v1/customer-portal/subscriptions/"
 
 var (
 	subscriptionsList = declare[SubscriptionListOptions, none, *Page[CustomerSubscription]](operation{
-		id: "customer_portal:subscriptions:list", method: http.MethodGet, path: subscriptionsPath})
+		id: OpSubscriptionsList, method: http.MethodGet, path: subscriptionsPath})
 	subscriptionsGet = declare[none, none, *CustomerSubscription](operation{
-		id: "customer_portal:subscriptions:get", method: http.MethodGet, path: subscriptionsPath + "{id}"})
+		id: OpSubscriptionsGet, method: http.MethodGet, path: subscriptionsPath + "{id}"})
 	subscriptionsUpdate = declare[none, CustomerSubscriptionUpdate, *CustomerSubscription](operation{
-		id: "customer_portal:subscriptions:update", method: http.MethodPatch, path: subscriptionsPath + "{id}"})
+		id: OpSubscriptionsUpdate, method: http.MethodPatch, path: subscriptionsPath + "{id}"})
 	subscriptionsCancel = declare[none, none, *CustomerSubscription](operation{
-		id: "customer_portal:subscriptions:cancel", method: http.MethodDelete, path: subscriptionsPath + "{id}"})
+		id: OpSubscriptionsCancel, method: http.MethodDelete, path: subscriptionsPath + "{id}"})
 )
 
 func (s *subscriptionsService) List(ctx context.Context, opts *SubscriptionListOptions) (*Page[CustomerSubscription], error) {

@@ -31,6 +31,8 @@ type union[T any] struct {
 	// writes in front of its fields: the discriminator and any constant
 	// members common to the union (fixed).
 	tags map[reflect.Type]string
+	// kinds maps each variant struct type back to its discriminator value.
+	kinds map[reflect.Type]string
 	// unknown wraps the fallback for an unlisted or missing discriminator
 	// value.
 	unknown func(UnknownVariant) T
@@ -65,10 +67,12 @@ func newUnion[T any](name string, path []string, fixed string, unknown func(Unkn
 		path:     path,
 		variants: make(map[string]func() T, len(variants)),
 		tags:     make(map[reflect.Type]string, len(variants)),
+		kinds:    make(map[reflect.Type]string, len(variants)),
 		unknown:  unknown,
 	}
 	for _, v := range variants {
 		u.variants[v.tag] = v.new
+		u.kinds[v.typ] = v.tag
 		if len(path) == 1 { // a nested discriminator belongs to the nested struct
 			tag, _ := json.Marshal(v.tag)
 			u.tags[v.typ] = strconv.Quote(path[0]) + ":" + string(tag)
@@ -79,6 +83,18 @@ func newUnion[T any](name string, path []string, fixed string, unknown func(Unkn
 	}
 	unionDecoders[reflect.TypeFor[T]()] = func(b []byte) (any, error) { return u.decode(b) }
 	return u
+}
+
+// kindOf returns the discriminator value of v's variant as the table
+// lists it, or false when v is not a listed variant (nil, or the unknown
+// fallback, which carries the value it was sent with).
+func (u *union[T]) kindOf(v T) (string, bool) {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Pointer {
+		return "", false
+	}
+	tag, ok := u.kinds[t.Elem()]
+	return tag, ok
 }
 
 // unionDecoder returns the decoder of the union interface type t.

@@ -42,9 +42,9 @@ const walletsPath = "/v1/customer-portal/wallets/"
 
 var (
 	walletsList = declare[WalletListOptions, none, *Page[CustomerWallet]](operation{
-		id: "customer_portal:wallets:list", method: http.MethodGet, path: walletsPath})
+		id: OpWalletsList, method: http.MethodGet, path: walletsPath})
 	walletsGet = declare[none, none, *CustomerWallet](operation{
-		id: "customer_portal:wallets:get", method: http.MethodGet, path: walletsPath + "{id}"})
+		id: OpWalletsGet, method: http.MethodGet, path: walletsPath + "{id}"})
 )
 
 func (s *walletsService) List(ctx context.Context, opts *WalletListOptions) (*Page[CustomerWallet], error) {
