@@ -179,16 +179,7 @@ func TestMiddlewareEveryOperation(t *testing.T) {
 	for _, tc := range opSpecsInOrder() {
 		t.Run(tc.id, func(t *testing.T) {
 			op := registry[tc.id]
-			status, answer := tc.status, tc.answer
-			if status == 0 {
-				status = http.StatusOK
-			}
-			if answer == "" {
-				answer = "{}"
-			}
-			if op.kind == resultNone && status == http.StatusOK {
-				answer = ""
-			}
+			status, answer := tc.response(op)
 			ev := &events{}
 			mw := func(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
 				ev.add("%s %s %d auth=%t", OperationID(req.Context()), OperationPath(req.Context()), Attempt(req.Context()), req.Header.Get("Authorization") != "")

@@ -43,6 +43,22 @@ type opSpec struct {
 	schemas map[string]reflect.Type
 }
 
+// response is the valid answer to s.call for op: status and answer with
+// their defaults, and no body for a 200 to an operation without a result.
+func (s *opSpec) response(op *operation) (int, string) {
+	status, answer := s.status, s.answer
+	if status == 0 {
+		status = http.StatusOK
+	}
+	if answer == "" {
+		answer = "{}"
+	}
+	if op.kind == resultNone && status == http.StatusOK {
+		answer = ""
+	}
+	return status, answer
+}
+
 // A callFunc calls one operation with path argument arg.
 type callFunc func(ctx context.Context, c *Client, arg string) error
 
@@ -152,16 +168,7 @@ func testOperation(t *testing.T, op *operation, tc *opSpec) {
 	if op.param != "" {
 		wantPath = strings.Replace(op.path, "{"+op.param+"}", testUUID, 1)
 	}
-	status, answer := tc.status, tc.answer
-	if status == 0 {
-		status = http.StatusOK
-	}
-	if answer == "" {
-		answer = "{}"
-	}
-	if op.kind == resultNone && status == http.StatusOK {
-		answer = ""
-	}
+	status, answer := tc.response(op)
 
 	t.Run("route and headers", func(t *testing.T) {
 		srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {

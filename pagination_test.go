@@ -54,6 +54,25 @@ func ids(t *testing.T, seq func(func(CustomerOrder, error) bool)) []string {
 	return out
 }
 
+// idsAndErrors ranges over seq, keeping the IDs of the orders and the
+// errors it yields; an order yielded after an error fails the test.
+func idsAndErrors(t *testing.T, seq func(func(CustomerOrder, error) bool)) ([]string, []error) {
+	t.Helper()
+	var got []string
+	var errs []error
+	for o, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if len(errs) > 0 {
+			t.Fatalf("item %s after the error", o.ID)
+		}
+		got = append(got, o.ID)
+	}
+	return got, errs
+}
+
 func orderIDs(from, to int) []string {
 	var out []string
 	for i := from; i <= to; i++ {
@@ -279,18 +298,7 @@ func TestPrefetchErrorComesAfterEarlierPages(t *testing.T) {
 		pagedOrders(1000, 0)(w, r)
 	})
 	c := newTestClient(t, srv, testToken, WithPrefetch(4))
-	var got []string
-	var errs []error
-	for o, err := range c.Orders.All(bg(), nil) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if len(errs) > 0 {
-			t.Fatalf("item %s after the error", o.ID)
-		}
-		got = append(got, o.ID)
-	}
+	got, errs := idsAndErrors(t, c.Orders.All(bg(), nil))
 	if diff := cmp.Diff(orderIDs(1, 200), got); diff != "" {
 		t.Fatal(diff)
 	}
@@ -324,18 +332,7 @@ func TestAllStopsFollowingAGrowingMaxPage(t *testing.T) {
 		t.Run(fmt.Sprint("prefetch ", prefetch), func(t *testing.T) {
 			srv := newRecorder(t, growingOrders)
 			c := newTestClient(t, srv, testToken, WithPrefetch(prefetch))
-			var got []string
-			var errs []error
-			for o, err := range c.Orders.All(bg(), nil) {
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				if len(errs) > 0 {
-					t.Fatalf("item %s after the error", o.ID)
-				}
-				got = append(got, o.ID)
-			}
+			got, errs := idsAndErrors(t, c.Orders.All(bg(), nil))
 			if diff := cmp.Diff(orderIDs(1, 18), got); diff != "" {
 				t.Errorf("items (-want +got):\n%s", diff)
 			}

@@ -3,12 +3,10 @@ package polar
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -283,11 +281,7 @@ func TestRefusedRedirectsAreNotRetried(t *testing.T) {
 // NewClient refuses it with an error matching ErrInvalidArgument, so no
 // client exists whose every call would fail.
 func TestNewClientRefusesUnsendableUserAgent(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-	}))
-	t.Cleanup(srv.Close)
+	srv := newRecorder(t, jsonAnswer(200, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`))
 	for _, ua := range []string{"app\x00", "app\x7f", "app\x1b[31m", "a\tb/1", "app\r", "app\n", " ", ""} {
 		c, err := NewClient(testToken, WithBaseURL(srv.URL), WithUserAgent(ua), WithoutRateLimits())
 		if err == nil {
@@ -299,26 +293,20 @@ func TestNewClientRefusesUnsendableUserAgent(t *testing.T) {
 			t.Errorf("WithUserAgent(%q): error %q should match ErrInvalidArgument and name WithUserAgent", ua, err)
 		}
 	}
-	if n := hits.Load(); n != 0 {
+	if n := srv.count(); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
 	// Printable text, UTF-8 included, is still sent as given.
-	var got string
-	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got = r.UserAgent()
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"items":[],"pagination":{"total_count":0,"max_page":0}}`)
-	}))
-	t.Cleanup(srv2.Close)
-	c, err := NewClient(testToken, WithBaseURL(srv2.URL), WithUserAgent("café-billing/2.3 (+https://example.com)"), WithoutRateLimits())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := newTestClient(t, srv, testToken, WithUserAgent("café-billing/2.3 (+https://example.com)"))
 	if _, err := c.Orders.List(t.Context(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(got, "café-billing/2.3 (+https://example.com) polar-go/") {
-		t.Errorf("User-Agent %q", got)
+	var got []string
+	for _, r := range srv.requests() {
+		got = append(got, r.Header.Get("User-Agent"))
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "café-billing/2.3 (+https://example.com) polar-go/") {
+		t.Errorf("User-Agent of the requests sent: %q", got)
 	}
 }
 

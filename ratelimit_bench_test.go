@@ -16,27 +16,36 @@ func BenchmarkLimiterLiveKeys(b *testing.B) {
 	const n = 100_000
 	var perKey float64
 	for b.Loop() {
-		runtime.GC()
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		lim := mustLimiter(b, DefaultRateLimits(Production)).(*limiter)
-		frozen := time.Now()
-		lim.now = func() time.Time { return frozen }
-		for i := range n {
-			if err := lim.Wait(bg(), ZoneAPI, customerKey(i)); err != nil {
-				b.Fatal(err)
-			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		if lim.keyCount() != n {
-			b.Fatalf("%d keys kept, want %d", lim.keyCount(), n)
-		}
-		runtime.KeepAlive(lim)
-		perKey = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+		perKey = liveKeysHeap(b, n, ZoneAPI)
 	}
 	b.ReportMetric(perKey, "heap-B/key")
 	b.ReportMetric(perKey*100_000, "heap-B/100k-keys")
+}
+
+// liveKeysHeap returns the heap, per key, that a default production
+// limiter holds after each of n keys has waited once in each of zones,
+// with the clock standing still so that no key becomes idle.
+func liveKeysHeap(b *testing.B, n int, zones ...Zone) float64 {
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	lim := mustLimiter(b, DefaultRateLimits(Production)).(*limiter)
+	frozen := time.Now()
+	lim.now = func() time.Time { return frozen }
+	for i := range n {
+		for _, z := range zones {
+			if err := lim.Wait(bg(), z, customerKey(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if lim.keyCount() != n {
+		b.Fatalf("%d keys kept, want %d", lim.keyCount(), n)
+	}
+	runtime.KeepAlive(lim)
+	return float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / float64(n)
 }
 
 // BenchmarkLimiterWait measures a Wait in ZoneAPI on a key the limiter
@@ -106,26 +115,7 @@ func BenchmarkLimiterLiveKeysAllZones(b *testing.B) {
 	const n = 20_000
 	var perKey float64
 	for b.Loop() {
-		runtime.GC()
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		lim := mustLimiter(b, DefaultRateLimits(Production)).(*limiter)
-		frozen := time.Now()
-		lim.now = func() time.Time { return frozen }
-		for i := range n {
-			for _, z := range []Zone{ZoneAPI, ZoneLicenseKeys, ZoneEmailUpdate} {
-				if err := lim.Wait(bg(), z, customerKey(i)); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		if lim.keyCount() != n {
-			b.Fatalf("%d keys kept, want %d", lim.keyCount(), n)
-		}
-		runtime.KeepAlive(lim)
-		perKey = float64(int64(after.HeapAlloc)-int64(before.HeapAlloc)) / n
+		perKey = liveKeysHeap(b, n, ZoneAPI, ZoneLicenseKeys, ZoneEmailUpdate)
 	}
 	b.ReportMetric(perKey, "heap-B/key")
 }

@@ -402,7 +402,9 @@ func (s *stubSessions) count() int {
 	return s.calls
 }
 
-func stubbedSessions(t *testing.T) (*polar.Sessions, *stubSessions) {
+// stubbedAdmin is an admin client whose Sessions service is a new
+// stubSessions, its mints not yet released.
+func stubbedAdmin(t testing.TB) (*polar.Client, *stubSessions) {
 	t.Helper()
 	admin, err := polar.NewClient("polar_oat_stub", polar.WithBaseURL("http://127.0.0.1:1"))
 	if err != nil {
@@ -410,6 +412,12 @@ func stubbedSessions(t *testing.T) (*polar.Sessions, *stubSessions) {
 	}
 	stub := &stubSessions{release: make(chan struct{})}
 	admin.Sessions = stub
+	return admin, stub
+}
+
+func stubbedSessions(t testing.TB) (*polar.Sessions, *stubSessions) {
+	t.Helper()
+	admin, stub := stubbedAdmin(t)
 	s, err := polar.NewSessions(admin)
 	if err != nil {
 		t.Fatal(err)
@@ -735,17 +743,8 @@ func TestSessionsBadInput(t *testing.T) {
 // BenchmarkSessionsForCustomer is the hot path: a customer whose session
 // is fresh.
 func BenchmarkSessionsForCustomer(b *testing.B) {
-	admin, err := polar.NewClient("polar_oat_stub", polar.WithBaseURL("http://127.0.0.1:1"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	stub := &stubSessions{release: make(chan struct{})}
+	s, stub := stubbedSessions(b)
 	close(stub.release)
-	admin.Sessions = stub
-	s, err := polar.NewSessions(admin)
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := context.Background()
 	if _, err := s.ForCustomer(ctx, "cust"); err != nil {
 		b.Fatal(err)
@@ -763,13 +762,8 @@ func BenchmarkSessionsForCustomer(b *testing.B) {
 // BenchmarkSessionsMemory reports the heap a Sessions keeps per customer
 // (bytes/session), with tokens of Polar's length.
 func BenchmarkSessionsMemory(b *testing.B) {
-	admin, err := polar.NewClient("polar_oat_stub", polar.WithBaseURL("http://127.0.0.1:1"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	stub := &stubSessions{release: make(chan struct{})}
+	admin, stub := stubbedAdmin(b)
 	close(stub.release)
-	admin.Sessions = stub
 	ctx := context.Background()
 	const n = 10000
 	var perSession float64

@@ -107,46 +107,36 @@ func TestMarshalTagged(t *testing.T) {
 // ones. Field names come from the types, so that a rename keeps the test
 // in step.
 func TestVariantsReachTheirCommonFields(t *testing.T) {
-	grants := []CustomerBenefitGrant{
+	checkCommon[CustomerBenefitGrantCommon](t,
 		&CustomerBenefitGrantCustom{}, &CustomerBenefitGrantDiscord{}, &CustomerBenefitGrantDownloadables{},
 		&CustomerBenefitGrantFeatureFlag{}, &CustomerBenefitGrantGitHubRepository{}, &CustomerBenefitGrantLicenseKeys{},
 		&CustomerBenefitGrantMeterCredit{}, &CustomerBenefitGrantSlackSharedChannel{},
-	}
-	for _, g := range grants {
-		g.Common().ID = "set"
-		if reflect.ValueOf(g).Elem().FieldByName(reflect.TypeFor[CustomerBenefitGrantCommon]().Name()).FieldByName("ID").String() != "set" {
-			t.Errorf("%T: Common is not its embedded %v", g, reflect.TypeFor[CustomerBenefitGrantCommon]())
-		}
-	}
-	methods := []CustomerPaymentMethod{&PaymentMethodCard{}, &PaymentMethodKrCard{}, &PaymentMethodGeneric{}}
-	for _, pm := range methods {
-		pm.Common().ID = "set"
-		if reflect.ValueOf(pm).Elem().FieldByName(reflect.TypeFor[PaymentMethodCommon]().Name()).FieldByName("ID").String() != "set" {
-			t.Errorf("%T: the accessor is not its embedded %v", pm, reflect.TypeFor[PaymentMethodCommon]())
-		}
-	}
-	prices := []Price{
+	)
+	checkCommon[PaymentMethodCommon](t, &PaymentMethodCard{}, &PaymentMethodKrCard{}, &PaymentMethodGeneric{})
+	checkCommon[PriceCommon](t,
 		&ProductPriceFixed{}, &ProductPriceCustom{}, &ProductPriceSeatBased{}, &ProductPriceMeteredUnit{},
 		&ProductPriceUnitBased{}, &ProductPriceMeteredTiers{}, &LegacyRecurringProductPriceFixed{}, &LegacyRecurringProductPriceCustom{},
-	}
-	for _, p := range prices {
-		p.Common().ID = "set"
-		if reflect.ValueOf(p).Elem().FieldByName(reflect.TypeFor[PriceCommon]().Name()).FieldByName("ID").String() != "set" {
-			t.Errorf("%T: the accessor is not its embedded %v", p, reflect.TypeFor[PriceCommon]())
-		}
-	}
-	customers := []Customer{&CustomerIndividual{}, &CustomerTeam{}}
-	for _, c := range customers {
-		c.Common().ID = "set"
-		if reflect.ValueOf(c).Elem().FieldByName(reflect.TypeFor[CustomerCommon]().Name()).FieldByName("ID").String() != "set" {
-			t.Errorf("%T: Common is not its embedded %v", c, reflect.TypeFor[CustomerCommon]())
-		}
-	}
+	)
+	checkCommon[CustomerCommon](t, &CustomerIndividual{}, &CustomerTeam{})
 	if (&CustomerUnknown{}).Common() != nil {
 		t.Error("CustomerUnknown returned common fields")
 	}
 	if (&CustomerBenefitGrantUnknown{}).Common() != nil || (&CustomerPaymentMethodUnknown{}).Common() != nil ||
 		(&ProductPriceUnknown{}).Common() != nil || (&LegacyRecurringProductPriceUnknown{}).Common() != nil {
 		t.Error("an Unknown variant returned common fields")
+	}
+}
+
+// checkCommon sets the ID of each variant's Common fields and checks that
+// the variant's embedded C changed: Common is the embedded struct, not a
+// copy.
+func checkCommon[C any](t *testing.T, variants ...interface{ Common() *C }) {
+	t.Helper()
+	embedded := reflect.TypeFor[C]()
+	for _, v := range variants {
+		reflect.ValueOf(v.Common()).Elem().FieldByName("ID").SetString("set")
+		if reflect.ValueOf(v).Elem().FieldByName(embedded.Name()).FieldByName("ID").String() != "set" {
+			t.Errorf("%T: Common is not its embedded %v", v, embedded)
+		}
 	}
 }
